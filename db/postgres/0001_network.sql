@@ -1,0 +1,71 @@
+-- The library network: branches, their counters, bibliobuses with routes and stops, and the
+-- pickup points patrons choose (a counter or a bibliobus stop).
+create table branches (
+    id bigint generated always as identity primary key,
+    code text not null unique,
+    name text not null,
+    time_zone text not null default 'Europe/Paris',
+    address text not null default '',
+    phone text not null default ''
+);
+
+create table counters (
+    id bigint generated always as identity primary key,
+    branch_id bigint not null references branches (id),
+    name text not null
+);
+
+create table bibliobuses (
+    id bigint generated always as identity primary key,
+    home_branch_id bigint not null references branches (id),
+    name text not null
+);
+
+create table routes (
+    id bigint generated always as identity primary key,
+    bibliobus_id bigint not null references bibliobuses (id),
+    name text not null
+);
+
+create table stops (
+    id bigint generated always as identity primary key,
+    route_id bigint not null references routes (id),
+    name text not null,
+    address text not null default '',
+    position integer not null,
+    unique (route_id, position)
+);
+
+-- weekday: ISO 8601, 1 = Monday … 7 = Sunday; times are the branch's local wall-clock times.
+create table stop_schedules (
+    id bigint generated always as identity primary key,
+    stop_id bigint not null references stops (id) on delete cascade,
+    weekday integer not null check (weekday between 1 and 7),
+    arrives_at time not null,
+    departs_at time not null,
+    check (arrives_at < departs_at)
+);
+
+-- A date on which the stop is not served (cancelled) or served at other times (changed).
+create table stop_exceptions (
+    id bigint generated always as identity primary key,
+    stop_id bigint not null references stops (id) on delete cascade,
+    on_date date not null,
+    kind text not null check (kind in ('cancelled', 'changed')),
+    arrives_at time,
+    departs_at time,
+    note text not null default '',
+    unique (stop_id, on_date),
+    check (kind = 'cancelled' or (arrives_at is not null and departs_at is not null and arrives_at < departs_at))
+);
+
+create table pickup_points (
+    id bigint generated always as identity primary key,
+    kind text not null check (kind in ('counter', 'bibliobusStop')),
+    counter_id bigint unique references counters (id),
+    stop_id bigint unique references stops (id),
+    name text not null,
+    active boolean not null default true,
+    check ((kind = 'counter' and counter_id is not null and stop_id is null)
+        or (kind = 'bibliobusStop' and stop_id is not null and counter_id is null))
+);

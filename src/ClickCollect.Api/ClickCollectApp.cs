@@ -1,0 +1,141 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ClickCollect.Api.Features.Network;
+using ClickCollect.Api.Features.Patrons;
+using ClickCollect.Api.Features.Staff;
+using ClickCollect.Api.Infrastructure.Auth;
+using ClickCollect.Api.Infrastructure.Database;
+using ClickCollect.Api.Infrastructure.Http;
+using ClickCollect.Api.Infrastructure.OpenApi;
+using FluentValidation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace ClickCollect.Api;
+
+/// <summary>The only place that lists every feature: services, middleware and routes.</summary>
+internal static class ClickCollectApp
+{
+    public static void AddClickCollect(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section)
+            .Validate(o => o.IsSqlite || o.Provider.Equals("postgres", StringComparison.OrdinalIgnoreCase),
+                "Database:Provider must be sqlite or postgres.")
+            .ValidateOnStart();
+        services.AddSingleton(sp => Db.Create(
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<DatabaseOptions>>().Value,
+            configuration.GetConnectionString("ClickCollect")));
+        services.AddSingleton<Migrator>();
+        DapperSetup.Register();
+
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+            o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        });
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+            c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier);
+        services.AddExceptionHandler<ProblemMapping>();
+        builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = 64 * 1024 * 1024); // imports; other routes: BodyLimit
+        ValidatorOptions.Global.LanguageManager.Culture = new System.Globalization.CultureInfo("fr");
+
+        builder.AddClickCollectAuth();
+        services.AddClickCollectRateLimiting(configuration);
+        services.AddClickCollectOpenApi();
+
+        services.AddNetwork();
+        services.AddStaff();
+        services.AddPatrons();
+    }
+
+    public static void UseClickCollect(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        app.Use(BodyLimit.Enforce);
+    }
+
+    public static void MapClickCollect(this WebApplication app)
+    {
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapGet("/health", Health).WithName("Health").WithSummary("200 when the database answers").WithTags("Health")
+            .AllowAnonymous().ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        var api = app.MapGroup("/api");
+        api.MapNetwork();
+        api.MapStaff();
+        api.MapPatrons();
+        // An unknown /api path is a 404 problem, never the patron page.
+        api.MapFallback(() => Problems.Create(StatusCodes.Status404NotFound, "not_found", "Introuvable"))
+            .AllowAnonymous().ExcludeFromDescription();
+    }
+
+    static async Task<Results<Ok<HealthResponse>, ProblemHttpResult>> Health(Db db, CancellationToken ct)
+    {
+        try
+        {
+            await using var connection = await db.OpenAsync(ct);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "select 1";
+            await command.ExecuteScalarAsync(ct);
+            return TypedResults.Ok(new HealthResponse("ok", db.Dialect.Name));
+        }
+        catch (System.Data.Common.DbException e)
+        {
+            return Problems.Create(StatusCodes.Status503ServiceUnavailable, "database_unavailable", "Base de données injoignable", e.Message);
+        }
+    }
+
+    internal sealed record HealthResponse(string Status, string Database);
+
+    /// <summary>Migrates (when configured) and seeds the demo data (when <c>Demo:Seed</c> is true). Skipped at build time.</summary>
+    public static async Task PrepareDatabaseAsync(this WebApplication app)
+    {
+        if (BuildTime.IsGeneratingOpenApiDocument) return;
+        var services = app.Services;
+        var clock = services.GetRequiredService<TimeProvider>();
+        try
+        {
+            if (services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DatabaseOptions>>().Value.MigrateOnStart)
+                await services.GetRequiredService<Migrator>().MigrateAsync(clock.GetUtcNow(), CancellationToken.None);
+        }
+        catch (MigrationException e)
+        {
+            app.Logger.LogCritical("{Message}", e.Message);
+            await Console.Error.WriteLineAsync($"ClickCollect cannot start: {e.Message}");
+            Environment.Exit(2);
+        }
+    }
+
+    /// <summary>
+    /// Command-line verbs: <c>migrate</c>, <c>seed-demo</c>, <c>import-catalogue &lt;file.csv&gt;</c>.
+    /// Returns true when a verb ran (the process then exits instead of serving).
+    /// </summary>
+    public static async Task<bool> RunCommandAsync(this WebApplication app, string[] args)
+    {
+        var verb = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : null;
+        if (verb is null || BuildTime.IsGeneratingOpenApiDocument) return false;
+        var services = app.Services;
+        var clock = services.GetRequiredService<TimeProvider>();
+        switch (verb)
+        {
+            case "migrate":
+                var applied = await services.GetRequiredService<Migrator>().MigrateAsync(clock.GetUtcNow(), CancellationToken.None);
+                Console.WriteLine(applied.Count == 0 ? "Database is up to date." : $"Applied migrations: {string.Join(", ", applied)}");
+                return true;
+            default:
+                return false;
+        }
+    }
+}

@@ -1,0 +1,115 @@
+using ClickCollect.Api.Features.Network;
+using ClickCollect.Api.Infrastructure.Auth;
+using ClickCollect.Api.Infrastructure.Database;
+using ClickCollect.Api.Infrastructure.Http;
+using FluentValidation;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ClickCollect.Api.Features.Patrons;
+
+internal static class PatronsEndpoints
+{
+    public static void AddPatrons(this IServiceCollection services)
+    {
+        services.AddSingleton<PatronStore>();
+        services.AddSingleton<IValidator<PatronSignInRequest>, PatronSignInRequestValidator>();
+        services.AddSingleton<IValidator<CreatePatronRequest>, CreatePatronRequestValidator>();
+    }
+
+    public static RouteGroupBuilder MapPatrons(this IEndpointRouteBuilder api)
+    {
+        var patrons = api.MapGroup("/patrons").WithTags("Patrons");
+
+        patrons.MapPost("/sign-in", SignIn).WithName("PatronSignIn").WithSummary("Sign in with card number and PIN")
+            .AllowAnonymous().RequireRateLimiting(RateLimiting.SignIn).WithValidation<PatronSignInRequest>()
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        patrons.MapGet("/me", Me).WithName("PatronMe").WithSummary("The signed-in patron").RequireAuthorization(Policies.Patron);
+        patrons.MapGet("/", Search).WithName("SearchPatrons").WithSummary("Find patrons by card number, name or phone (phone desk)")
+            .RequireAuthorization(Policies.Staff);
+        patrons.MapGet("/{cardNumber}", Get).WithName("GetPatron").WithSummary("A patron by card number")
+            .RequireAuthorization(Policies.PatronOrStaff).ProducesProblem(StatusCodes.Status404NotFound);
+        patrons.MapPost("/", Create).WithName("CreatePatron").WithSummary("Register a patron")
+            .RequireAuthorization(Policies.Staff).WithValidation<CreatePatronRequest>()
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        return patrons;
+    }
+
+    static async Task<Results<Ok<SignInResponse>, ProblemHttpResult>> SignIn(
+        PatronSignInRequest request, PatronStore store, SignInGuard guard, TokenIssuer tokens, HttpContext http, CancellationToken ct)
+    {
+        var credentials = await store.FindCredentialsAsync(request.CardNumber.Trim(), ct);
+        switch (await guard.CheckAsync(SignInGuard.Accounts.Patrons, credentials, request.Pin, ct))
+        {
+            case SignInGuard.Outcome.Locked(var until):
+                return Problems.AccountLocked(until);
+            case SignInGuard.Outcome.Rejected:
+                return Problems.SignInFailed();
+        }
+        var row = (await store.GetAsync(credentials!.Id, ct))!;
+        var user = new CurrentUser(row.Id, Roles.Patron, $"{row.FirstName} {row.LastName}", row.CardNumber);
+        return TypedResults.Ok(await tokens.SignInAsync(http, user));
+    }
+
+    static async Task<Results<Ok<PatronResponse>, ProblemHttpResult>> Me(CurrentUser user, PatronStore store, CancellationToken ct) =>
+        await store.GetAsync(user.Id, ct) is { } row ? TypedResults.Ok(row.ToResponse()) : Problems.NotFound("Le lecteur", user.Id);
+
+    static async Task<Ok<List<PatronResponse>>> Search(string? q, PatronStore store, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(q)) return TypedResults.Ok(new List<PatronResponse>());
+        return TypedResults.Ok((await store.SearchAsync(q.Trim(), 50, ct)).Select(r => r.ToResponse()).ToList());
+    }
+
+    static async Task<Results<Ok<PatronResponse>, ProblemHttpResult>> Get(string cardNumber, CurrentUser user, PatronStore store, CancellationToken ct)
+    {
+        // A patron sees only their own card; the answer is the same 404 as for an unknown card.
+        if (user.IsPatron && !string.Equals(user.CardNumber, cardNumber, StringComparison.OrdinalIgnoreCase))
+            return Problems.NotFound("La carte", cardNumber);
+        return await store.FindByCardAsync(cardNumber, ct) is { } row
+            ? TypedResults.Ok(row.ToResponse())
+            : Problems.NotFound("La carte", cardNumber);
+    }
+
+    static async Task<Results<Created<PatronResponse>, ProblemHttpResult>> Create(
+        CreatePatronRequest request, PatronStore store, BranchStore branches, PasswordHashing hashing, Db db, TimeProvider clock, CancellationToken ct)
+    {
+        if (request.HomeBranchId is { } branchId && !await branches.ExistsAsync(branchId, ct))
+            return Problems.Field("homeBranchId", $"La bibliothèque {branchId} n'existe pas.");
+        PhoneNumber.TryNormalise(request.Phone, out var phone);
+        var patron = new NewPatron(request.CardNumber.Trim(), hashing.Hash(request.Pin), request.FirstName.Trim(), request.LastName.Trim(),
+            phone, string.IsNullOrWhiteSpace(request.Email) ? null : request.Email.Trim(), request.SmsConsent, request.HomeBranchId, clock.GetUtcNow());
+        var id = await db.WriteAsync(uow => store.CreateAsync(uow, patron, ct), ct);
+        if (id is null) return Problems.Conflict("card_number_taken", "Carte déjà attribuée", $"La carte {request.CardNumber} existe déjà.");
+        return TypedResults.Created($"/api/patrons/{patron.CardNumber}", (await store.GetAsync(id.Value, ct))!.ToResponse());
+    }
+}
+
+internal sealed record PatronSignInRequest(string CardNumber, string Pin);
+
+internal sealed class PatronSignInRequestValidator : AbstractValidator<PatronSignInRequest>
+{
+    public PatronSignInRequestValidator()
+    {
+        RuleFor(r => r.CardNumber).NotEmpty().MaximumLength(40);
+        RuleFor(r => r.Pin).NotEmpty().MaximumLength(40);
+    }
+}
+
+internal sealed record CreatePatronRequest(string CardNumber, string Pin, string FirstName, string LastName,
+    string? Phone, string? Email, bool SmsConsent, long? HomeBranchId);
+
+internal sealed class CreatePatronRequestValidator : AbstractValidator<CreatePatronRequest>
+{
+    public CreatePatronRequestValidator()
+    {
+        RuleFor(r => r.CardNumber).NotEmpty().MaximumLength(40).Matches("^[A-Za-z0-9-]+$")
+            .WithMessage("Lettres sans accent, chiffres et « - » seulement.");
+        RuleFor(r => r.Pin).NotEmpty().Matches("^[0-9]{4,8}$").WithMessage("Le code PIN compte 4 à 8 chiffres.");
+        RuleFor(r => r.FirstName).NotEmpty().MaximumLength(100);
+        RuleFor(r => r.LastName).NotEmpty().MaximumLength(100);
+        RuleFor(r => r.Phone).Must(p => PhoneNumber.TryNormalise(p, out _)).When(r => !string.IsNullOrWhiteSpace(r.Phone))
+            .WithMessage("Numéro de téléphone non reconnu (ex. 06 12 34 56 78 ou +33 6 12 34 56 78).");
+        RuleFor(r => r.Email).EmailAddress().MaximumLength(200).When(r => !string.IsNullOrWhiteSpace(r.Email));
+        RuleFor(r => r.SmsConsent).Equal(false).When(r => string.IsNullOrWhiteSpace(r.Phone))
+            .WithMessage("Le consentement SMS demande un numéro de téléphone.");
+    }
+}

@@ -1,0 +1,117 @@
+using System.Reflection;
+using System.Security.Cryptography;
+using System.Text;
+using Dapper;
+
+namespace ClickCollect.Api.Infrastructure.Database;
+
+/// <summary>
+/// Applies the numbered SQL files of <c>db/&lt;provider&gt;/</c> (embedded in this assembly) in order and
+/// records each in <c>schema_migrations</c>. All pending files run in one transaction: a failing file
+/// leaves the database exactly as it was. An applied file that has since changed stops the start.
+/// </summary>
+internal sealed class Migrator(Db db, ILogger<Migrator> logger)
+{
+    // Any constant: several PostgreSQL instances starting together wait for one another here.
+    const long MigrationLockKey = 0x436c69636b436f;
+
+    const string CreateTableSql = """
+        create table if not exists schema_migrations (
+            version integer primary key,
+            name text not null,
+            checksum text not null,
+            applied_at text not null
+        )
+        """;
+
+    const string AppliedSql = "select version, name, checksum from schema_migrations order by version";
+
+    const string RecordSql = """
+        insert into schema_migrations (version, name, checksum, applied_at) values (@Version, @Name, @Checksum, @AppliedAt)
+        """;
+
+    internal sealed record Migration(int Version, string Name, string Sql)
+    {
+        public string Checksum { get; } = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Sql.ReplaceLineEndings("\n"))));
+    }
+
+    sealed class AppliedRow
+    {
+        public long Version { get; init; }
+        public string Name { get; init; } = "";
+        public string Checksum { get; init; } = "";
+    }
+
+    /// <summary>The migration files for a dialect, in order, read from the embedded <c>db/</c> folder.</summary>
+    public static IReadOnlyList<Migration> Load(SqlDialect dialect)
+    {
+        var assembly = typeof(Migrator).Assembly;
+        var prefix = $"db/{dialect.Name}/";
+        return assembly.GetManifestResourceNames()
+            .Where(n => n.StartsWith(prefix, StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal))
+            .Select(n => Parse(n[prefix.Length..], Read(assembly, n)))
+            .OrderBy(m => m.Version)
+            .ToList();
+    }
+
+    static Migration Parse(string fileName, string sql)
+    {
+        var stem = Path.GetFileNameWithoutExtension(fileName);
+        var underscore = stem.IndexOf('_');
+        if (underscore != 4 || !int.TryParse(stem[..4], out var version))
+            throw new InvalidOperationException($"Migration file '{fileName}' must be named NNNN_name.sql.");
+        return new Migration(version, stem[(underscore + 1)..], sql);
+    }
+
+    static string Read(Assembly assembly, string name)
+    {
+        using var stream = assembly.GetManifestResourceStream(name)!;
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        return reader.ReadToEnd();
+    }
+
+    /// <summary>Applies what is pending; returns the versions applied (empty when up to date).</summary>
+    public async Task<IReadOnlyList<int>> MigrateAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        var migrations = Load(db.Dialect);
+        if (db.Dialect.IsSqlite)
+        {
+            // WAL is a property of the file: set once, it stays. Readers then never block the writer.
+            await using var connection = await db.OpenAsync(ct);
+            await connection.ExecuteAsync(new CommandDefinition("pragma journal_mode = wal;", cancellationToken: ct));
+        }
+
+        await using var uow = await db.WriteAsync(ct);
+        await uow.LockAsync(MigrationLockKey, ct);
+        await uow.ExecuteAsync(CreateTableSql, null, ct);
+        var applied = (await uow.QueryAsync<AppliedRow>(AppliedSql, null, ct)).ToDictionary(r => (int)r.Version);
+
+        foreach (var (version, row) in applied)
+        {
+            var file = migrations.FirstOrDefault(m => m.Version == version);
+            if (file is null)
+                throw new MigrationException($"The database has migration {version:D4}_{row.Name}, which this version of ClickCollect does not know. Is the app older than the database?");
+            if (file.Checksum != row.Checksum)
+                throw new MigrationException($"Migration {version:D4}_{row.Name} was changed after it was applied. Never edit an applied migration: add a new numbered file (db/README.md).");
+        }
+
+        var pending = migrations.Where(m => !applied.ContainsKey(m.Version)).ToList();
+        foreach (var migration in pending)
+        {
+            try
+            {
+                await uow.ExecuteAsync(migration.Sql, null, ct);
+            }
+            catch (Exception e) when (e is System.Data.Common.DbException)
+            {
+                throw new MigrationException($"Migration {migration.Version:D4}_{migration.Name} failed, nothing was applied: {e.Message}", e);
+            }
+            await uow.ExecuteAsync(RecordSql, new { migration.Version, migration.Name, migration.Checksum, AppliedAt = now.ToString("O") }, ct);
+        }
+        await uow.CommitAsync(ct);
+        foreach (var m in pending) logger.LogInformation("Applied migration {Version:D4}_{Name}", m.Version, m.Name);
+        return pending.Select(m => m.Version).ToList();
+    }
+}
+
+internal sealed class MigrationException(string message, Exception? inner = null) : Exception(message, inner);

@@ -1,0 +1,60 @@
+using System.Data.Common;
+using Dapper;
+
+namespace ClickCollect.Api.Infrastructure.Database;
+
+/// <summary>One connection and one transaction: everything in it is committed together or not at all.</summary>
+internal sealed class UnitOfWork(DbConnection connection, DbTransaction transaction, SqlDialect dialect, SemaphoreSlim? writer)
+    : IAsyncDisposable
+{
+    bool done;
+
+    public DbConnection Connection => connection;
+    public DbTransaction Transaction => transaction;
+    public SqlDialect Dialect => dialect;
+
+    public CommandDefinition Command(string sql, object? parameters, CancellationToken ct) =>
+        new(sql, parameters, transaction, cancellationToken: ct);
+
+    public Task<int> ExecuteAsync(string sql, object? parameters, CancellationToken ct) =>
+        connection.ExecuteAsync(Command(sql, parameters, ct));
+
+    public Task<T> QuerySingleAsync<T>(string sql, object? parameters, CancellationToken ct) =>
+        connection.QuerySingleAsync<T>(Command(sql, parameters, ct));
+
+    public Task<T?> QuerySingleOrDefaultAsync<T>(string sql, object? parameters, CancellationToken ct) =>
+        connection.QuerySingleOrDefaultAsync<T>(Command(sql, parameters, ct));
+
+    public Task<IEnumerable<T>> QueryAsync<T>(string sql, object? parameters, CancellationToken ct) =>
+        connection.QueryAsync<T>(Command(sql, parameters, ct));
+
+    /// <summary>
+    /// Mutual exclusion on <paramref name="key"/> until the transaction ends. PostgreSQL: a transaction
+    /// advisory lock. SQLite: nothing to do, the whole unit of work already holds the only write lock.
+    /// </summary>
+    public async Task LockAsync(long key, CancellationToken ct)
+    {
+        if (dialect.IsSqlite) return;
+        await ExecuteAsync("select pg_advisory_xact_lock(@key)", new { key }, ct);
+    }
+
+    public async Task CommitAsync(CancellationToken ct)
+    {
+        await transaction.CommitAsync(ct);
+        done = true;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!done) await transaction.RollbackAsync();
+        }
+        finally
+        {
+            await transaction.DisposeAsync();
+            await connection.DisposeAsync();
+            writer?.Release();
+        }
+    }
+}

@@ -1,0 +1,36 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ClickCollect.Api.Infrastructure.Http;
+
+/// <summary>
+/// Domain refusals, built in one place. Each carries a stable <c>code</c> extension that clients and
+/// tests rely on; titles are French, the language of the people reading them.
+/// </summary>
+internal static class Problems
+{
+    public static ProblemHttpResult Create(int status, string code, string title, string? detail = null) =>
+        TypedResults.Problem(statusCode: status, title: title, detail: detail,
+            extensions: new Dictionary<string, object?> { ["code"] = code });
+
+    public static ProblemHttpResult NotFound(string what, object id) =>
+        Create(StatusCodes.Status404NotFound, "not_found", "Introuvable", $"{what} {id} n'existe pas.");
+
+    public static ProblemHttpResult Conflict(string code, string title, string? detail = null) =>
+        Create(StatusCodes.Status409Conflict, code, title, detail);
+
+    public static ProblemHttpResult Field(string field, string message, int status = StatusCodes.Status400BadRequest) =>
+        TypedResults.Problem(statusCode: status, title: "Requête invalide", detail: message,
+            extensions: new Dictionary<string, object?>
+            {
+                ["code"] = "invalid_request",
+                ["errors"] = new Dictionary<string, string[]> { [field] = [message] },
+            });
+
+    public static ProblemHttpResult SignInFailed() =>
+        Create(StatusCodes.Status401Unauthorized, "sign_in_failed", "Identifiants incorrects");
+
+    public static ProblemHttpResult AccountLocked(DateTimeOffset until) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Compte verrouillé",
+            detail: "Trop d'essais infructueux : réessayez dans quelques minutes.",
+            extensions: new Dictionary<string, object?> { ["code"] = "account_locked", ["lockedUntil"] = until });
+}

@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace ClickCollect.Tests.Support.Databases;
+
+/// <summary>
+/// A PostgreSQL server of this test run: Debian's initdb and pg_ctl in a temporary directory,
+/// listening on 127.0.0.1 on a free port, stopped when the run ends. initdb refuses to run as
+/// root, so as root the server runs as the "postgres" user. When the binaries are missing the
+/// PostgreSQL tests fail (they never skip): the run must cover both engines.
+/// </summary>
+public sealed class PostgresServer
+{
+    static readonly Lazy<PostgresServer> Lazy = new(Start);
+
+    public static PostgresServer Instance => Lazy.Value;
+
+    readonly string dataDirectory;
+    readonly string binaries;
+
+    PostgresServer(string dataDirectory, string binaries, int port)
+    {
+        this.dataDirectory = dataDirectory;
+        this.binaries = binaries;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    public string ConnectionString(string database) =>
+        $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Pooling=true;Maximum Pool Size=50;Timeout=30";
+
+    static PostgresServer Start()
+    {
+        var binaries = Directory.Exists("/usr/lib/postgresql")
+            ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin"))
+                .Where(d => File.Exists(Path.Combine(d, "initdb"))).OrderDescending().FirstOrDefault()
+            : null;
+        if (binaries is null)
+            throw new InvalidOperationException(
+                "PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin. Install Debian's postgresql package (.ci/run does).");
+
+        var data = Directory.CreateTempSubdirectory("clickcollect-pg-").FullName;
+        var asRoot = Environment.UserName == "root";
+        if (asRoot) Run("chown", $"postgres:postgres {data}", asRoot: false);
+        Run(Path.Combine(binaries, "initdb"), $"-D {data}/db -U postgres --auth=trust -E UTF8 --locale=C.UTF-8", asRoot);
+        var port = FreePort();
+        // Durability is not under test here; fsync off keeps the suite fast.
+        Run(Path.Combine(binaries, "pg_ctl"),
+            $"-D {data}/db -l {data}/server.log -w -t 60 -o \"-p {port} -c listen_addresses=127.0.0.1 -k {data} -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off\" start",
+            asRoot);
+        var server = new PostgresServer(data, binaries, port);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Stop(asRoot);
+        return server;
+    }
+
+    void Stop(bool asRoot)
+    {
+        try { Run(Path.Combine(binaries, "pg_ctl"), $"-D {dataDirectory}/db -m immediate stop", asRoot); }
+        catch (InvalidOperationException) { /* already gone */ }
+        try { Directory.Delete(dataDirectory, recursive: true); }
+        catch (IOException) { /* left for the OS to clean */ }
+    }
+
+    static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    static void Run(string file, string arguments, bool asRoot)
+    {
+        var start = asRoot
+            ? new ProcessStartInfo("runuser", $"-u postgres -- {file} {arguments}")
+            : new ProcessStartInfo(file, arguments);
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.WorkingDirectory = "/tmp";
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"{file} {arguments} failed ({process.ExitCode}): {error.Result}{output.Result}");
+    }
+}

@@ -1,0 +1,114 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using ClickCollect.Api.Infrastructure.Auth;
+using ClickCollect.Tests.Support.Databases;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace ClickCollect.Tests.Support;
+
+/// <summary>
+/// The whole app in-process, on a database of its own (a copy of the seeded template unless told
+/// otherwise), with a <see cref="FakeTimeProvider"/> and ephemeral data-protection keys.
+/// </summary>
+public sealed class TestApp : WebApplicationFactory<Program>
+{
+    readonly string provider;
+    readonly string connectionString;
+    readonly Dictionary<string, string?> settings;
+
+    public FakeTimeProvider Clock { get; } = new();
+
+    TestApp(string provider, string connectionString, Dictionary<string, string?>? settings)
+    {
+        this.provider = provider;
+        this.connectionString = connectionString;
+        this.settings = settings ?? [];
+    }
+
+    /// <summary>An app on a copy of the seeded template of <typeparamref name="TDb"/>.</summary>
+    public static async Task<TestApp> StartAsync<TDb>(Dictionary<string, string?>? settings = null) where TDb : ITestDatabase, new()
+    {
+        var db = new TDb();
+        return new TestApp(db.Provider, await db.CreateSeededAsync(), settings);
+    }
+
+    /// <summary>An app on a copy of the seeded SQLite template.</summary>
+    public static Task<TestApp> StartAsync(Dictionary<string, string?>? settings = null) => StartAsync<SqliteTestDatabase>(settings);
+
+    /// <summary>An app on a database with nothing in it (the app migrates it on start).</summary>
+    public static async Task<TestApp> StartEmptyAsync<TDb>(Dictionary<string, string?>? settings = null) where TDb : ITestDatabase, new()
+    {
+        var db = new TDb();
+        return new TestApp(db.Provider, await db.CreateEmptyAsync(), settings);
+    }
+
+    /// <summary>Migrates and seeds a template database by starting the app on it once.</summary>
+    internal static async Task PrepareTemplateAsync(string provider, string connectionString)
+    {
+        await using var app = new TestApp(provider, connectionString, new() { ["Demo:Seed"] = "true" });
+        _ = app.Services; // starting the host migrates and seeds
+    }
+
+    public string Provider => provider;
+    public string ConnectionString => connectionString;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Database:Provider", provider);
+        builder.UseSetting("ConnectionStrings:ClickCollect", connectionString);
+        builder.UseSetting("Demo:Seed", "false");
+        // Tests call the API in bursts from one address; the rate-limit tests set their own limits.
+        builder.UseSetting("RateLimits:SignInPerMinute", "100000");
+        builder.UseSetting("RateLimits:RequestsPerMinute", "100000");
+        foreach (var (key, value) in settings) builder.UseSetting(key, value);
+        builder.ConfigureServices(services =>
+        {
+            services.RemoveAll<TimeProvider>();
+            services.AddSingleton<TimeProvider>(Clock);
+            services.AddSingleton(Clock);
+            // Keys in memory: nothing written to disk, and each app's tokens are its own.
+            services.AddSingleton<IDataProtectionProvider, EphemeralDataProtectionProvider>();
+        });
+    }
+
+    public T Service<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    /// <summary>A client carrying a token for <paramref name="user"/>, minted directly (no sign-in round trip).</summary>
+    internal HttpClient ClientAs(CurrentUser user)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Service<TokenIssuer>().Issue(user).AccessToken);
+        return client;
+    }
+
+    /// <summary>A client signed in through the real endpoint as a demo staff member (counter, librarian, director).</summary>
+    public async Task<HttpClient> StaffClientAsync(string username = "director")
+    {
+        var client = CreateClient();
+        var response = await client.PostAsJsonAsync("/api/staff/sign-in", new { username, password = DemoPassword });
+        response.EnsureSuccessStatusCode();
+        var token = (await response.Content.ReadFromJsonAsync<TokenBody>())!.AccessToken;
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    /// <summary>A client signed in through the real endpoint as a demo patron.</summary>
+    public async Task<HttpClient> PatronClientAsync(string cardNumber = "P0001")
+    {
+        var client = CreateClient();
+        var response = await client.PostAsJsonAsync("/api/patrons/sign-in", new { cardNumber, pin = "1234" });
+        response.EnsureSuccessStatusCode();
+        var token = (await response.Content.ReadFromJsonAsync<TokenBody>())!.AccessToken;
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    public const string DemoPassword = "clickcollect-demo";
+
+    sealed record TokenBody(string AccessToken);
+}
