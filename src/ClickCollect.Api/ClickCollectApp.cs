@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using ClickCollect.Api.Features.Demo;
 using ClickCollect.Api.Features.Network;
 using ClickCollect.Api.Features.Patrons;
 using ClickCollect.Api.Features.Staff;
@@ -51,6 +52,7 @@ internal static class ClickCollectApp
         services.AddNetwork();
         services.AddStaff();
         services.AddPatrons();
+        services.AddDemo();
     }
 
     public static void UseClickCollect(this WebApplication app)
@@ -116,6 +118,8 @@ internal static class ClickCollectApp
             await Console.Error.WriteLineAsync($"ClickCollect cannot start: {e.Message}");
             Environment.Exit(2);
         }
+        if (app.Configuration.GetValue<bool>("Demo:Seed"))
+            await services.GetRequiredService<DemoSeed>().SeedAsync(CancellationToken.None);
     }
 
     /// <summary>
@@ -133,6 +137,10 @@ internal static class ClickCollectApp
             case "migrate":
                 var applied = await services.GetRequiredService<Migrator>().MigrateAsync(clock.GetUtcNow(), CancellationToken.None);
                 Console.WriteLine(applied.Count == 0 ? "Database is up to date." : $"Applied migrations: {string.Join(", ", applied)}");
+                return true;
+            case "seed-demo":
+                await services.GetRequiredService<Migrator>().MigrateAsync(clock.GetUtcNow(), CancellationToken.None);
+                await services.GetRequiredService<DemoSeed>().SeedAsync(CancellationToken.None);
                 return true;
             default:
                 return false;

@@ -32,7 +32,7 @@ internal sealed class Migrator(Db db, ILogger<Migrator> logger)
 
     internal sealed record Migration(int Version, string Name, string Sql)
     {
-        public string Checksum { get; } = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Sql.ReplaceLineEndings("\n"))));
+        public string Checksum => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Sql.ReplaceLineEndings("\n"))));
     }
 
     sealed class AppliedRow
@@ -71,9 +71,10 @@ internal sealed class Migrator(Db db, ILogger<Migrator> logger)
     }
 
     /// <summary>Applies what is pending; returns the versions applied (empty when up to date).</summary>
-    public async Task<IReadOnlyList<int>> MigrateAsync(DateTimeOffset now, CancellationToken ct)
+    public Task<IReadOnlyList<int>> MigrateAsync(DateTimeOffset now, CancellationToken ct) => MigrateAsync(Load(db.Dialect), now, ct);
+
+    internal async Task<IReadOnlyList<int>> MigrateAsync(IReadOnlyList<Migration> migrations, DateTimeOffset now, CancellationToken ct)
     {
-        var migrations = Load(db.Dialect);
         if (db.Dialect.IsSqlite)
         {
             // WAL is a property of the file: set once, it stays. Readers then never block the writer.

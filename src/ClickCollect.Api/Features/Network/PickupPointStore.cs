@@ -1,0 +1,44 @@
+using ClickCollect.Api.Infrastructure.Database;
+using Dapper;
+
+namespace ClickCollect.Api.Features.Network;
+
+internal sealed class PickupPointStore(Db db)
+{
+    // A stop's stock comes from its bibliobus's home branch (DESIGN: "its stock comes from there").
+    const string SelectSql = """
+        select p.id, p.kind, p.name, p.active, p.counter_id, p.stop_id,
+               b.id as branch_id, b.name as branch_name, b.time_zone
+        from pickup_points p
+        left join counters c on c.id = p.counter_id
+        left join stops s on s.id = p.stop_id
+        left join routes r on r.id = s.route_id
+        left join bibliobuses v on v.id = r.bibliobus_id
+        join branches b on b.id = coalesce(c.branch_id, v.home_branch_id)
+        """;
+
+    const string ListSql = SelectSql + """
+
+        where p.active = @Active or @All
+        order by b.name, p.kind, p.name, p.id
+        """;
+
+    public async Task<IReadOnlyList<PickupPointRow>> ListAsync(bool includeInactive, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return (await c.QueryAsync<PickupPointRow>(new CommandDefinition(ListSql, new { Active = true, All = includeInactive }, cancellationToken: ct))).AsList();
+    }
+
+    const string GetSql = SelectSql + "\nwhere p.id = @Id";
+
+    public async Task<PickupPointRow?> GetAsync(long id, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await c.QuerySingleOrDefaultAsync<PickupPointRow>(new CommandDefinition(GetSql, new { Id = id }, cancellationToken: ct));
+    }
+
+    const string UpdateSql = "update pickup_points set name = @Name, active = @Active where id = @Id";
+
+    public Task<int> UpdateAsync(UnitOfWork uow, long id, PickupPointRequest request, CancellationToken ct) =>
+        uow.ExecuteAsync(UpdateSql, new { Id = id, request.Name, request.Active }, ct);
+}
