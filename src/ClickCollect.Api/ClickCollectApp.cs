@@ -78,9 +78,6 @@ internal static class ClickCollectApp
         api.MapNetwork();
         api.MapStaff();
         api.MapPatrons();
-        // An unknown /api path is a 404 problem, never the patron page.
-        api.MapFallback(() => Problems.Create(StatusCodes.Status404NotFound, "not_found", "Introuvable"))
-            .AllowAnonymous().ExcludeFromDescription();
     }
 
     static async Task<Results<Ok<HealthResponse>, ProblemHttpResult>> Health(Db db, CancellationToken ct)
