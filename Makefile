@@ -1,0 +1,46 @@
+# ClickCollect — the tasks. `make help` lists them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+URL ?= http://127.0.0.1:5080
+
+help:           ## list the tasks
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+run:            ## build, migrate, seed the demo data, serve $(URL) (SQLite file data/clickcollect.db)
+	Demo__Seed=true dotnet run --project src/ClickCollect.Api --launch-profile ClickCollect -- --urls $(URL)
+
+build:          ## compile everything (also regenerates openapi/v1.json)
+	dotnet build ClickCollect.sln
+
+# Every test project: unit and HTTP tests on SQLite and on a throw-away PostgreSQL server, then the
+# browser tests. Ends with one line "N passed, N failed, N skipped" summed over the projects.
+test:           ## every test (SQLite, PostgreSQL, browser); ends with "N passed, N failed, N skipped"
+	@set -o pipefail; mkdir -p artifacts; \
+	dotnet test ClickCollect.sln 2>&1 | tee artifacts/test.log; status=$$?; \
+	awk '/(Passed|Failed)! +- +Failed:/ { gsub(/,/, ""); for (i = 1; i <= NF; i++) { \
+	    if ($$i == "Failed:") f += $$(i+1); if ($$i == "Passed:") p += $$(i+1); if ($$i == "Skipped:") s += $$(i+1) } } \
+	    END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' artifacts/test.log; \
+	exit $$status
+
+bench:          ## benchmarks: ratios against a bare baseline measured in the same run
+	dotnet run -c Release --project tests/ClickCollect.Benchmarks
+
+openapi:        ## regenerate openapi/v1.json
+	dotnet build src/ClickCollect.Api
+
+openapi-check: openapi ## fail when the committed openapi/v1.json is stale
+	git diff --exit-code -- openapi/
+
+migrate:        ## apply db/<provider> to the configured database (Database__Provider, ConnectionStrings__ClickCollect)
+	dotnet run --project src/ClickCollect.Api -- migrate
+
+import-catalogue: ## import a catalogue CSV: make import-catalogue FILE=catalogue.csv
+	dotnet run --project src/ClickCollect.Api -- import-catalogue $(FILE)
+
+lint:           ## no wall-clock reads outside TimeProvider in src/
+	@! grep -rnE 'DateTime(Offset)?\.(Now|UtcNow)|CURRENT_TIMESTAMP|now\(\)' src --include=*.cs --include=*.sql
+
+fmt:            ## check formatting
+	dotnet format ClickCollect.sln --verify-no-changes
+
+.PHONY: help run build test bench openapi openapi-check migrate import-catalogue lint fmt
