@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using ClickCollect.Api.Features.Demo;
 using ClickCollect.Api.Features.Network;
 using ClickCollect.Api.Features.Patrons;
+using ClickCollect.Api.Features.Slots;
 using ClickCollect.Api.Features.Staff;
 using ClickCollect.Api.Infrastructure.Auth;
 using ClickCollect.Api.Infrastructure.Database;
@@ -50,6 +51,7 @@ internal static class ClickCollectApp
         services.AddClickCollectOpenApi();
 
         services.AddNetwork();
+        services.AddSlots();
         services.AddStaff();
         services.AddPatrons();
         services.AddDemo();
@@ -79,6 +81,7 @@ internal static class ClickCollectApp
 
         var api = app.MapGroup("/api");
         api.MapNetwork();
+        api.MapSlots();
         api.MapStaff();
         api.MapPatrons();
     }

@@ -1,5 +1,6 @@
 using ClickCollect.Api.Features.Network;
 using ClickCollect.Api.Features.Patrons;
+using ClickCollect.Api.Features.Slots;
 using ClickCollect.Api.Features.Staff;
 using ClickCollect.Api.Infrastructure.Auth;
 using ClickCollect.Api.Infrastructure.Database;
@@ -13,7 +14,7 @@ namespace ClickCollect.Api.Features.Demo;
 /// staff member per role, patrons P0001–P0050 and the sample catalogue. Only with Demo:Seed=true,
 /// only into an empty database; never in production.
 /// </summary>
-internal sealed class DemoSeed(Db db, BranchStore branches, BibliobusStore bibliobuses, StaffStore staff, PatronStore patrons,
+internal sealed class DemoSeed(Db db, BranchStore branches, BibliobusStore bibliobuses, SlotStore slots, StaffStore staff, PatronStore patrons,
     PasswordHashing hashing, TimeProvider clock, ILogger<DemoSeed> logger)
 {
     public const string StaffPassword = "clickcollect-demo";
@@ -27,10 +28,16 @@ internal sealed class DemoSeed(Db db, BranchStore branches, BibliobusStore bibli
             logger.LogInformation("Demo data already present: nothing seeded.");
             return;
         }
+        // Drive hours as in 2020: short slots, a few patrons each, mornings and afternoons.
+        OpeningWindow[] adults = [.. Days(2, 6, new(10, 0), new(12, 0), 15, 4), .. Days(2, 6, new(14, 0), new(18, 0), 15, 4)];
+        OpeningWindow[] youth = [new(3, new(10, 0), new(12, 0), 20, 3), new(3, new(14, 0), new(17, 30), 20, 3),
+            new(6, new(10, 0), new(12, 0), 20, 3), new(6, new(14, 0), new(17, 30), 20, 3)];
+        OpeningWindow[] quarterHours = [new(2, new(14, 0), new(18, 0), 20, 3), new(3, new(14, 0), new(18, 0), 20, 3),
+            new(5, new(14, 0), new(18, 0), 20, 3), new(6, new(10, 0), new(12, 30), 20, 3)];
         var central = await CreateBranchAsync(uow, new("CENTRALE", "Médiathèque centrale", null,
-            "1 place de l'Hôtel de Ville, 71100 Chalon-sur-Saône", "03 85 90 00 10"), ["Adultes", "Jeunesse"], ct);
+            "1 place de l'Hôtel de Ville, 71100 Chalon-sur-Saône", "03 85 90 00 10"), [("Adultes", adults), ("Jeunesse", youth)], ct);
         var quarter = await CreateBranchAsync(uow, new("PRES", "Médiathèque des Prés-Saint-Jean", null,
-            "12 rue des Prés-Saint-Jean, 71100 Chalon-sur-Saône", "03 85 90 00 20"), ["Accueil"], ct);
+            "12 rue des Prés-Saint-Jean, 71100 Chalon-sur-Saône", "03 85 90 00 20"), [("Accueil", quarterHours)], ct);
         await CreateBibliobusAsync(uow, central, ct);
         await CreateStaffAsync(uow, central, ct);
         await CreatePatronsAsync(uow, [central, quarter], ct);
@@ -38,13 +45,19 @@ internal sealed class DemoSeed(Db db, BranchStore branches, BibliobusStore bibli
         logger.LogInformation("Demo network, staff and patrons seeded.");
     }
 
-    async Task<long> CreateBranchAsync(UnitOfWork uow, BranchRequest branch, string[] counters, CancellationToken ct)
+    async Task<long> CreateBranchAsync(UnitOfWork uow, BranchRequest branch, (string Name, OpeningWindow[] Hours)[] counters, CancellationToken ct)
     {
         var id = (await branches.CreateAsync(uow, branch, ct))!.Value;
-        foreach (var counter in counters)
-            await branches.CreateCounterAsync(uow, id, counter, $"{branch.Name} – {counter}", ct);
+        foreach (var (name, hours) in counters)
+        {
+            var counter = await branches.CreateCounterAsync(uow, id, name, $"{branch.Name} – {name}", ct);
+            await slots.SaveOpeningAsync(uow, counter.PickupPointId, new OpeningRequest(120, 14, 5, 30, 4, hours), ct);
+        }
         return id;
     }
+
+    static IEnumerable<OpeningWindow> Days(int fromWeekday, int toWeekday, TimeOnly start, TimeOnly end, int minutes, int capacity) =>
+        Enumerable.Range(fromWeekday, toWeekday - fromWeekday + 1).Select(d => new OpeningWindow(d, start, end, minutes, capacity));
 
     async Task CreateBibliobusAsync(UnitOfWork uow, long homeBranch, CancellationToken ct)
     {

@@ -1,0 +1,123 @@
+using ClickCollect.Api.Features.Network;
+using ClickCollect.Api.Infrastructure.Database;
+using Dapper;
+
+namespace ClickCollect.Api.Features.Slots;
+
+internal sealed class SlotStore(Db db)
+{
+    sealed class PointRow
+    {
+        public long Id { get; init; }
+        public PickupPointKind Kind { get; init; }
+        public long? StopId { get; init; }
+        public string TimeZone { get; init; } = "";
+        public int LeadTimeMinutes { get; init; }
+        public int HorizonDays { get; init; }
+        public int PickupOpenDays { get; init; }
+        public int StopSlotMinutes { get; init; }
+        public int StopSlotCapacity { get; init; }
+    }
+
+    sealed class VisitRow { public int Weekday { get; init; } public TimeOnly ArrivesAt { get; init; } public TimeOnly DepartsAt { get; init; } }
+    sealed class ExceptionRow { public DateOnly OnDate { get; init; } public string Kind { get; init; } = ""; public TimeOnly? ArrivesAt { get; init; } public TimeOnly? DepartsAt { get; init; } }
+    sealed class WindowRow
+    {
+        public int Weekday { get; init; }
+        public TimeOnly StartsAt { get; init; }
+        public TimeOnly EndsAt { get; init; }
+        public int SlotMinutes { get; init; }
+        public int Capacity { get; init; }
+        public int? MaxItems { get; init; }
+    }
+    sealed class ClosureRow { public long Id { get; init; } public DateOnly StartsOn { get; init; } public DateOnly EndsOn { get; init; } public string Reason { get; init; } = ""; }
+
+    const string PointSql = """
+        select p.id, p.kind, p.stop_id, b.time_zone, p.lead_time_minutes, p.horizon_days, p.pickup_open_days,
+               p.stop_slot_minutes, p.stop_slot_capacity
+        from pickup_points p
+        left join counters c on c.id = p.counter_id
+        left join stops s on s.id = p.stop_id
+        left join routes r on r.id = s.route_id
+        left join bibliobuses v on v.id = r.bibliobus_id
+        join branches b on b.id = coalesce(c.branch_id, v.home_branch_id)
+        where p.id = @Id
+        """;
+    const string WindowsSql = """
+        select weekday, starts_at, ends_at, slot_minutes, capacity, max_items from slot_templates
+        where pickup_point_id = @Id order by weekday, starts_at
+        """;
+    const string VisitsSql = "select weekday, arrives_at, departs_at from stop_schedules where stop_id = @StopId";
+    const string ExceptionsSql = "select on_date, kind, arrives_at, departs_at from stop_exceptions where stop_id = @StopId";
+    const string ClosuresSql = "select id, starts_on, ends_on, reason from closures where pickup_point_id = @Id order by starts_on, id";
+
+    public async Task<PickupCalendar?> LoadAsync(long pickupPointId, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var p = await c.QuerySingleOrDefaultAsync<PointRow>(new CommandDefinition(PointSql, new { Id = pickupPointId }, cancellationToken: ct));
+        if (p is null) return null;
+        var args = new { p.Id, p.StopId };
+        var windows = await c.QueryAsync<WindowRow>(new CommandDefinition(WindowsSql, args, cancellationToken: ct));
+        var visits = p.StopId is null ? [] : await c.QueryAsync<VisitRow>(new CommandDefinition(VisitsSql, args, cancellationToken: ct));
+        var exceptions = p.StopId is null ? [] : await c.QueryAsync<ExceptionRow>(new CommandDefinition(ExceptionsSql, args, cancellationToken: ct));
+        var closures = await c.QueryAsync<ClosureRow>(new CommandDefinition(ClosuresSql, args, cancellationToken: ct));
+        return new PickupCalendar(p.Id, p.Kind, TimeZoneInfo.FindSystemTimeZoneById(p.TimeZone), TimeSpan.FromMinutes(p.LeadTimeMinutes),
+            p.HorizonDays, p.PickupOpenDays, p.StopSlotMinutes, p.StopSlotCapacity,
+            windows.Select(w => new OpeningWindow(w.Weekday, w.StartsAt, w.EndsAt, w.SlotMinutes, w.Capacity, w.MaxItems)).ToList(),
+            visits.Select(v => (v.Weekday, v.ArrivesAt, v.DepartsAt)).ToList(),
+            exceptions.Select(e => (e.OnDate, e.Kind == "cancelled", e.ArrivesAt, e.DepartsAt)).ToList(),
+            closures.Select(x => new ClosureResponse(x.Id, x.StartsOn, x.EndsOn, x.Reason)).ToList());
+    }
+
+    const string UpdateSettingsSql = """
+        update pickup_points set lead_time_minutes = @LeadTimeMinutes, horizon_days = @HorizonDays, pickup_open_days = @PickupOpenDays,
+            stop_slot_minutes = @StopSlotMinutes, stop_slot_capacity = @StopSlotCapacity
+        where id = @Id
+        """;
+    const string DeleteWindowsSql = "delete from slot_templates where pickup_point_id = @Id";
+    const string InsertWindowSql = """
+        insert into slot_templates (pickup_point_id, weekday, starts_at, ends_at, slot_minutes, capacity, max_items)
+        values (@Id, @Weekday, @StartsAt, @EndsAt, @SlotMinutes, @Capacity, @MaxItems)
+        """;
+
+    /// <summary>Rows affected: 0 when the pickup point does not exist.</summary>
+    public async Task<int> SaveOpeningAsync(UnitOfWork uow, long id, OpeningRequest r, CancellationToken ct)
+    {
+        var updated = await uow.ExecuteAsync(UpdateSettingsSql,
+            new { Id = id, r.LeadTimeMinutes, r.HorizonDays, r.PickupOpenDays, r.StopSlotMinutes, r.StopSlotCapacity }, ct);
+        if (updated == 0) return 0;
+        await uow.ExecuteAsync(DeleteWindowsSql, new { Id = id }, ct);
+        foreach (var w in r.Windows)
+            await uow.ExecuteAsync(InsertWindowSql, new { Id = id, w.Weekday, w.StartsAt, w.EndsAt, w.SlotMinutes, w.Capacity, w.MaxItems }, ct);
+        return updated;
+    }
+
+    const string InsertClosureSql = """
+        insert into closures (pickup_point_id, starts_on, ends_on, reason)
+        select id, @StartsOn, @EndsOn, @Reason from pickup_points where id = @Id
+        returning id
+        """;
+    const string DeleteClosureSql = "delete from closures where id = @ClosureId and pickup_point_id = @Id";
+
+    public Task<long?> AddClosureAsync(UnitOfWork uow, long id, ClosureRequest r, CancellationToken ct) =>
+        uow.QuerySingleOrDefaultAsync<long?>(InsertClosureSql, new { Id = id, r.StartsOn, r.EndsOn, Reason = r.Reason ?? "" }, ct);
+
+    public Task<int> DeleteClosureAsync(UnitOfWork uow, long id, long closureId, CancellationToken ct) =>
+        uow.ExecuteAsync(DeleteClosureSql, new { Id = id, ClosureId = closureId }, ct);
+
+    sealed class BookedRow { public DateTimeOffset SlotStart { get; init; } public long Booked { get; init; } }
+
+    const string BookedSql = """
+        select slot_start, count(*) as booked from appointments
+        where pickup_point_id = @Id and slot_start >= @From and slot_start < @To and status in ('booked', 'arrived', 'completed')
+        group by slot_start
+        """;
+
+    /// <summary>Appointments holding a place, per slot start, in [from, to).</summary>
+    public async Task<Dictionary<DateTimeOffset, int>> BookedAsync(long id, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var rows = await c.QueryAsync<BookedRow>(new CommandDefinition(BookedSql, new { Id = id, From = from, To = to }, cancellationToken: ct));
+        return rows.ToDictionary(r => r.SlotStart, r => (int)r.Booked);
+    }
+}

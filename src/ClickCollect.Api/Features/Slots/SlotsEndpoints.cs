@@ -1,0 +1,78 @@
+using ClickCollect.Api.Infrastructure.Auth;
+using ClickCollect.Api.Infrastructure.Database;
+using ClickCollect.Api.Infrastructure.Http;
+using FluentValidation;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ClickCollect.Api.Features.Slots;
+
+internal sealed record SlotResponse(DateTimeOffset Start, DateTimeOffset End, int Capacity, int Booked, int Remaining, int? MaxItems);
+
+internal static class SlotsEndpoints
+{
+    public static void AddSlots(this IServiceCollection services)
+    {
+        services.AddSingleton<SlotStore>();
+        services.AddSingleton<IValidator<OpeningRequest>, OpeningRequestValidator>();
+        services.AddSingleton<IValidator<ClosureRequest>, ClosureRequestValidator>();
+    }
+
+    public static void MapSlots(this IEndpointRouteBuilder api)
+    {
+        var points = api.MapGroup("/pickup-points/{id:long}").WithTags("Slots");
+        points.MapGet("/slots", Slots).WithName("ListSlots")
+            .WithSummary("Bookable slots (from now + lead time to the horizon) with places left; from/to are local dates")
+            .AllowAnonymous().ProducesProblem(StatusCodes.Status404NotFound);
+        points.MapGet("/opening", Opening).WithName("GetOpening").WithSummary("Opening windows, settings and closures")
+            .AllowAnonymous().ProducesProblem(StatusCodes.Status404NotFound);
+        points.MapPut("/opening", SaveOpening).WithName("SaveOpening").WithSummary("Replace the opening windows and settings")
+            .RequireAuthorization(Policies.Director).WithValidation<OpeningRequest>().ProducesProblem(StatusCodes.Status404NotFound);
+        points.MapPost("/closures", AddClosure).WithName("AddClosure").WithSummary("Close the pickup point on a date or a range of dates")
+            .RequireAuthorization(Policies.Director).WithValidation<ClosureRequest>().ProducesProblem(StatusCodes.Status404NotFound);
+        points.MapDelete("/closures/{closureId:long}", DeleteClosure).WithName("DeleteClosure").WithSummary("Remove a closure")
+            .RequireAuthorization(Policies.Director).ProducesProblem(StatusCodes.Status404NotFound);
+    }
+
+    static async Task<Results<Ok<List<SlotResponse>>, ProblemHttpResult>> Slots(
+        long id, DateOnly? from, DateOnly? to, SlotStore store, TimeProvider clock, CancellationToken ct)
+    {
+        if (from is { } f && to is { } t && t < f) return Problems.Field("to", "La date de fin précède la date de début.");
+        var calendar = await store.LoadAsync(id, ct);
+        if (calendar is null) return Problems.NotFound("Le point de retrait", id);
+        var slots = calendar.Bookable(clock.GetUtcNow(), from, to);
+        if (slots.Count == 0) return TypedResults.Ok(new List<SlotResponse>());
+        var booked = await store.BookedAsync(id, slots[0].Start, slots[^1].End, ct);
+        return TypedResults.Ok(slots.Select(s =>
+        {
+            var taken = booked.GetValueOrDefault(s.Start);
+            return new SlotResponse(s.Start, s.End, s.Capacity, taken, Math.Max(0, s.Capacity - taken), s.MaxItems);
+        }).ToList());
+    }
+
+    static async Task<Results<Ok<OpeningResponse>, ProblemHttpResult>> Opening(long id, SlotStore store, CancellationToken ct) =>
+        await store.LoadAsync(id, ct) is { } c
+            ? TypedResults.Ok(new OpeningResponse(id, (int)c.LeadTime.TotalMinutes, c.HorizonDays, c.PickupOpenDays,
+                c.StopSlotMinutes, c.StopSlotCapacity, c.Weekly, c.Closures))
+            : Problems.NotFound("Le point de retrait", id);
+
+    static async Task<Results<Ok<OpeningResponse>, ProblemHttpResult>> SaveOpening(
+        long id, OpeningRequest request, SlotStore store, Db db, CancellationToken ct)
+    {
+        if (await db.WriteAsync(uow => store.SaveOpeningAsync(uow, id, request, ct), ct) == 0) return Problems.NotFound("Le point de retrait", id);
+        return await Opening(id, store, ct);
+    }
+
+    static async Task<Results<Created<ClosureResponse>, ProblemHttpResult>> AddClosure(
+        long id, ClosureRequest request, SlotStore store, Db db, CancellationToken ct)
+    {
+        var closureId = await db.WriteAsync(uow => store.AddClosureAsync(uow, id, request, ct), ct);
+        return closureId is null
+            ? Problems.NotFound("Le point de retrait", id)
+            : TypedResults.Created($"/api/pickup-points/{id}/opening", new ClosureResponse(closureId.Value, request.StartsOn, request.EndsOn, request.Reason ?? ""));
+    }
+
+    static async Task<Results<NoContent, ProblemHttpResult>> DeleteClosure(long id, long closureId, SlotStore store, Db db, CancellationToken ct) =>
+        await db.WriteAsync(uow => store.DeleteClosureAsync(uow, id, closureId, ct), ct) == 0
+            ? Problems.NotFound("La fermeture", closureId)
+            : TypedResults.NoContent();
+}

@@ -1,0 +1,105 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ClickCollect.Tests.Support;
+using ClickCollect.Tests.Support.Databases;
+
+namespace ClickCollect.Tests.Features.Slots;
+
+public abstract class SlotsTests<TDb> where TDb : ITestDatabase, new()
+{
+    internal static async Task<long> PickupPointIdAsync(TestApp app, string name)
+    {
+        var points = await app.CreateClient().GetFromJsonAsync<JsonElement[]>("/api/pickup-points?all=true");
+        return points!.Single(p => p.GetProperty("name").GetString() == name).GetProperty("id").GetInt64();
+    }
+
+    [Fact]
+    public async Task Slots_start_after_the_lead_time_and_show_places_left()
+    {
+        await using var app = await TestApp.StartAsync<TDb>();
+        var adults = await PickupPointIdAsync(app, "Médiathèque centrale – Adultes");
+        // The clock says Tuesday 10 March 2026, 09:00 in Paris; lead time 2 h → first slot 11:00 (10:00Z).
+        var slots = await app.CreateClient().GetFromJsonAsync<JsonElement[]>($"/api/pickup-points/{adults}/slots?from=2026-03-10&to=2026-03-10");
+        Assert.Equal("2026-03-10T10:00:00+00:00", slots![0].GetProperty("start").GetString());
+        Assert.Equal(4 + 16, slots.Length); // 11:00–12:00 and 14:00–18:00 in quarters
+        Assert.All(slots, s => Assert.Equal(4, s.GetProperty("remaining").GetInt32()));
+        Assert.All(slots, s => Assert.Equal(0, s.GetProperty("booked").GetInt32()));
+    }
+
+    [Fact]
+    public async Task Slots_stop_at_the_horizon_and_skip_closures()
+    {
+        await using var app = await TestApp.StartAsync<TDb>();
+        var adults = await PickupPointIdAsync(app, "Médiathèque centrale – Adultes");
+        var director = await app.StaffClientAsync("director");
+        var closure = await director.PostAsJsonAsync($"/api/pickup-points/{adults}/closures", new { startsOn = "2026-03-11", endsOn = "2026-03-12", reason = "Inventaire" });
+        Assert.Equal(HttpStatusCode.Created, closure.StatusCode);
+
+        var slots = await app.CreateClient().GetFromJsonAsync<JsonElement[]>($"/api/pickup-points/{adults}/slots");
+        var days = slots!.Select(s => DateTimeOffset.Parse(s.GetProperty("start").GetString()!).UtcDateTime.Date).Distinct().ToList();
+        Assert.DoesNotContain(new DateTime(2026, 3, 11), days);
+        Assert.DoesNotContain(new DateTime(2026, 3, 12), days);
+        Assert.Contains(new DateTime(2026, 3, 13), days);
+        Assert.True(days.Max() <= new DateTime(2026, 3, 24)); // today + 14 days
+    }
+
+    [Fact]
+    public async Task A_bibliobus_stop_has_slots_only_during_its_visits_and_follows_date_exceptions()
+    {
+        await using var app = await TestApp.StartAsync<TDb>();
+        var stop = await PickupPointIdAsync(app, "Bibliobus – Saint-Rémy – mairie");
+        var slots = await app.CreateClient().GetFromJsonAsync<JsonElement[]>($"/api/pickup-points/{stop}/slots?from=2026-03-10&to=2026-03-16");
+        // Fridays 16:00–18:30 in half hours: the 13th only in this week.
+        Assert.Equal(5, slots!.Length);
+        Assert.Equal("2026-03-13T15:00:00+00:00", slots[0].GetProperty("start").GetString());
+
+        var director = await app.StaffClientAsync("director");
+        var point = await app.CreateClient().GetFromJsonAsync<JsonElement>($"/api/pickup-points/{stop}");
+        var stopId = point.GetProperty("stopId").GetInt64();
+        await director.PutAsJsonAsync($"/api/stops/{stopId}/exceptions", new { date = "2026-03-13", kind = "cancelled", note = "Panne" });
+        Assert.Empty((await app.CreateClient().GetFromJsonAsync<JsonElement[]>($"/api/pickup-points/{stop}/slots?from=2026-03-10&to=2026-03-16"))!);
+    }
+
+    [Fact]
+    public async Task A_director_replaces_the_opening_windows()
+    {
+        await using var app = await TestApp.StartAsync<TDb>();
+        var point = await PickupPointIdAsync(app, "Médiathèque des Prés-Saint-Jean – Accueil");
+        var director = await app.StaffClientAsync("director");
+        var saved = await director.PutAsJsonAsync($"/api/pickup-points/{point}/opening", new
+        {
+            leadTimeMinutes = 0, horizonDays = 3, pickupOpenDays = 4, stopSlotMinutes = 30, stopSlotCapacity = 4,
+            windows = new[] { new { weekday = 2, startsAt = "16:00:00", endsAt = "17:00:00", slotMinutes = 30, capacity = 2, maxItems = 6 } },
+        });
+        Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+        var slots = await app.CreateClient().GetFromJsonAsync<JsonElement[]>($"/api/pickup-points/{point}/slots");
+        Assert.Equal(2, slots!.Length);
+        Assert.All(slots, s => Assert.Equal(6, s.GetProperty("maxItems").GetInt32()));
+    }
+
+    [Fact]
+    public async Task Bad_opening_and_slot_queries_are_refused_naming_the_field()
+    {
+        await using var app = await TestApp.StartAsync<TDb>();
+        var point = await PickupPointIdAsync(app, "Médiathèque des Prés-Saint-Jean – Accueil");
+        var director = await app.StaffClientAsync("director");
+        await ProblemAssert.IsProblemAsync(await director.PutAsJsonAsync($"/api/pickup-points/{point}/opening", new
+        {
+            leadTimeMinutes = -1, horizonDays = 0, pickupOpenDays = 4, stopSlotMinutes = 30, stopSlotCapacity = 4,
+            windows = new[]
+            {
+                new { weekday = 2, startsAt = "10:00:00", endsAt = "12:00:00", slotMinutes = 30, capacity = 0 },
+                new { weekday = 2, startsAt = "11:00:00", endsAt = "13:00:00", slotMinutes = 30, capacity = 2 },
+            },
+        }), HttpStatusCode.BadRequest, null, "leadTimeMinutes", "horizonDays", "windows[0].capacity", "windows");
+        await ProblemAssert.IsProblemAsync(await app.CreateClient().GetAsync($"/api/pickup-points/{point}/slots?from=2026-03-12&to=2026-03-11"),
+            HttpStatusCode.BadRequest, null, "to");
+        await ProblemAssert.IsProblemAsync(await app.CreateClient().GetAsync($"/api/pickup-points/{point}/slots?from=tomorrow"),
+            HttpStatusCode.BadRequest, null, "from");
+        await ProblemAssert.IsProblemAsync(await app.CreateClient().GetAsync("/api/pickup-points/9999/slots"), HttpStatusCode.NotFound);
+    }
+}
+
+public sealed class SlotsTests_Sqlite : SlotsTests<SqliteTestDatabase>;
+public sealed class SlotsTests_Postgres : SlotsTests<PostgresTestDatabase>;
