@@ -95,3 +95,12 @@ create table idempotency_keys (
     created_at timestamptz not null,
     primary key (scope, key)
 );
+
+-- The branch whose stock serves a pickup point: a counter's branch, or a bibliobus's home branch.
+create view pickup_point_branches as
+select p.id as pickup_point_id, coalesce(c.branch_id, v.home_branch_id) as branch_id
+from pickup_points p
+left join counters c on c.id = p.counter_id
+left join stops s on s.id = p.stop_id
+left join routes r on r.id = s.route_id
+left join bibliobuses v on v.id = r.bibliobus_id;

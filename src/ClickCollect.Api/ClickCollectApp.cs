@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using ClickCollect.Api.Features.Appointments;
 using ClickCollect.Api.Features.Demo;
+using ClickCollect.Api.Features.Holds;
 using ClickCollect.Api.Features.Network;
 using ClickCollect.Api.Features.Patrons;
 using ClickCollect.Api.Features.Slots;
@@ -52,6 +54,8 @@ internal static class ClickCollectApp
 
         services.AddNetwork();
         services.AddSlots();
+        services.AddHolds();
+        services.AddAppointments();
         services.AddStaff();
         services.AddPatrons();
         services.AddDemo();
@@ -82,6 +86,8 @@ internal static class ClickCollectApp
         var api = app.MapGroup("/api");
         api.MapNetwork();
         api.MapSlots();
+        api.MapHolds();
+        api.MapAppointments();
         api.MapStaff();
         api.MapPatrons();
     }

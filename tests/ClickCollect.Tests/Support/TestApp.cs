@@ -78,6 +78,9 @@ public sealed class TestApp : WebApplicationFactory<Program>
 
     public T Service<T>() where T : notnull => Services.GetRequiredService<T>();
 
+    /// <summary>The running background worker of type <typeparamref name="T"/>, to call its RunOnceAsync.</summary>
+    public T Worker<T>() => Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<T>().Single();
+
     /// <summary>A client carrying a token for <paramref name="user"/>, minted directly (no sign-in round trip).</summary>
     internal HttpClient ClientAs(CurrentUser user)
     {

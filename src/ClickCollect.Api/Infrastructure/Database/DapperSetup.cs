@@ -24,8 +24,16 @@ internal static class DapperSetup
         SqlMapper.AddTypeHandler(new TimeOnlyHandler());
     }
 
-    /// <summary>Stores enums as their camelCase name, the same spelling the JSON API uses ("onShelf").</summary>
-    public static void AddEnum<T>() where T : struct, Enum => SqlMapper.AddTypeHandler(new EnumHandler<T>());
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, bool> Enums = new();
+
+    /// <summary>
+    /// Stores enums as their camelCase name, the same spelling the JSON API uses ("onShelf").
+    /// Dapper's handlers are process-wide: each enum is registered once, however many apps (tests) start.
+    /// </summary>
+    public static void AddEnum<T>() where T : struct, Enum
+    {
+        if (Enums.TryAdd(typeof(T), true)) SqlMapper.AddTypeHandler(new EnumHandler<T>());
+    }
 
     public static string ToDb<T>(T value) where T : struct, Enum => JsonNamingPolicy.CamelCase.ConvertName(value.ToString());
 

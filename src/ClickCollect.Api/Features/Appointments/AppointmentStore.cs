@@ -1,0 +1,142 @@
+using ClickCollect.Api.Features.Holds;
+using ClickCollect.Api.Features.Slots;
+using ClickCollect.Api.Infrastructure.Database;
+using Dapper;
+
+namespace ClickCollect.Api.Features.Appointments;
+
+internal sealed record NewAppointment(long PatronId, long PickupPointId, Slot Slot, DateOnly SlotDate, IReadOnlyList<long> HoldIds,
+    HoldChannel Channel, DateTimeOffset Now);
+
+internal sealed record AppointmentFilter(long? PatronId = null, long? PickupPointId = null, DateTimeOffset? From = null,
+    DateTimeOffset? To = null, long? AppointmentId = null);
+
+internal sealed class AppointmentStore(Db db)
+{
+    sealed class HoldCheck
+    {
+        public long Id { get; init; }
+        public long PatronId { get; init; }
+        public long PickupPointId { get; init; }
+        public HoldStatus Status { get; init; }
+        public DateOnly? PickupDeadline { get; init; }
+        public long Booked { get; init; }
+    }
+
+    const string HoldsSql = """
+        select h.id, h.patron_id, h.pickup_point_id, h.status, h.pickup_deadline,
+               (select count(*) from appointment_holds ah join appointments a on a.id = ah.appointment_id
+                where ah.hold_id = h.id and a.status in ('booked', 'arrived')) as booked
+        from holds h where h.id in @Ids
+        """;
+    const string SameDaySql = """
+        select count(*) from appointments
+        where patron_id = @PatronId and status in ('booked', 'arrived') and slot_start >= @DayStart and slot_start < @DayEnd
+        """;
+    const string ItemsInSlotSql = """
+        select count(*) from appointment_holds ah join appointments a on a.id = ah.appointment_id
+        where a.pickup_point_id = @PickupPointId and a.slot_start = @SlotStart and a.status in ('booked', 'arrived', 'completed')
+        """;
+    // Capacity is enforced by this one statement, under the slot lock (PostgreSQL) or the single
+    // writer (SQLite): two bookings racing for the last place cannot both see it free.
+    const string BookSql = """
+        insert into appointments (patron_id, pickup_point_id, slot_start, slot_end, status, channel, created_at, updated_at)
+        select @PatronId, @PickupPointId, @SlotStart, @SlotEnd, 'booked', @Channel, @Now, @Now
+        where (select count(*) from appointments
+               where pickup_point_id = @PickupPointId and slot_start = @SlotStart and status in ('booked', 'arrived', 'completed')) < @Capacity
+        returning id
+        """;
+    const string LinkSql = "insert into appointment_holds (appointment_id, hold_id) values (@AppointmentId, @HoldId)";
+
+    /// <summary>Books the slot for the holds, or says why not. Nothing is written unless the outcome is Booked.</summary>
+    public async Task<BookOutcome> BookAsync(UnitOfWork uow, NewAppointment a, int capacity, int maxPerDay, (DateTimeOffset Start, DateTimeOffset End) day, CancellationToken ct)
+    {
+        await uow.LockAsync(LockKeys.Patron(a.PatronId), ct);
+        var holds = (await uow.QueryAsync<HoldCheck>(HoldsSql, new { Ids = a.HoldIds }, ct)).ToList();
+        var unknown = a.HoldIds.Where(id => !holds.Any(h => h.Id == id && h.PatronId == a.PatronId)).ToList();
+        if (unknown.Count > 0) return new BookOutcome.UnknownHolds(unknown);
+        if (holds.FirstOrDefault(h => h.PickupPointId != a.PickupPointId) is { } elsewhere)
+            return Refuse("hold_elsewhere", "Autre point de retrait", $"La réservation {elsewhere.Id} est à retirer ailleurs.");
+        if (holds.FirstOrDefault(h => !HoldStatuses.Allocated.Contains(h.Status)) is { } waiting)
+            return Refuse("hold_not_allocated", "Document pas encore disponible",
+                $"La réservation {waiting.Id} est « {DapperSetup.ToDb(waiting.Status)} » : elle ne peut pas encore être retirée.");
+        if (holds.FirstOrDefault(h => h.Booked > 0) is { } twice)
+            return Refuse("hold_already_booked", "Déjà un rendez-vous", $"La réservation {twice.Id} a déjà un rendez-vous.");
+        if (holds.FirstOrDefault(h => h.PickupDeadline < a.SlotDate) is { } late)
+            return Refuse("after_deadline", "Après la date limite",
+                $"La réservation {late.Id} doit être retirée au plus tard le {late.PickupDeadline:dd/MM/yyyy}.");
+        if (await uow.QuerySingleAsync<long>(SameDaySql, new { a.PatronId, DayStart = day.Start, DayEnd = day.End }, ct) >= maxPerDay)
+            return Refuse("appointment_limit", "Trop de rendez-vous ce jour-là", $"{maxPerDay} rendez-vous par jour au plus.");
+
+        await uow.LockAsync(LockKeys.Slot(a.PickupPointId, a.Slot.Start), ct);
+        if (a.Slot.MaxItems is { } maxItems
+            && await uow.QuerySingleAsync<long>(ItemsInSlotSql, new { a.PickupPointId, SlotStart = a.Slot.Start }, ct) + a.HoldIds.Count > maxItems)
+            return Refuse("slot_items_full", "Créneau complet", "Ce créneau ne peut plus recevoir autant de documents.");
+        var id = await uow.QuerySingleOrDefaultAsync<long?>(BookSql, new
+        {
+            a.PatronId, a.PickupPointId, SlotStart = a.Slot.Start, SlotEnd = a.Slot.End, a.Channel, a.Now, Capacity = capacity,
+        }, ct);
+        if (id is null) return Refuse("slot_full", "Créneau complet", "Plus de place dans ce créneau : choisissez-en un autre.");
+        foreach (var holdId in a.HoldIds)
+            await uow.ExecuteAsync(LinkSql, new { AppointmentId = id, HoldId = holdId }, ct);
+        return new BookOutcome.Booked(id.Value);
+    }
+
+    static BookOutcome.Refused Refuse(string code, string title, string detail) => new(code, title, detail);
+
+    const string ListSql = """
+        select a.id, a.patron_id, p.card_number, p.first_name || ' ' || p.last_name as patron_name, a.pickup_point_id,
+               pp.name as pickup_point_name, a.slot_start, a.slot_end, a.status, a.channel, a.created_at, a.arrived_at
+        from appointments a
+        join patrons p on p.id = a.patron_id
+        join pickup_points pp on pp.id = a.pickup_point_id
+        where (@PatronId is null or a.patron_id = @PatronId) and (@PickupPointId is null or a.pickup_point_id = @PickupPointId)
+          and (@From is null or a.slot_start >= @From) and (@To is null or a.slot_start < @To) and (@AppointmentId is null or a.id = @AppointmentId)
+        order by a.slot_start, a.id
+        limit 500
+        """;
+    const string ListHoldsSql = """
+        select ah.appointment_id, h.id as hold_id, t.title, h.status
+        from appointment_holds ah join holds h on h.id = ah.hold_id join titles t on t.id = h.title_id
+        where ah.appointment_id in @Ids
+        order by t.title
+        """;
+
+    public async Task<IReadOnlyList<AppointmentResponse>> ListAsync(AppointmentFilter f, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var rows = (await c.QueryAsync<AppointmentRow>(new CommandDefinition(ListSql, f, cancellationToken: ct))).AsList();
+        if (rows.Count == 0) return [];
+        var holds = (await c.QueryAsync<AppointmentHoldRow>(new CommandDefinition(ListHoldsSql, new { Ids = rows.Select(r => r.Id).ToList() }, cancellationToken: ct)))
+            .ToLookup(h => h.AppointmentId);
+        return rows.Select(r => new AppointmentResponse(r.Id, r.Status, r.PickupPointId, r.PickupPointName, r.SlotStart, r.SlotEnd,
+            r.CardNumber, r.PatronName, r.Channel, r.CreatedAt, r.ArrivedAt,
+            holds[r.Id].Select(h => new AppointmentHold(h.HoldId, h.Title, h.Status)).ToList())).ToList();
+    }
+
+    public async Task<AppointmentResponse?> GetAsync(long id, CancellationToken ct) =>
+        (await ListAsync(new AppointmentFilter(AppointmentId: id), ct)).SingleOrDefault();
+
+    const string ArriveSql = """
+        update appointments set status = 'arrived', arrived_at = @Now, updated_at = @Now
+        where id = @Id and status = 'booked' and slot_start <= @Opens and slot_end > @Closes
+        """;
+    const string CancelSql = """
+        update appointments set status = 'cancelled', closed_at = @Now, updated_at = @Now where id = @Id and status in ('booked', 'arrived')
+        """;
+    const string NoShowSql = """
+        update appointments set status = 'noShow', closed_at = @Now, updated_at = @Now where status in ('booked', 'arrived') and slot_end < @Cutoff
+        """;
+
+    /// <summary>"I'm here": only for a booked appointment, from <paramref name="opensBefore"/> before the slot to <paramref name="grace"/> after it.</summary>
+    public Task<int> ArriveAsync(UnitOfWork uow, long id, DateTimeOffset now, TimeSpan opensBefore, TimeSpan grace, CancellationToken ct) =>
+        uow.ExecuteAsync(ArriveSql, new { Id = id, Now = now, Opens = now + opensBefore, Closes = now - grace }, ct);
+
+    /// <summary>Cancelling frees the place (only booked and arrived appointments count against capacity).</summary>
+    public Task<int> CancelAsync(UnitOfWork uow, long id, DateTimeOffset now, CancellationToken ct) =>
+        uow.ExecuteAsync(CancelSql, new { Id = id, Now = now }, ct);
+
+    /// <summary>Appointments not completed by the end of their slot plus grace become no-shows (kept and counted).</summary>
+    public Task<int> MarkNoShowsAsync(DateTimeOffset now, TimeSpan grace, CancellationToken ct) =>
+        db.WriteAsync(uow => uow.ExecuteAsync(NoShowSql, new { Now = now, Cutoff = now - grace }, ct), ct);
+}

@@ -1,0 +1,73 @@
+using ClickCollect.Api.Infrastructure.Database;
+using Dapper;
+
+namespace ClickCollect.Api.Features.Holds;
+
+/// <summary>
+/// Gives copies to holds, inside the caller's unit of work. A new hold takes a copy on the shelf at
+/// its pickup point's branch first (ToPick), else one from another branch (InTransit). A copy coming
+/// back goes to the oldest queued hold that can use it. Every claim is a conditional update, so two
+/// transactions can never both take one copy.
+/// </summary>
+internal sealed class HoldAllocator
+{
+    sealed class Candidate { public long Id { get; init; } public long BranchId { get; init; } }
+
+    const string CandidatesSql = """
+        select c.id, c.branch_id from copies c
+        where c.title_id = @TitleId and c.status = 'onShelf' and (@CopyId is null or c.id = @CopyId)
+        order by case when c.branch_id = (select branch_id from pickup_point_branches where pickup_point_id = @PickupPointId) then 0 else 1 end, c.id
+        """;
+    const string ClaimCopySql = "update copies set status = @Status, updated_at = @Now where id = @Id and status = 'onShelf'";
+    const string AssignSql = """
+        update holds set copy_id = @CopyId, status = @Status, allocated_at = @Now, updated_at = @Now where id = @HoldId and status = 'queued'
+        """;
+    const string PickupBranchSql = "select branch_id from pickup_point_branches where pickup_point_id = @PickupPointId";
+
+    /// <summary>True when the queued hold got a copy.</summary>
+    public async Task<bool> AllocateAsync(UnitOfWork uow, long holdId, long titleId, long? copyId, long pickupPointId, DateTimeOffset now, CancellationToken ct)
+    {
+        var branch = await uow.QuerySingleAsync<long>(PickupBranchSql, new { PickupPointId = pickupPointId }, ct);
+        foreach (var candidate in await uow.QueryAsync<Candidate>(CandidatesSql, new { TitleId = titleId, CopyId = copyId, PickupPointId = pickupPointId }, ct))
+        {
+            var local = candidate.BranchId == branch;
+            if (await uow.ExecuteAsync(ClaimCopySql, new { candidate.Id, Status = local ? "held" : "inTransit", Now = now }, ct) == 0) continue;
+            await uow.ExecuteAsync(AssignSql, new { CopyId = candidate.Id, Status = local ? "toPick" : "inTransit", Now = now, HoldId = holdId }, ct);
+            return true;
+        }
+        return false;
+    }
+
+    sealed class Waiting { public long Id { get; init; } public long PickupPointId { get; init; } }
+
+    const string CopySql = "select title_id, branch_id, status from copies where id = @Id";
+    const string OldestQueuedSql = """
+        select id, pickup_point_id from holds
+        where title_id = @TitleId and status = 'queued' and (requested_copy_id is null or requested_copy_id = @CopyId)
+        order by created_at, id
+        limit 1
+        """;
+    const string SetCopySql = "update copies set status = @Status, updated_at = @Now where id = @Id";
+
+    sealed class CopyRow { public long TitleId { get; init; } public long BranchId { get; init; } public string Status { get; init; } = ""; }
+
+    /// <summary>
+    /// A copy freed by a cancelled, expired or collected-elsewhere hold, or returned from a loan: the
+    /// oldest queued hold that can use it gets it; otherwise it goes back on the shelf. Lost and
+    /// withdrawn copies stay as they are.
+    /// </summary>
+    public async Task ReleaseAsync(UnitOfWork uow, long copyId, DateTimeOffset now, CancellationToken ct)
+    {
+        var copy = await uow.QuerySingleOrDefaultAsync<CopyRow>(CopySql, new { Id = copyId }, ct);
+        if (copy is null || copy.Status is "lost" or "withdrawn") return;
+        var next = await uow.QuerySingleOrDefaultAsync<Waiting>(OldestQueuedSql, new { copy.TitleId, CopyId = copyId }, ct);
+        if (next is null)
+        {
+            await uow.ExecuteAsync(SetCopySql, new { Id = copyId, Status = "onShelf", Now = now }, ct);
+            return;
+        }
+        var local = copy.BranchId == await uow.QuerySingleAsync<long>(PickupBranchSql, new { next.PickupPointId }, ct);
+        await uow.ExecuteAsync(SetCopySql, new { Id = copyId, Status = local ? "held" : "inTransit", Now = now }, ct);
+        await uow.ExecuteAsync(AssignSql, new { CopyId = copyId, Status = local ? "toPick" : "inTransit", Now = now, HoldId = next.Id }, ct);
+    }
+}

@@ -1,0 +1,14 @@
+using ClickCollect.Api.Infrastructure.Jobs;
+
+namespace ClickCollect.Api.Features.Holds;
+
+/// <summary>Expires Ready holds left uncollected past their pickup deadline; their copies go to the next in the queue.</summary>
+internal sealed class HoldExpiryWorker(HoldStore holds, TimeProvider clock, ILogger<HoldExpiryWorker> logger)
+    : PeriodicWorker(clock, logger, TimeSpan.FromMinutes(5))
+{
+    public override async Task RunOnceAsync(CancellationToken ct)
+    {
+        var expired = await holds.ExpireDueAsync(Clock.GetUtcNow(), ct);
+        if (expired > 0) logger.LogInformation("{Count} holds expired", expired);
+    }
+}

@@ -1,0 +1,179 @@
+using ClickCollect.Api.Infrastructure.Database;
+using Dapper;
+
+namespace ClickCollect.Api.Features.Holds;
+
+internal sealed record NewHold(long PatronId, long? TitleId, long? CopyId, long PickupPointId, HoldChannel Channel, long? StaffId, DateTimeOffset Now);
+
+internal sealed record HoldFilter(long? PatronId = null, HoldStatus? Status = null, long? PickupPointId = null, long? HoldId = null, int Limit = 200);
+
+/// <summary>
+/// Holds and their copies. Allocation and release run inside the caller's unit of work, under a
+/// lock on the title (PostgreSQL; on SQLite the single writer already excludes everyone), so a
+/// released copy can never miss a hold being queued at the same moment. The partial unique index
+/// on holds(copy_id) is the last word: a copy is never given twice.
+/// </summary>
+internal sealed class HoldStore(Db db, HoldAllocator allocator)
+{
+    const string SelectSql = """
+        select h.id, h.patron_id, pa.card_number, h.title_id, t.title, t.authors, h.requested_copy_id, h.copy_id, c.barcode,
+               h.pickup_point_id, pp.name as pickup_point_name, h.status, h.channel, h.created_at, h.ready_at, h.pickup_deadline,
+               a.id as appointment_id, a.slot_start,
+               (select count(*) from holds q where q.title_id = h.title_id and q.status = 'queued'
+                  and (q.created_at < h.created_at or (q.created_at = h.created_at and q.id <= h.id))) as queue_position
+        from holds h
+        join patrons pa on pa.id = h.patron_id
+        join titles t on t.id = h.title_id
+        join pickup_points pp on pp.id = h.pickup_point_id
+        left join copies c on c.id = h.copy_id
+        left join appointments a on a.status in ('booked', 'arrived')
+             and a.id in (select ah.appointment_id from appointment_holds ah where ah.hold_id = h.id)
+        """;
+
+    const string ListSql = SelectSql + """
+
+        where (@PatronId is null or h.patron_id = @PatronId) and (@Status is null or h.status = @Status)
+          and (@PickupPointId is null or h.pickup_point_id = @PickupPointId) and (@HoldId is null or h.id = @HoldId)
+        order by h.created_at desc, h.id desc
+        limit @Limit
+        """;
+
+    public async Task<IReadOnlyList<HoldRow>> ListAsync(HoldFilter f, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return (await c.QueryAsync<HoldRow>(new CommandDefinition(ListSql, Parameters(f), cancellationToken: ct))).AsList();
+    }
+
+    public async Task<HoldRow?> GetAsync(long id, CancellationToken ct) => (await ListAsync(new HoldFilter(HoldId: id), ct)).SingleOrDefault();
+
+    static object Parameters(HoldFilter f) => new
+    {
+        f.PatronId, f.PickupPointId, f.HoldId, f.Limit,
+        Status = f.Status is { } s ? DapperSetup.ToDb(s) : null,
+    };
+
+    const string TitleOfCopySql = "select title_id from copies where id = @Id and status not in ('lost', 'withdrawn')";
+    const string TitleExistsSql = "select count(*) from titles where id = @Id";
+    const string ActiveCountSql = "select count(*) from holds where patron_id = @PatronId and status in ('queued', 'toPick', 'inTransit', 'ready')";
+    const string SameTitleSql = """
+        select id from holds where patron_id = @PatronId and title_id = @TitleId and status in ('queued', 'toPick', 'inTransit', 'ready')
+        """;
+    const string InsertSql = """
+        insert into holds (patron_id, title_id, requested_copy_id, pickup_point_id, status, channel, placed_by_staff_id, created_at, updated_at)
+        values (@PatronId, @TitleId, @CopyId, @PickupPointId, 'queued', @Channel, @StaffId, @Now, @Now)
+        returning id
+        """;
+
+    /// <summary>
+    /// Places the hold and gives it a copy at once when one is on a shelf; otherwise it queues. Nothing
+    /// is written unless the outcome is <see cref="PlaceHoldOutcome.Placed"/>.
+    /// </summary>
+    public async Task<PlaceHoldOutcome> PlaceAsync(UnitOfWork uow, NewHold hold, int maxActive, CancellationToken ct)
+    {
+        long titleId;
+        if (hold.CopyId is { } copyId)
+        {
+            var title = await uow.QuerySingleOrDefaultAsync<long?>(TitleOfCopySql, new { Id = copyId }, ct);
+            if (title is null) return new PlaceHoldOutcome.UnknownCopy();
+            titleId = title.Value;
+        }
+        else
+        {
+            titleId = hold.TitleId!.Value;
+            if (await uow.QuerySingleAsync<long>(TitleExistsSql, new { Id = titleId }, ct) == 0) return new PlaceHoldOutcome.UnknownTitle();
+        }
+
+        await uow.LockAsync(LockKeys.Patron(hold.PatronId), ct);
+        if (await uow.QuerySingleOrDefaultAsync<long?>(SameTitleSql, new { hold.PatronId, TitleId = titleId }, ct) is { } existing)
+            return new PlaceHoldOutcome.AlreadyHeld(existing);
+        if (await uow.QuerySingleAsync<long>(ActiveCountSql, new { hold.PatronId }, ct) >= maxActive)
+            return new PlaceHoldOutcome.LimitReached(maxActive);
+
+        await uow.LockAsync(LockKeys.Title(titleId), ct);
+        var id = await uow.QuerySingleAsync<long>(InsertSql, new
+        {
+            hold.PatronId, TitleId = titleId, hold.CopyId, hold.PickupPointId, hold.Channel, hold.StaffId, hold.Now,
+        }, ct);
+        await allocator.AllocateAsync(uow, id, titleId, hold.CopyId, hold.PickupPointId, hold.Now, ct);
+        return new PlaceHoldOutcome.Placed(id);
+    }
+
+    const string CloseSql = """
+        update holds set status = @Status, closed_at = @Now, updated_at = @Now
+        where id = @Id and status in ('queued', 'toPick', 'inTransit', 'ready')
+        returning copy_id, title_id
+        """;
+    const string DetachSql = """
+        delete from appointment_holds where hold_id = @Id
+          and appointment_id in (select id from appointments where status in ('booked', 'arrived'))
+        """;
+    const string CancelEmptyAppointmentsSql = """
+        update appointments set status = 'cancelled', closed_at = @Now, updated_at = @Now
+        where status in ('booked', 'arrived') and patron_id = @PatronId
+          and not exists (select 1 from appointment_holds ah where ah.appointment_id = appointments.id)
+        """;
+
+    sealed class Closed { public long? CopyId { get; init; } public long TitleId { get; init; } }
+
+    /// <summary>
+    /// Cancels or expires an active hold (never deletes it), passes its copy on, and takes it out of
+    /// a booked appointment; an appointment left with nothing to collect is cancelled, freeing the place.
+    /// False when the hold is not active any more.
+    /// </summary>
+    public async Task<bool> CloseAsync(UnitOfWork uow, long holdId, long patronId, HoldStatus status, DateTimeOffset now, CancellationToken ct)
+    {
+        var closed = await uow.QuerySingleOrDefaultAsync<Closed>(CloseSql, new { Id = holdId, Status = status, Now = now }, ct);
+        if (closed is null) return false;
+        await uow.ExecuteAsync(DetachSql, new { Id = holdId }, ct);
+        await uow.ExecuteAsync(CancelEmptyAppointmentsSql, new { PatronId = patronId, Now = now }, ct);
+        if (closed.CopyId is { } copyId)
+        {
+            await uow.LockAsync(LockKeys.Title(closed.TitleId), ct);
+            await allocator.ReleaseAsync(uow, copyId, now, ct);
+        }
+        return true;
+    }
+
+    const string ReadySql = """
+        update holds set status = 'ready', ready_at = @Now, pickup_deadline = @Deadline, updated_at = @Now
+        where id = @Id and status = 'toPick'
+        """;
+    const string ReceivedSql = "update holds set status = 'toPick', updated_at = @Now where id = @Id and status = 'inTransit' returning copy_id";
+    const string CopyHeldSql = "update copies set status = 'held', updated_at = @Now where id = @Id";
+
+    /// <summary>Picked and staged: the hold waits for its patron until the deadline. False unless it was ToPick.</summary>
+    public async Task<bool> MarkReadyAsync(UnitOfWork uow, long holdId, DateOnly deadline, DateTimeOffset now, CancellationToken ct) =>
+        await uow.ExecuteAsync(ReadySql, new { Id = holdId, Deadline = deadline, Now = now }, ct) == 1;
+
+    /// <summary>The copy sent from another branch has arrived: the hold is to pick. False unless it was InTransit.</summary>
+    public async Task<bool> ReceiveAsync(UnitOfWork uow, long holdId, DateTimeOffset now, CancellationToken ct)
+    {
+        var copyId = await uow.QuerySingleOrDefaultAsync<long?>(ReceivedSql, new { Id = holdId, Now = now }, ct);
+        if (copyId is null) return false;
+        await uow.ExecuteAsync(CopyHeldSql, new { Id = copyId, Now = now }, ct);
+        return true;
+    }
+
+    sealed class DueRow { public long Id { get; init; } public long PatronId { get; init; } public DateOnly PickupDeadline { get; init; } public string TimeZone { get; init; } = ""; }
+
+    const string DueSql = """
+        select h.id, h.patron_id, h.pickup_deadline, b.time_zone
+        from holds h
+        join pickup_point_branches pb on pb.pickup_point_id = h.pickup_point_id
+        join branches b on b.id = pb.branch_id
+        where h.status = 'ready' and h.pickup_deadline < @Latest
+        """;
+
+    /// <summary>Expires Ready holds whose deadline has passed in their branch's zone; their copies pass on. Returns how many.</summary>
+    public async Task<int> ExpireDueAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        // Superset first (no zone is more than a day ahead of UTC), then each hold against its own zone.
+        IEnumerable<DueRow> due;
+        await using (var c = await db.OpenAsync(ct))
+            due = await c.QueryAsync<DueRow>(new CommandDefinition(DueSql, new { Latest = DateOnly.FromDateTime(now.UtcDateTime).AddDays(1) }, cancellationToken: ct));
+        var expired = 0;
+        foreach (var hold in due.Where(h => h.PickupDeadline < DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, TimeZoneInfo.FindSystemTimeZoneById(h.TimeZone)).DateTime)))
+            if (await db.WriteAsync(uow => CloseAsync(uow, hold.Id, hold.PatronId, HoldStatus.Expired, now, ct), ct)) expired++;
+        return expired;
+    }
+}

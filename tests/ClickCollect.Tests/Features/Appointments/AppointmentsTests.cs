@@ -1,0 +1,144 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ClickCollect.Api.Features.Appointments;
+using ClickCollect.Tests.Support;
+using ClickCollect.Tests.Support.Databases;
+using static ClickCollect.Tests.Support.Library;
+
+namespace ClickCollect.Tests.Features.Appointments;
+
+public abstract class AppointmentsTests<TDb> where TDb : ITestDatabase, new()
+{
+    // Tuesday 10 March 2026; the adult counter's slots are quarter hours, 4 patrons each.
+    const string Wednesday11 = "2026-03-11T09:00:00+00:00"; // 10:00 in Paris
+
+    static async Task<(HttpClient Patron, long HoldId, long PickupPointId)> PatronWithHoldAsync(TestApp app, string card)
+    {
+        var adults = await PickupPointIdAsync(app, CentralAdults);
+        var (title, _) = await TitleAsync(app, "CENTRALE");
+        var patron = await PatronAsync(app, card);
+        var hold = await ReadAsync(await patron.PostAsJsonAsync("/api/holds", new { titleId = title, pickupPointId = adults }), HttpStatusCode.Created);
+        return (patron, hold.GetProperty("id").GetInt64(), adults);
+    }
+
+    [Fact]
+    public async Task A_patron_books_a_slot_when_reserving_and_the_slot_shows_one_place_fewer()
+    {
+        await using var app = await TestApp.StartAsync<TDb>();
+        var (patron, hold, point) = await PatronWithHoldAsync(app, "P0001");
+
+        var booked = await ReadAsync(await patron.PostAsJsonAsync("/api/appointments", new { pickupPointId = point, slotStart = Wednesday11, holdIds = new[] { hold } }), HttpStatusCode.Created);
+        Assert.Equal("booked", booked.GetProperty("status").GetString());
+        Assert.Equal(hold, booked.GetProperty("holds")[0].GetProperty("holdId").GetInt64());
+
+        var slots = await app.CreateClient().GetFromJsonAsync<JsonElement[]>($"/api/pickup-points/{point}/slots?from=2026-03-11&to=2026-03-11");
+        var slot = slots!.Single(s => s.GetProperty("start").GetString() == Wednesday11);
+        Assert.Equal((1, 3), (slot.GetProperty("booked").GetInt32(), slot.GetProperty("remaining").GetInt32()));
+        var held = await patron.GetFromJsonAsync<JsonElement>($"/api/holds/{hold}");
+        Assert.Equal(booked.GetProperty("id").GetInt64(), held.GetProperty("appointmentId").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_full_slot_refuses_the_next_patron_and_a_cancellation_frees_the_place()
+    {
+        await using var app = await TestApp.StartAsync<TDb>();
+        var booked = new List<(HttpClient Patron, long Id)>();
+        for (var i = 1; i <= 4; i++)
+        {
+            var (patron, hold, point) = await PatronWithHoldAsync(app, $"P{i:D4}");
+            var a = await ReadAsync(await patron.PostAsJsonAsync("/api/appointments", new { pickupPointId = point, slotStart = Wednesday11, holdIds = new[] { hold } }), HttpStatusCode.Created);
+            booked.Add((patron, a.GetProperty("id").GetInt64()));
+        }
+        var (late, lateHold, adults) = await PatronWithHoldAsync(app, "P0005");
+        var body = new { pickupPointId = adults, slotStart = Wednesday11, holdIds = new[] { lateHold } };
+        await ProblemAssert.IsProblemAsync(await late.PostAsJsonAsync("/api/appointments", body), HttpStatusCode.Conflict, "slot_full");
+
+        var cancelled = await ReadAsync(await booked[0].Patron.DeleteAsync($"/api/appointments/{booked[0].Id}"), HttpStatusCode.OK);
+        Assert.Equal("cancelled", cancelled.GetProperty("status").GetString());
+        await ReadAsync(await late.PostAsJsonAsync("/api/appointments", body), HttpStatusCode.Created);
+    }
+
+    [Theory]
+    [InlineData("2026-03-10T08:30:00+00:00", "slot_past")]           // 09:30 today: inside the 2-hour lead time
+    [InlineData("2026-03-09T09:00:00+00:00", "slot_past")]           // yesterday
+    [InlineData("2026-03-31T09:00:00+00:00", "slot_beyond_horizon")] // three weeks ahead
+    [InlineData("2026-03-16T09:00:00+00:00", "slot_closed")]         // a Monday: the adult counter is closed
+    [InlineData("2026-03-11T09:07:00+00:00", "slot_unknown")]        // not a slot boundary
+    public async Task Slots_that_cannot_be_booked_are_refused_with_a_stable_code(string start, string code)
+    {
+        await using var app = await TestApp.StartAsync<TDb>();
+        var (patron, hold, point) = await PatronWithHoldAsync(app, "P0001");
+        await ProblemAssert.IsProblemAsync(await patron.PostAsJsonAsync("/api/appointments", new { pickupPointId = point, slotStart = start, holdIds = new[] { hold } }),
+            HttpStatusCode.Conflict, code);
+    }
+
+    [Fact]
+    public async Task A_ready_hold_cannot_be_collected_after_its_deadline()
+    {
+        await using var app = await TestApp.StartAsync<TDb>();
+        var (patron, hold, point) = await PatronWithHoldAsync(app, "P0001");
+        var staff = await app.StaffClientAsync("counter");
+        await ReadAsync(await staff.PostAsync($"/api/holds/{hold}/ready", null), HttpStatusCode.OK); // deadline Tuesday 17
+        await ProblemAssert.IsProblemAsync(await patron.PostAsJsonAsync("/api/appointments",
+            new { pickupPointId = point, slotStart = "2026-03-18T09:00:00+00:00", holdIds = new[] { hold } }), HttpStatusCode.Conflict, "after_deadline");
+        await ReadAsync(await patron.PostAsJsonAsync("/api/appointments",
+            new { pickupPointId = point, slotStart = "2026-03-17T09:00:00+00:00", holdIds = new[] { hold } }), HttpStatusCode.Created);
+    }
+
+    [Fact]
+    public async Task Im_here_works_from_thirty_minutes_before_the_slot_even_before_the_bag_is_ready()
+    {
+        await using var app = await TestApp.StartAsync<TDb>();
+        var (patron, hold, point) = await PatronWithHoldAsync(app, "P0001");
+        var booked = await ReadAsync(await patron.PostAsJsonAsync("/api/appointments", new { pickupPointId = point, slotStart = Wednesday11, holdIds = new[] { hold } }), HttpStatusCode.Created);
+        var id = booked.GetProperty("id").GetInt64();
+
+        app.Clock.SetUtcNow(DateTimeOffset.Parse(Wednesday11) - TimeSpan.FromMinutes(31));
+        await ProblemAssert.IsProblemAsync(await patron.PostAsync($"/api/appointments/{id}/arrival", null), HttpStatusCode.Conflict, "arrival_too_early");
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+        var arrived = await ReadAsync(await patron.PostAsync($"/api/appointments/{id}/arrival", null), HttpStatusCode.OK);
+        Assert.Equal("arrived", arrived.GetProperty("status").GetString());
+        Assert.Equal("toPick", arrived.GetProperty("holds")[0].GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Appointments_not_completed_by_the_end_of_the_slot_plus_grace_become_no_shows()
+    {
+        await using var app = await TestApp.StartAsync<TDb>();
+        var (patron, hold, point) = await PatronWithHoldAsync(app, "P0001");
+        var booked = await ReadAsync(await patron.PostAsJsonAsync("/api/appointments", new { pickupPointId = point, slotStart = Wednesday11, holdIds = new[] { hold } }), HttpStatusCode.Created);
+        var worker = app.Worker<NoShowWorker>();
+
+        app.Clock.SetUtcNow(DateTimeOffset.Parse(Wednesday11) + TimeSpan.FromMinutes(15 + 29));
+        await worker.RunOnceAsync(default);
+        Assert.Equal("booked", (await patron.GetFromJsonAsync<JsonElement>($"/api/appointments/{booked.GetProperty("id").GetInt64()}")).GetProperty("status").GetString());
+        app.Clock.Advance(TimeSpan.FromMinutes(2));
+        await worker.RunOnceAsync(default);
+        Assert.Equal("noShow", (await patron.GetFromJsonAsync<JsonElement>($"/api/appointments/{booked.GetProperty("id").GetInt64()}")).GetProperty("status").GetString());
+        Assert.Equal("toPick", (await patron.GetFromJsonAsync<JsonElement>($"/api/holds/{hold}")).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Holds_of_another_patron_or_not_yet_allocated_cannot_be_booked()
+    {
+        await using var app = await TestApp.StartAsync<TDb>();
+        var (_, othersHold, point) = await PatronWithHoldAsync(app, "P0001");
+        var (patron, hold, _) = await PatronWithHoldAsync(app, "P0002");
+        await ProblemAssert.IsProblemAsync(await patron.PostAsJsonAsync("/api/appointments", new { pickupPointId = point, slotStart = Wednesday11, holdIds = new[] { othersHold } }),
+            HttpStatusCode.BadRequest, null, "holdIds");
+        await ProblemAssert.IsProblemAsync(await patron.PostAsJsonAsync("/api/appointments", new { pickupPointId = point, slotStart = Wednesday11, holdIds = Array.Empty<long>() }),
+            HttpStatusCode.BadRequest, null, "holdIds");
+        await ProblemAssert.IsProblemAsync(await patron.PostAsJsonAsync("/api/appointments", new { pickupPointId = point, slotStart = "demain", holdIds = new[] { hold } }),
+            HttpStatusCode.BadRequest, null, "slotStart");
+
+        var (title, _) = await TitleAsync(app, "CENTRALE");
+        await patron.PostAsJsonAsync("/api/holds", new { titleId = title, pickupPointId = point });
+        var queued = await ReadAsync(await (await PatronAsync(app, "P0003")).PostAsJsonAsync("/api/holds", new { titleId = title, pickupPointId = point }), HttpStatusCode.Created);
+        await ProblemAssert.IsProblemAsync(await (await PatronAsync(app, "P0003")).PostAsJsonAsync("/api/appointments",
+            new { pickupPointId = point, slotStart = Wednesday11, holdIds = new[] { queued.GetProperty("id").GetInt64() } }), HttpStatusCode.Conflict, "hold_not_allocated");
+    }
+}
+
+public sealed class AppointmentsTests_Sqlite : AppointmentsTests<SqliteTestDatabase>;
+public sealed class AppointmentsTests_Postgres : AppointmentsTests<PostgresTestDatabase>;
