@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using ClickCollect.Api.Features.Catalogue;
 using ClickCollect.Api.Features.Network;
 using ClickCollect.Api.Features.Patrons;
 using ClickCollect.Api.Features.Staff;
@@ -51,6 +52,7 @@ internal static class ClickCollectApp
         services.AddNetwork();
         services.AddStaff();
         services.AddPatrons();
+        services.AddCatalogue();
     }
 
     public static void UseClickCollect(this WebApplication app)
@@ -76,6 +78,7 @@ internal static class ClickCollectApp
         api.MapNetwork();
         api.MapStaff();
         api.MapPatrons();
+        api.MapCatalogue();
         // An unknown /api path is a 404 problem, never the patron page.
         api.MapFallback(() => Problems.Create(StatusCodes.Status404NotFound, "not_found", "Introuvable"))
             .AllowAnonymous().ExcludeFromDescription();
@@ -133,6 +136,9 @@ internal static class ClickCollectApp
             case "migrate":
                 var applied = await services.GetRequiredService<Migrator>().MigrateAsync(clock.GetUtcNow(), CancellationToken.None);
                 Console.WriteLine(applied.Count == 0 ? "Database is up to date." : $"Applied migrations: {string.Join(", ", applied)}");
+                return true;
+            case "import-catalogue":
+                Environment.ExitCode = await CatalogueImportCommand.RunAsync(services, args[1..], Console.Out, CancellationToken.None);
                 return true;
             default:
                 return false;

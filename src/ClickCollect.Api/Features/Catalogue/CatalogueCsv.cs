@@ -22,14 +22,18 @@ internal static class CatalogueCsv
         "barcode", "branchCode", "shelfLocation", "callNumber", "status",
     ];
 
+    const char Unreadable = '\uFFFD';
+    const string NotUtf8 = "Caractère illisible : le fichier n'est pas en UTF-8. Enregistrez-le en « UTF-8 » et recommencez.";
+
     static readonly string[] RequiredColumns = ["recordId", "title", "language", "audience", "format"];
 
     /// <summary>
-    /// A reader that refuses bytes that are not UTF-8: a Windows-1252 export would otherwise turn every
-    /// "é" into "�" without a word. A byte order mark is tolerated.
+    /// A UTF-8 reader (a byte order mark is tolerated). Bytes that are not UTF-8 become U+FFFD, which
+    /// <see cref="Parse"/> refuses on the exact line and column: a Windows-1252 export would otherwise
+    /// turn every "é" into "�" without a word.
     /// </summary>
     public static TextReader OpenReader(Stream stream) =>
-        new StreamReader(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true),
+        new StreamReader(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false),
             detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024, leaveOpen: true);
 
     /// <summary>
@@ -51,23 +55,15 @@ internal static class CatalogueCsv
         var rows = new List<CatalogueRow>();
         var rejected = new List<ImportRejection>();
         var read = 0;
-        try
+        using var records = csv.ReadAll().GetEnumerator();
+        if (!records.MoveNext())
+            return new CatalogueFile(0, [], [new(1, "file", "Le fichier est vide : une ligne d'en-tête est attendue.")]);
+        var header = ReadHeader(records.Current, rejected);
+        if (header is null) return new CatalogueFile(0, [], rejected);
+        while (records.MoveNext())
         {
-            using var records = csv.ReadAll().GetEnumerator();
-            if (!records.MoveNext())
-                return new CatalogueFile(0, [], [new(1, "file", "Le fichier est vide : une ligne d'en-tête est attendue.")]);
-            var header = ReadHeader(records.Current, rejected);
-            if (header is null) return new CatalogueFile(0, [], rejected);
-            while (records.MoveNext())
-            {
-                read++;
-                if (ToRow(records.Current, header, rejected) is { } row) rows.Add(row);
-            }
-        }
-        catch (DecoderFallbackException)
-        {
-            rejected.Add(new(csv.Line, "file",
-                "Le fichier n'est pas encodé en UTF-8 (octet invalide sur cette ligne) : enregistrez-le en « UTF-8 » et recommencez."));
+            read++;
+            if (ToRow(records.Current, header, rejected) is { } row) rows.Add(row);
         }
         return new CatalogueFile(read, rows, rejected);
     }
@@ -81,6 +77,7 @@ internal static class CatalogueCsv
         for (var i = 0; i < record.Fields.Count; i++)
         {
             var name = record.Fields[i].Trim();
+            if (name.Contains(Unreadable)) rejected.Add(new(record.Line, "file", NotUtf8));
             var known = Columns.FirstOrDefault(c => c.Equals(name, StringComparison.OrdinalIgnoreCase));
             if (known is null)
                 rejected.Add(new(record.Line, name.Length == 0 ? "header" : name,
@@ -111,6 +108,8 @@ internal static class CatalogueCsv
         string Text(string column) => header.TryGetValue(column, out var i) ? Clean(record.Fields[i]) : "";
         string? Optional(string column) => Text(column) is { Length: > 0 } value ? value : null;
         var before = rejected.Count;
+        foreach (var (column, _) in header.Where(c => record.Fields[c.Value].Contains(Unreadable)))
+            rejected.Add(new(line, column, NotUtf8));
 
         int? year = null;
         if (Optional("year") is { } yearText)
