@@ -16,7 +16,8 @@ create table titles (
     updated_at text not null
 );
 
-create index titles_sort on titles (title collate nocase, id);
+-- Listing without search words sorts by lower(title), id on both engines.
+create index titles_sort on titles (lower(title), id);
 
 create table copies (
     id integer primary key,

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using ClickCollect.Api.Features.Appointments;
 using ClickCollect.Api.Features.Demo;
 using ClickCollect.Api.Features.Holds;
+using ClickCollect.Api.Features.Catalogue;
 using ClickCollect.Api.Features.Network;
 using ClickCollect.Api.Features.Patrons;
 using ClickCollect.Api.Features.Slots;
@@ -45,7 +46,7 @@ internal static class ClickCollectApp
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
             c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier);
         services.AddExceptionHandler<ProblemMapping>();
-        builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = 64 * 1024 * 1024); // imports; other routes: BodyLimit
+        builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = CatalogueEndpoints.ImportBodyLimit); // the largest; other routes: BodyLimit
         ValidatorOptions.Global.LanguageManager.Culture = new System.Globalization.CultureInfo("fr");
 
         builder.AddClickCollectAuth();
@@ -59,6 +60,7 @@ internal static class ClickCollectApp
         services.AddStaff();
         services.AddPatrons();
         services.AddDemo();
+        services.AddCatalogue();
     }
 
     public static void UseClickCollect(this WebApplication app)
@@ -90,6 +92,7 @@ internal static class ClickCollectApp
         api.MapAppointments();
         api.MapStaff();
         api.MapPatrons();
+        api.MapCatalogue();
     }
 
     static async Task<Results<Ok<HealthResponse>, ProblemHttpResult>> Health(Db db, CancellationToken ct)
@@ -158,6 +161,9 @@ internal static class ClickCollectApp
             case "seed-demo":
                 await services.GetRequiredService<Migrator>().MigrateAsync(clock.GetUtcNow(), CancellationToken.None);
                 await services.GetRequiredService<DemoSeed>().SeedAsync(CancellationToken.None);
+                return true;
+            case "import-catalogue":
+                Environment.ExitCode = await CatalogueImportCommand.RunAsync(services, args[1..], Console.Out, CancellationToken.None);
                 return true;
             default:
                 return false;

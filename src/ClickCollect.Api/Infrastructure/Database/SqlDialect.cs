@@ -15,6 +15,15 @@ internal sealed class SqlDialect
 
     public string Name => IsSqlite ? "sqlite" : "postgres";
 
+    /// <summary>
+    /// Many keys as ONE parameter: JSON text for SQLite (<c>in (select value from json_each(@Keys))</c>),
+    /// an array for PostgreSQL (<c>= any(@Keys)</c>). Dapper's <c>in @Keys</c> expansion is no use here:
+    /// Dapper hands Npgsql the list as an array (so <c>in</c> fails there), and on SQLite thousands of
+    /// expanded parameters cost seconds to bind (measured: 1.5 s for 36,000 keys in chunks of 2,000).
+    /// </summary>
+    public object KeyList(IReadOnlyCollection<string> keys) =>
+        IsSqlite ? System.Text.Json.JsonSerializer.Serialize(keys) : keys.ToArray();
+
     /// <summary>Picks the SQLite or the PostgreSQL spelling of a statement.</summary>
     public string Pick(string sqlite, string postgres) => IsSqlite ? sqlite : postgres;
 }

@@ -26,6 +26,24 @@ internal static class Problems
                 ["errors"] = new Dictionary<string, string[]> { [field] = [message] },
             });
 
+    /// <summary>
+    /// 422: an import file has bad lines and nothing was written. <c>rejected</c> lists every line;
+    /// <c>errors</c> carries the same reasons keyed <c>rows[line].field</c> like any validation problem.
+    /// </summary>
+    public static ProblemHttpResult ImportRejected(IReadOnlyList<ImportRejection> rejected)
+    {
+        var lines = rejected.Select(r => r.Line).Distinct().Count();
+        return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Import refusé",
+            detail: $"{lines} ligne(s) refusée(s) : rien n'a été importé. Corrigez le fichier et envoyez-le de nouveau.",
+            extensions: new Dictionary<string, object?>
+            {
+                ["code"] = "import_rejected",
+                ["rejected"] = rejected,
+                ["errors"] = rejected.GroupBy(r => $"rows[{r.Line}].{r.Field}")
+                    .ToDictionary(g => g.Key, g => g.Select(r => r.Reason).ToArray()),
+            });
+    }
+
     public static ProblemHttpResult SignInFailed() =>
         Create(StatusCodes.Status401Unauthorized, "sign_in_failed", "Identifiants incorrects");
 

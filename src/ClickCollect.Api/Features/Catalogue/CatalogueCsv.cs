@@ -1,0 +1,165 @@
+using System.Globalization;
+using System.Text;
+using ClickCollect.Api.Infrastructure.Csv;
+using ClickCollect.Api.Infrastructure.Http;
+
+namespace ClickCollect.Api.Features.Catalogue;
+
+/// <summary>What a catalogue file holds: how many records were read, the rows that could be read, and the refusals.</summary>
+internal sealed record CatalogueFile(int Read, IReadOnlyList<CatalogueRow> Rows, IReadOnlyList<ImportRejection> Rejected);
+
+/// <summary>
+/// Reads the catalogue CSV format documented in README.md next to this file: one header row (names
+/// case-insensitive, any order), one row per copy. This step only turns text into typed rows
+/// (numbers, enum names, lists); the rules about the values themselves are
+/// <see cref="CatalogueRules"/>, applied to every import whatever its source.
+/// </summary>
+internal static class CatalogueCsv
+{
+    public static readonly string[] Columns =
+    [
+        "recordId", "isbn", "title", "authors", "publisher", "year", "language", "audience", "format", "genres",
+        "barcode", "branchCode", "shelfLocation", "callNumber", "status",
+    ];
+
+    const char Unreadable = '\uFFFD';
+    const string NotUtf8 = "Caractère illisible : le fichier n'est pas en UTF-8. Enregistrez-le en « UTF-8 » et recommencez.";
+
+    static readonly string[] RequiredColumns = ["recordId", "title", "language", "audience", "format"];
+
+    /// <summary>
+    /// A UTF-8 reader (a byte order mark is tolerated). Bytes that are not UTF-8 become U+FFFD, which
+    /// <see cref="Parse"/> refuses on the exact line and column: a Windows-1252 export would otherwise
+    /// turn every "é" into "�" without a word.
+    /// </summary>
+    public static TextReader OpenReader(Stream stream) =>
+        new StreamReader(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false),
+            detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024, leaveOpen: true);
+
+    /// <summary>
+    /// Reads a request body. It is buffered first (at most the route's body limit) because the parser
+    /// reads synchronously and the server does not allow synchronous reads of a request.
+    /// </summary>
+    public static async Task<CatalogueFile> ReadAsync(Stream body, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        await body.CopyToAsync(buffer, ct);
+        buffer.Position = 0;
+        using var reader = OpenReader(buffer);
+        return Parse(reader);
+    }
+
+    public static CatalogueFile Parse(TextReader text)
+    {
+        var csv = new CsvReader(text);
+        var rows = new List<CatalogueRow>();
+        var rejected = new List<ImportRejection>();
+        var read = 0;
+        using var records = csv.ReadAll().GetEnumerator();
+        if (!records.MoveNext())
+            return new CatalogueFile(0, [], [new(1, "file", "Le fichier est vide : une ligne d'en-tête est attendue.")]);
+        var header = ReadHeader(records.Current, rejected);
+        if (header is null) return new CatalogueFile(0, [], rejected);
+        while (records.MoveNext())
+        {
+            read++;
+            if (ToRow(records.Current, header, rejected) is { } row) rows.Add(row);
+        }
+        return new CatalogueFile(read, rows, rejected);
+    }
+
+    /// <summary>Column name → position; null (with the reasons) when the header is unusable.</summary>
+    static Dictionary<string, int>? ReadHeader(CsvRecord record, List<ImportRejection> rejected)
+    {
+        var before = rejected.Count;
+        if (record.Error is not null) rejected.Add(new(record.Line, "header", record.Error));
+        var positions = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < record.Fields.Count; i++)
+        {
+            var name = record.Fields[i].Trim();
+            if (name.Contains(Unreadable)) rejected.Add(new(record.Line, "file", NotUtf8));
+            var known = Columns.FirstOrDefault(c => c.Equals(name, StringComparison.OrdinalIgnoreCase));
+            if (known is null)
+                rejected.Add(new(record.Line, name.Length == 0 ? "header" : name,
+                    $"Colonne inconnue « {name} ». Colonnes possibles : {string.Join(", ", Columns)}."));
+            else if (!positions.TryAdd(known, i))
+                rejected.Add(new(record.Line, known, $"La colonne « {known} » apparaît deux fois."));
+        }
+        foreach (var missing in RequiredColumns.Where(c => !positions.ContainsKey(c)))
+            rejected.Add(new(record.Line, missing, $"Colonne obligatoire absente de l'en-tête : « {missing} »."));
+        return rejected.Count == before ? positions : null;
+    }
+
+    static CatalogueRow? ToRow(CsvRecord record, Dictionary<string, int> header, List<ImportRejection> rejected)
+    {
+        var line = record.Line;
+        if (record.Error is not null)
+        {
+            rejected.Add(new(line, "record", record.Error));
+            return null;
+        }
+        if (record.Fields.Count != header.Count)
+        {
+            rejected.Add(new(line, "record",
+                $"{record.Fields.Count} champ(s) au lieu de {header.Count} : une virgule dans un champ doit être entre guillemets."));
+            return null;
+        }
+
+        string Text(string column) => header.TryGetValue(column, out var i) ? Clean(record.Fields[i]) : "";
+        string? Optional(string column) => Text(column) is { Length: > 0 } value ? value : null;
+        var before = rejected.Count;
+        foreach (var (column, _) in header.Where(c => record.Fields[c.Value].Contains(Unreadable)))
+            rejected.Add(new(line, column, NotUtf8));
+
+        int? year = null;
+        if (Optional("year") is { } yearText)
+        {
+            if (int.TryParse(yearText, NumberStyles.None, CultureInfo.InvariantCulture, out var y)) year = y;
+            else rejected.Add(new(line, "year", $"« {yearText} » n'est pas une année (attendu : des chiffres, ex. 1942)."));
+        }
+        var audience = Enum<Audience>(line, "audience", Text("audience"), required: true, rejected);
+        var format = Enum<DocumentFormat>(line, "format", Text("format"), required: true, rejected);
+        var status = Enum<CopyStatus>(line, "status", Text("status"), required: false, rejected, CatalogueRules.ImportableStatuses);
+        if (rejected.Count != before || audience is null || format is null) return null;
+
+        return new CatalogueRow
+        {
+            Line = line,
+            RecordId = Text("recordId"),
+            Isbn = Optional("isbn"),
+            Title = Text("title"),
+            Authors = CatalogueText.SplitAuthors(Text("authors")),
+            Publisher = Optional("publisher"),
+            Year = year,
+            Language = Text("language").ToLowerInvariant(),
+            Audience = audience.Value,
+            Format = format.Value,
+            Genres = CatalogueText.SplitGenres(Text("genres")),
+            Barcode = Optional("barcode"),
+            BranchCode = Optional("branchCode"),
+            ShelfLocation = Optional("shelfLocation"),
+            CallNumber = Optional("callNumber"),
+            Status = status ?? CopyStatus.OnShelf,
+        };
+    }
+
+    static T? Enum<T>(int line, string column, string text, bool required, List<ImportRejection> rejected, T[]? accepted = null)
+        where T : struct, System.Enum
+    {
+        if (text.Length == 0 && !required) return null;
+        if (EnumText<T>.TryParse(text, out var value) && (accepted is null || accepted.Contains(value))) return value;
+        var expected = string.Join(", ", (accepted ?? System.Enum.GetValues<T>()).Select(v => Infrastructure.Database.DapperSetup.ToDb(v)));
+        rejected.Add(new(line, column, text.Length == 0
+            ? $"Valeur obligatoire. Valeurs possibles : {expected}."
+            : $"« {text} » n'est pas une valeur possible : {expected}."));
+        return null;
+    }
+
+    /// <summary>Trims and folds runs of white space (line breaks included) into one space: catalogue fields are single-line.</summary>
+    internal static string Clean(string value)
+    {
+        var text = value.Trim();
+        if (!text.Any(c => char.IsWhiteSpace(c) && c != ' ') && !text.Contains("  ", StringComparison.Ordinal)) return text;
+        return string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+    }
+}

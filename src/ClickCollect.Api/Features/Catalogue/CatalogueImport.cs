@@ -1,0 +1,51 @@
+using ClickCollect.Api.Infrastructure.Database;
+using ClickCollect.Api.Infrastructure.Http;
+
+namespace ClickCollect.Api.Features.Catalogue;
+
+/// <summary>
+/// What an import did. <c>withdrawn</c> counts existing copies whose status became withdrawn (they are
+/// also in <c>copiesUpdated</c>). When <c>rejected</c> is not empty, nothing was written.
+/// </summary>
+internal sealed record ImportReport(int Read, int TitlesCreated, int TitlesUpdated, int TitlesUnchanged,
+    int CopiesCreated, int CopiesUpdated, int CopiesUnchanged, int Withdrawn, IReadOnlyList<ImportRejection> Rejected)
+{
+    public static ImportReport Refused(int read, IReadOnlyList<ImportRejection> rejected) => new(read, 0, 0, 0, 0, 0, 0, 0, rejected);
+}
+
+/// <summary>
+/// Imports catalogue rows: every row is checked first (nothing is written if one is bad), then titles
+/// are inserted or updated by record identifier and copies by barcode, all in the caller's unit of
+/// work. The HTTP endpoint, the command-line verb and the demo seed all come through here.
+/// </summary>
+internal sealed class CatalogueImport(CatalogueImportStore store, TimeProvider clock)
+{
+    // Any constant: on PostgreSQL two imports at once would both see a record as new and both insert it.
+    const long ImportLockKey = 0x436174616c6f67;
+
+    /// <summary>Imports rows built in code (the demo seed).</summary>
+    public Task<ImportReport> ImportAsync(UnitOfWork uow, IReadOnlyList<CatalogueRow> rows, CancellationToken ct) =>
+        ImportAsync(uow, new CatalogueFile(rows.Count, rows, []), ct);
+
+    /// <summary>Imports a parsed file; the file's own refusals (unreadable lines) refuse the import too.</summary>
+    public async Task<ImportReport> ImportAsync(UnitOfWork uow, CatalogueFile file, CancellationToken ct)
+    {
+        await uow.LockAsync(ImportLockKey, ct);
+        var now = clock.GetUtcNow();
+        var branchIds = await store.BranchIdsAsync(uow, ct);
+
+        var rejected = file.Rejected.Concat(CatalogueRules.Check(file.Rows, branchIds, now.Year))
+            .OrderBy(r => r.Line).ToList();
+        if (rejected.Count > 0) return ImportReport.Refused(file.Read, rejected);
+
+        var rows = file.Rows;
+        var existingTitles = await store.ExistingTitlesAsync(uow, rows.Select(r => r.RecordId).ToHashSet(StringComparer.Ordinal), ct);
+        var existingCopies = await store.ExistingCopiesAsync(uow, rows.Where(r => r.Barcode is not null).Select(r => r.Barcode!).ToList(), ct);
+        var plan = CatalogueImportPlan.Make(rows, branchIds, existingTitles, existingCopies);
+
+        await store.WriteTitlesAsync(uow, plan, now, ct); // first: copies look their title up by record identifier
+        await store.WriteCopiesAsync(uow, plan, now, ct);
+        return new ImportReport(file.Read, plan.NewTitles.Count, plan.ChangedTitles.Count, plan.TitlesUnchanged,
+            plan.NewCopies.Count, plan.ChangedCopies.Count, plan.CopiesUnchanged, plan.Withdrawn, []);
+    }
+}

@@ -1,0 +1,88 @@
+using System.Text;
+using ClickCollect.Api.Features.Catalogue;
+using ClickCollect.Api.Infrastructure.Csv;
+
+namespace ClickCollect.Tests.Support;
+
+/// <summary>
+/// A realistic large catalogue for tests: the 11,065 Project Gutenberg records of
+/// shared/data/gutenberg-catalogue.csv (gutenberg_id,title,author,language,categories,lcsh,lcc,audience,rights)
+/// turned into import rows with synthetic copies. Deterministic: same seed, same rows.
+/// </summary>
+internal static class CatalogueGenerator
+{
+    public const string FileName = "gutenberg-catalogue.csv";
+
+    /// <summary>The shared data folder, found by walking up from the test binaries; null when it is not beside the repository.</summary>
+    public static string? DataFile()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "shared", "data", FileName);
+            if (File.Exists(candidate)) return candidate;
+        }
+        return null;
+    }
+
+    /// <summary>Rows for every record, with 1 to 2 × <paramref name="averageCopies"/> − 1 copies each, spread over the branches.</summary>
+    public static List<CatalogueRow> Rows(string path, IReadOnlyList<string> branchCodes, int averageCopies, int seed = 20200317)
+    {
+        var random = new Random(seed);
+        var rows = new List<CatalogueRow>();
+        using var reader = new StreamReader(path, Encoding.UTF8);
+        var records = new CsvReader(reader).ReadAll().GetEnumerator();
+        records.MoveNext();
+        var header = records.Current.Fields.Select((name, i) => (name, i)).ToDictionary(x => x.name, x => x.i);
+        var barcode = 31_000_000_000L;
+        while (records.MoveNext())
+        {
+            string Field(string name) => records.Current.Fields[header[name]];
+            var title = new CatalogueRow
+            {
+                RecordId = "PG" + Field("gutenberg_id"),
+                Title = CatalogueCsv.Clean(Field("title")),
+                Authors = CatalogueText.SplitAuthors(Field("author")),
+                Publisher = "Project Gutenberg",
+                Language = Field("language"),
+                Audience = Field("audience") == "youth" ? Audience.Youth : Audience.Adult,
+                Format = random.Next(20) == 0 ? DocumentFormat.LargePrint : DocumentFormat.Book,
+                Genres = CatalogueText.SplitGenres(Field("categories")),
+            };
+            var copies = random.Next(1, 2 * averageCopies);
+            for (var i = 0; i < copies; i++)
+            {
+                var branch = branchCodes[random.Next(branchCodes.Count)];
+                rows.Add(title with
+                {
+                    Barcode = (barcode++).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    BranchCode = branch,
+                    ShelfLocation = $"{(title.Audience == Audience.Youth ? "Jeunesse" : "Adultes")} – travée {random.Next(1, 40)}",
+                    CallNumber = $"{Field("lcc").Split('|')[0]} {title.Authors.FirstOrDefault()?.Split(',')[0].ToUpperInvariant() ?? "ANON"}",
+                    Status = random.Next(10) == 0 ? CopyStatus.OnLoan : CopyStatus.OnShelf,
+                });
+            }
+        }
+        return rows;
+    }
+
+    /// <summary>The rows in the documented import format (RFC 4180 quoting).</summary>
+    public static string ToCsv(IEnumerable<CatalogueRow> rows)
+    {
+        var csv = new StringBuilder(string.Join(',', CatalogueCsv.Columns)).Append("\r\n");
+        foreach (var r in rows)
+        {
+            string?[] fields =
+            [
+                r.RecordId, r.Isbn, r.Title, CatalogueText.JoinAuthors(r.Authors), r.Publisher, r.Year?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                r.Language, Api.Infrastructure.Database.DapperSetup.ToDb(r.Audience), Api.Infrastructure.Database.DapperSetup.ToDb(r.Format),
+                CatalogueText.JoinGenres(r.Genres), r.Barcode, r.BranchCode, r.ShelfLocation, r.CallNumber,
+                r.Barcode is null ? null : Api.Infrastructure.Database.DapperSetup.ToDb(r.Status),
+            ];
+            csv.AppendJoin(',', fields.Select(Quote)).Append("\r\n");
+        }
+        return csv.ToString();
+    }
+
+    static string Quote(string? field) =>
+        field is null ? "" : field.IndexOfAny([',', '"', '\r', '\n']) < 0 ? field : "\"" + field.Replace("\"", "\"\"") + "\"";
+}
