@@ -23,11 +23,11 @@ internal sealed class AppointmentStore(Db db)
         public long Booked { get; init; }
     }
 
-    const string HoldsSql = """
+    static string HoldsSql(SqlDialect sql) => $"""
         select h.id, h.patron_id, h.pickup_point_id, h.status, h.pickup_deadline,
                (select count(*) from appointment_holds ah join appointments a on a.id = ah.appointment_id
                 where ah.hold_id = h.id and a.status in ('booked', 'arrived')) as booked
-        from holds h where h.id in @Ids
+        from holds h where {sql.InKeys("h.id", "@Ids")}
         """;
     const string SameDaySql = """
         select count(*) from appointments
@@ -52,7 +52,7 @@ internal sealed class AppointmentStore(Db db)
     public async Task<BookOutcome> BookAsync(UnitOfWork uow, NewAppointment a, int capacity, int maxPerDay, (DateTimeOffset Start, DateTimeOffset End) day, CancellationToken ct)
     {
         await uow.LockAsync(LockKeys.Patron(a.PatronId), ct);
-        var holds = (await uow.QueryAsync<HoldCheck>(HoldsSql, new { Ids = a.HoldIds }, ct)).ToList();
+        var holds = (await uow.QueryAsync<HoldCheck>(HoldsSql(uow.Dialect), new { Ids = uow.Dialect.KeyList(a.HoldIds) }, ct)).ToList();
         var unknown = a.HoldIds.Where(id => !holds.Any(h => h.Id == id && h.PatronId == a.PatronId)).ToList();
         if (unknown.Count > 0) return new BookOutcome.UnknownHolds(unknown);
         if (holds.FirstOrDefault(h => h.PickupPointId != a.PickupPointId) is { } elsewhere)
@@ -95,10 +95,10 @@ internal sealed class AppointmentStore(Db db)
         order by a.slot_start, a.id
         limit 500
         """;
-    const string ListHoldsSql = """
+    static string ListHoldsSql(SqlDialect sql) => $"""
         select ah.appointment_id, h.id as hold_id, t.title, h.status
         from appointment_holds ah join holds h on h.id = ah.hold_id join titles t on t.id = h.title_id
-        where ah.appointment_id in @Ids
+        where {sql.InKeys("ah.appointment_id", "@Ids")}
         order by t.title
         """;
 
@@ -107,7 +107,7 @@ internal sealed class AppointmentStore(Db db)
         await using var c = await db.OpenAsync(ct);
         var rows = (await c.QueryAsync<AppointmentRow>(new CommandDefinition(ListSql, f, cancellationToken: ct))).AsList();
         if (rows.Count == 0) return [];
-        var holds = (await c.QueryAsync<AppointmentHoldRow>(new CommandDefinition(ListHoldsSql, new { Ids = rows.Select(r => r.Id).ToList() }, cancellationToken: ct)))
+        var holds = (await c.QueryAsync<AppointmentHoldRow>(new CommandDefinition(ListHoldsSql(db.Dialect), new { Ids = db.Dialect.KeyList(rows.Select(r => r.Id).ToList()) }, cancellationToken: ct)))
             .ToLookup(h => h.AppointmentId);
         return rows.Select(r => new AppointmentResponse(r.Id, r.Status, r.PickupPointId, r.PickupPointName, r.SlotStart, r.SlotEnd,
             r.CardNumber, r.PatronName, r.Channel, r.CreatedAt, r.ArrivedAt,

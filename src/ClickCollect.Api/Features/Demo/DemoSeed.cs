@@ -1,3 +1,4 @@
+using ClickCollect.Api.Features.Catalogue;
 using ClickCollect.Api.Features.Network;
 using ClickCollect.Api.Features.Patrons;
 using ClickCollect.Api.Features.Slots;
@@ -15,7 +16,7 @@ namespace ClickCollect.Api.Features.Demo;
 /// only into an empty database; never in production.
 /// </summary>
 internal sealed class DemoSeed(Db db, BranchStore branches, BibliobusStore bibliobuses, SlotStore slots, StaffStore staff, PatronStore patrons,
-    PasswordHashing hashing, TimeProvider clock, ILogger<DemoSeed> logger)
+    CatalogueImport catalogue, PasswordHashing hashing, TimeProvider clock, ILogger<DemoSeed> logger)
 {
     public const string StaffPassword = "clickcollect-demo";
     public const string PatronPin = "1234";
@@ -41,8 +42,11 @@ internal sealed class DemoSeed(Db db, BranchStore branches, BibliobusStore bibli
         await CreateBibliobusAsync(uow, central, ct);
         await CreateStaffAsync(uow, central, ct);
         await CreatePatronsAsync(uow, [central, quarter], ct);
+        var report = await catalogue.ImportAsync(uow, DemoCatalogue.Rows(), ct);
+        if (report.Rejected.Count > 0)
+            throw new InvalidOperationException($"Demo catalogue refused: line {report.Rejected[0].Line}, {report.Rejected[0].Reason}");
         await uow.CommitAsync(ct);
-        logger.LogInformation("Demo network, staff and patrons seeded.");
+        logger.LogInformation("Demo network, staff, patrons and {Titles} titles with {Copies} copies seeded.", report.TitlesCreated, report.CopiesCreated);
     }
 
     async Task<long> CreateBranchAsync(UnitOfWork uow, BranchRequest branch, (string Name, OpeningWindow[] Hours)[] counters, CancellationToken ct)

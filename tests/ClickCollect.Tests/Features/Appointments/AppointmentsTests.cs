@@ -95,6 +95,7 @@ public abstract class AppointmentsTests<TDb> where TDb : ITestDatabase, new()
         var id = booked.GetProperty("id").GetInt64();
 
         app.Clock.SetUtcNow(DateTimeOffset.Parse(Wednesday11) - TimeSpan.FromMinutes(31));
+        patron = await PatronAsync(app, "P0001"); // the next day, signed in again
         await ProblemAssert.IsProblemAsync(await patron.PostAsync($"/api/appointments/{id}/arrival", null), HttpStatusCode.Conflict, "arrival_too_early");
         app.Clock.Advance(TimeSpan.FromMinutes(1));
         var arrived = await ReadAsync(await patron.PostAsync($"/api/appointments/{id}/arrival", null), HttpStatusCode.OK);
@@ -111,6 +112,7 @@ public abstract class AppointmentsTests<TDb> where TDb : ITestDatabase, new()
         var worker = app.Worker<NoShowWorker>();
 
         app.Clock.SetUtcNow(DateTimeOffset.Parse(Wednesday11) + TimeSpan.FromMinutes(15 + 29));
+        patron = await PatronAsync(app, "P0001");
         await worker.RunOnceAsync(default);
         Assert.Equal("booked", (await patron.GetFromJsonAsync<JsonElement>($"/api/appointments/{booked.GetProperty("id").GetInt64()}")).GetProperty("status").GetString());
         app.Clock.Advance(TimeSpan.FromMinutes(2));

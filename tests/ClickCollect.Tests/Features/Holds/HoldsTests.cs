@@ -75,6 +75,7 @@ public abstract class HoldsTests<TDb> where TDb : ITestDatabase, new()
 
         var worker = app.Worker<HoldExpiryWorker>();
         app.Clock.SetUtcNow(new DateTimeOffset(2026, 3, 17, 22, 0, 0, TimeSpan.Zero)); // 23:00 in Paris on the 17th: still valid
+        staff = await app.StaffClientAsync("counter"); // a new day, a new sign-in
         await worker.RunOnceAsync(default);
         Assert.Equal("ready", Status(await staff.GetFromJsonAsync<JsonElement>($"/api/holds/{h1.GetProperty("id").GetInt64()}")));
 

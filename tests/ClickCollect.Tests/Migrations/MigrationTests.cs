@@ -3,7 +3,7 @@ using ClickCollect.Tests.Support;
 using ClickCollect.Tests.Support.Databases;
 using Dapper;
 
-namespace ClickCollect.Tests.Db;
+namespace ClickCollect.Tests.Migrations;
 
 public sealed class MigrationFileTests
 {
@@ -27,8 +27,8 @@ public abstract class MigrationTests<TDb> where TDb : ITestDatabase, new()
         var migrator = app.Service<Migrator>();
         var applied = await migrator.MigrateAsync(app.Clock.GetUtcNow(), default);
         Assert.Empty(applied);
-        await using var c = await app.Service<ClickCollect.Api.Infrastructure.Database.Db>().OpenAsync(default);
-        Assert.Equal(Migrator.Load(app.Service<ClickCollect.Api.Infrastructure.Database.Db>().Dialect).Count,
+        await using var c = await app.Service<Db>().OpenAsync(default);
+        Assert.Equal(Migrator.Load(app.Service<Db>().Dialect).Count,
             await c.ExecuteScalarAsync<long>("select count(*) from schema_migrations"));
     }
 
@@ -36,7 +36,7 @@ public abstract class MigrationTests<TDb> where TDb : ITestDatabase, new()
     public async Task A_failing_migration_leaves_the_database_as_it_was_and_says_which_file()
     {
         await using var app = await TestApp.StartEmptyAsync<TDb>();
-        var db = app.Service<ClickCollect.Api.Infrastructure.Database.Db>();
+        var db = app.Service<Db>();
         var files = Migrator.Load(db.Dialect).ToList();
         var next = files.Count + 1;
         files.Add(new Migrator.Migration(next, "good", "create table migration_probe (id integer)"));
@@ -57,7 +57,7 @@ public abstract class MigrationTests<TDb> where TDb : ITestDatabase, new()
     public async Task An_applied_file_that_changed_stops_the_start()
     {
         await using var app = await TestApp.StartEmptyAsync<TDb>();
-        var db = app.Service<ClickCollect.Api.Infrastructure.Database.Db>();
+        var db = app.Service<Db>();
         var files = Migrator.Load(db.Dialect).ToList();
         files[0] = files[0] with { Sql = files[0].Sql + "\n-- edited" };
         var error = await Assert.ThrowsAsync<MigrationException>(() => app.Service<Migrator>().MigrateAsync(files, app.Clock.GetUtcNow(), default));
@@ -71,7 +71,7 @@ public sealed class MigrationTests_Sqlite : MigrationTests<SqliteTestDatabase>
     public async Task Sqlite_connections_use_wal_full_sync_and_foreign_keys()
     {
         await using var app = await TestApp.StartAsync();
-        await using var c = await app.Service<ClickCollect.Api.Infrastructure.Database.Db>().OpenAsync(default);
+        await using var c = await app.Service<Db>().OpenAsync(default);
         Assert.Equal("wal", await c.ExecuteScalarAsync<string>("pragma journal_mode"));
         Assert.Equal(2L, await c.ExecuteScalarAsync<long>("pragma synchronous")); // 2 = FULL
         Assert.Equal(1L, await c.ExecuteScalarAsync<long>("pragma foreign_keys"));
@@ -81,7 +81,7 @@ public sealed class MigrationTests_Sqlite : MigrationTests<SqliteTestDatabase>
     public async Task A_burst_of_parallel_writes_all_commit_without_busy_errors()
     {
         await using var app = await TestApp.StartAsync();
-        var db = app.Service<ClickCollect.Api.Infrastructure.Database.Db>();
+        var db = app.Service<Db>();
         await db.WriteAsync(uow => uow.ExecuteAsync("create table burst (n integer not null)", null, default), default);
         await Task.WhenAll(Enumerable.Range(0, 200).Select(n => Task.Run(() =>
             db.WriteAsync(uow => uow.ExecuteAsync("insert into burst (n) values (@n)", new { n }, default), default))));
