@@ -57,8 +57,12 @@ internal static class AppointmentsEndpoints
         var appointment = new NewAppointment(patron.Row!.Id, request.PickupPointId, slot, date, request.HoldIds,
             user.IsStaff ? HoldChannel.Phone : HoldChannel.Web, now);
 
-        await using var uow = await db.WriteAsync(ct);
-        var outcome = await store.BookAsync(uow, appointment, slot.Capacity, options.Value.MaxPerPatronPerDay, day, ct);
+        BookOutcome outcome;
+        await using (var uow = await db.WriteAsync(ct)) // closed before reading back (see PlaceHold)
+        {
+            outcome = await store.BookAsync(uow, appointment, slot.Capacity, options.Value.MaxPerPatronPerDay, day, ct);
+            if (outcome is BookOutcome.Booked) await uow.CommitAsync(ct);
+        }
         switch (outcome)
         {
             case BookOutcome.UnknownHolds(var ids):
@@ -66,7 +70,6 @@ internal static class AppointmentsEndpoints
             case BookOutcome.Refused(var code, var title, var detail):
                 return Problems.Conflict(code, title, detail);
         }
-        await uow.CommitAsync(ct);
         var id = ((BookOutcome.Booked)outcome).AppointmentId;
         return TypedResults.Created($"/api/appointments/{id}", (await store.GetAsync(id, ct))!);
     }

@@ -56,8 +56,14 @@ internal static class HoldsEndpoints
 
         var hold = new NewHold(patron.Row.Id, request.TitleId, request.CopyId, request.PickupPointId,
             user.IsStaff ? HoldChannel.Phone : HoldChannel.Web, user.IsStaff ? user.Id : null, clock.GetUtcNow());
-        await using var uow = await db.WriteAsync(ct);
-        var outcome = await holds.PlaceAsync(uow, hold, options.Value.MaxActivePerPatron, ct);
+        // The unit of work is closed before the answer is read back: holding its connection while
+        // asking the pool for another starves the pool when many requests wait on the same lock.
+        PlaceHoldOutcome outcome;
+        await using (var uow = await db.WriteAsync(ct))
+        {
+            outcome = await holds.PlaceAsync(uow, hold, options.Value.MaxActivePerPatron, ct);
+            if (outcome is PlaceHoldOutcome.Placed) await uow.CommitAsync(ct);
+        }
         if (outcome is not PlaceHoldOutcome.Placed placed)
         {
             return outcome switch
@@ -71,7 +77,6 @@ internal static class HoldsEndpoints
                 _ => throw new InvalidOperationException($"Unexpected outcome {outcome}"),
             };
         }
-        await uow.CommitAsync(ct);
         return TypedResults.Created($"/api/holds/{placed.HoldId}", (await holds.GetAsync(placed.HoldId, ct))!.ToResponse());
     }
 
