@@ -5,6 +5,7 @@ using ClickCollect.Api.Features.Demo;
 using ClickCollect.Api.Features.Holds;
 using ClickCollect.Api.Features.Catalogue;
 using ClickCollect.Api.Features.Network;
+using ClickCollect.Api.Features.Notifications;
 using ClickCollect.Api.Features.Patrons;
 using ClickCollect.Api.Features.Slots;
 using ClickCollect.Api.Features.Staff;
@@ -60,6 +61,7 @@ internal static class ClickCollectApp
         services.AddStaff();
         services.AddPatrons();
         services.AddDemo();
+        services.AddSingleton<OutboxStore>();
         services.AddCatalogue();
     }
 
