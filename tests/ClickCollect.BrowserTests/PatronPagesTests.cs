@@ -58,6 +58,31 @@ public sealed class PatronPagesTests
     }
 
     [Fact]
+    public async Task A_locked_card_says_until_when_in_the_branchs_time_zone()
+    {
+        await using var app = await TestApp.StartAsync();
+        var site = app.StartOnSocket();
+        await DemoAccounts.PatronAsync(app, "P0001");
+        using var browser = new Browser(site);
+
+        browser.Open("/#/connexion");
+        for (var attempt = 1; attempt <= 5; attempt++)
+        {
+            browser.Type("#sign-in-card", "P0001");
+            browser.Type("#sign-in-pin", "0000");
+            browser.Find("form.sign-in button[type=submit]").Click();
+            browser.WaitFor(".form-error.shown");
+            browser.WaitFor("form.sign-in button[type=submit]", b => b.Enabled);
+        }
+
+        // Locked for 15 minutes from 08:00 UTC on 10 March 2026: 09:15 in Paris (UTC+1), whatever the PC's zone.
+        var error = browser.WaitForText(".form-error.shown", "Compte verrouillé");
+        Assert.Contains("Trop d'essais infructueux", error);
+        Assert.Contains("Nouvel essai possible à partir de 09:15.", error);
+        browser.Screenshot("patron-locked");
+    }
+
+    [Fact]
     public async Task Signing_out_forgets_the_patron_and_offers_to_sign_in_again()
     {
         await using var app = await TestApp.StartAsync();
