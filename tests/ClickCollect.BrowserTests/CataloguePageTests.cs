@@ -143,4 +143,24 @@ public sealed class CataloguePageTests
         Assert.Equal("1 titre trouvé", browser.WaitForText("main .result-status", "trouvé"));
         Assert.Equal("Germinal", browser.Find("main .title-card .title-name").Text);
     }
+
+    // print.css is what pick lists will print with: content and footer stay, navigation and controls go.
+    [Fact]
+    public async Task Printing_keeps_the_results_and_the_footer_and_drops_navigation_and_controls()
+    {
+        await using var app = await TestApp.StartAsync();
+        var (_, site) = CatalogueContractStub.Serve(app);
+        using var browser = new Browser(site);
+
+        browser.Open("/#/catalogue?format=book");
+        browser.WaitForText("main .result-status", "trouvés");
+        browser.EmulatePrint();
+
+        foreach (var hidden in new[] { ".site-nav", ".lang-switch", "form.search-form", "main .paging" })
+            Assert.False(browser.Find(hidden).Displayed, hidden);
+        Assert.True(browser.Find("main .title-card").Displayed);
+        Assert.True(browser.Find("footer a[href='/source.zip']").Displayed);
+        Assert.Equal("rgba(0, 0, 0, 1)", browser.Find("main .title-card .availability").GetCssValue("color"));
+        Assert.True(new FileInfo(browser.SavePdf("catalogue-print")).Length > 1000);
+    }
 }

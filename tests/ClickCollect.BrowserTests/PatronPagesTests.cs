@@ -1,5 +1,6 @@
 using ClickCollect.BrowserTests.Support;
 using ClickCollect.Tests.Support;
+using OpenQA.Selenium;
 
 namespace ClickCollect.BrowserTests;
 
@@ -55,6 +56,33 @@ public sealed class PatronPagesTests
         Assert.False(browser.Find("#greeting").Displayed);
         Assert.Equal("", browser.Find("#sign-in-pin").GetAttribute("value"));
         browser.Screenshot("patron-wrong-pin");
+    }
+
+    [Fact]
+    public async Task A_patron_signs_in_with_the_keyboard_alone_starting_from_the_skip_link()
+    {
+        await using var app = await TestApp.StartAsync();
+        var site = app.StartOnSocket();
+        var patron = await DemoAccounts.PatronAsync(app, "P0001");
+        using var browser = new Browser(site);
+
+        browser.Open("/#/connexion");
+        browser.WaitFor("#sign-in-card");
+        var active = () => browser.Driver.SwitchTo().ActiveElement();
+        browser.Find("body").SendKeys(Keys.Tab);
+        Assert.Equal("Aller au contenu", active().Text);
+        Assert.True(active().Displayed); // the skip link shows when focused
+
+        active().SendKeys(Keys.Enter);
+        Assert.Equal("main", active().GetAttribute("id"));
+        active().SendKeys(Keys.Tab);
+        Assert.Equal("sign-in-card", active().GetAttribute("id"));
+        active().SendKeys("P0001" + Keys.Tab);
+        Assert.Equal("sign-in-pin", active().GetAttribute("id"));
+        active().SendKeys(DemoAccounts.Pin + Keys.Enter);
+
+        Assert.Equal($"Bonjour {patron.FirstName} {patron.LastName}", browser.WaitFor("#greeting").Text);
+        Assert.Equal("Mon compte", active().Text); // focus moved to the new view's heading
     }
 
     [Fact]

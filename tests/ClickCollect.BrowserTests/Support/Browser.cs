@@ -105,6 +105,19 @@ public sealed class Browser : IDisposable
         return paths;
     }
 
+    /// <summary>Renders the page with the print stylesheet from now on (what a printer or a PDF gets).</summary>
+    public void EmulatePrint() =>
+        driver.ExecuteCdpCommand("Emulation.setEmulatedMedia", new() { ["media"] = "print" });
+
+    /// <summary>Prints the page as the browser would (the stylesheet's @page size) to artifacts/browser/&lt;name&gt;.pdf.</summary>
+    public string SavePdf(string name)
+    {
+        var pdf = (Dictionary<string, object>?)driver.ExecuteCdpCommand("Page.printToPDF", new() { ["preferCSSPageSize"] = true });
+        var path = Path.Combine(Artifacts.Folder, $"{name}.pdf");
+        File.WriteAllBytes(path, Convert.FromBase64String((string)pdf!["data"]));
+        return path;
+    }
+
     // The viewport exactly (a window size would include a scrollbar), as a phone when narrow.
     void SetViewport(int w) => driver.ExecuteCdpCommand("Emulation.setDeviceMetricsOverride", new()
     {
