@@ -13,7 +13,9 @@ const FILTERS = ['q', 'audience', 'format', 'pickupPointId'];
 let pickupPoints = null; // one request per page load
 
 function loadPickupPoints() {
-  if (!pickupPoints) pickupPoints = api('/api/pickup-points').catch(() => []);
+  if (!pickupPoints) {
+    pickupPoints = api('/api/pickup-points').then((points) => (Array.isArray(points) ? points : []), () => []);
+  }
   return pickupPoints;
 }
 
@@ -40,7 +42,6 @@ export function catalogueView(hashBase) {
       el('button', { type: 'submit', className: 'primary', i18n: 'catalogue.search' }));
     ui = {
       root: el('section', { className: 'catalogue', 'data-state': 'loading' }),
-      form: form,
       controls: { q: q, audience: audience, format: format, pickupPointId: pickup },
       status: el('p', { className: 'result-status', 'aria-live': 'polite', tabindex: '-1' }),
       results: el('ol', { className: 'results', i18nAttrs: { 'aria-label': 'catalogue.results' } }),
