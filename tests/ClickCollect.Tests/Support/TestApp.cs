@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using ClickCollect.Api.Infrastructure.Auth;
@@ -80,6 +81,18 @@ public sealed class TestApp : WebApplicationFactory<Program>
 
     /// <summary>The running background worker of type <typeparamref name="T"/>, to call its RunOnceAsync.</summary>
     public T Worker<T>() => Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<T>().Single();
+
+    /// <summary>
+    /// Serves the app on a real socket (Kestrel on 127.0.0.1, a free port) instead of in-process, so a
+    /// browser can reach it, and returns its address. Call it first: once anything has touched
+    /// <see cref="Service{T}"/> or a client, the in-process server is already running.
+    /// </summary>
+    public Uri StartOnSocket()
+    {
+        UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        StartServer();
+        return ClientOptions.BaseAddress;
+    }
 
     /// <summary>A client carrying a token for <paramref name="user"/>, minted directly (no sign-in round trip).</summary>
     internal HttpClient ClientAs(CurrentUser user)

@@ -1,0 +1,69 @@
+// fetch() against /api with the page's sign-in cookie. Failures become an ApiError carrying the
+// RFC 9457 problem the server answered (title, detail, code, errors), or status 0 when the
+// server could not be reached at all.
+import { el } from './dom.js';
+
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super((problem && problem.title) || 'HTTP ' + status);
+    this.status = status;
+    this.problem = problem || {};
+  }
+}
+
+export async function api(path, options) {
+  const o = options || {};
+  const headers = { Accept: 'application/json, application/problem+json' };
+  if (o.body !== undefined) headers['Content-Type'] = 'application/json';
+  let response;
+  try {
+    response = await fetch(path, {
+      method: o.method || 'GET',
+      headers: headers,
+      body: o.body !== undefined ? JSON.stringify(o.body) : undefined,
+      credentials: 'same-origin', // older browsers default to "omit"
+    });
+  } catch (e) {
+    throw new ApiError(0, null);
+  }
+  const type = response.headers.get('Content-Type') || '';
+  const data = type.indexOf('json') >= 0 ? await response.json().catch(() => null) : null;
+  if (!response.ok) throw new ApiError(response.status, data);
+  return data;
+}
+
+// "/api/titles" + { q: 'zola', page: 2, format: '' } → "/api/titles?q=zola&page=2" (empty values left out)
+export function withQuery(path, params) {
+  const query = new URLSearchParams();
+  Object.keys(params).forEach((name) => {
+    const value = params[name];
+    if (value !== undefined && value !== null && value !== '') query.set(name, value);
+  });
+  const text = query.toString();
+  return text ? path + '?' + text : path;
+}
+
+// The message for a failed call, as elements: the problem's title and detail (the server writes
+// them in French; known codes are translated when the page is in another language), the
+// per-field messages, and when an account is locked, until when.
+export function problemMessage(error) {
+  if (!(error instanceof ApiError) || error.status === 0) {
+    return [el('strong', { i18n: error instanceof ApiError ? 'error.network' : 'error.unexpected' })];
+  }
+  const problem = error.problem;
+  const code = problem.code || (problem.errors ? 'invalid_request' : null);
+  if (!problem.title) return [el('strong', { i18n: 'error.unexpected' })];
+
+  const parts = [el('strong', code ? { i18n: 'problem.' + code, args: { fallback: problem.title } } : {}, code ? null : problem.title)];
+  if (problem.detail) {
+    parts.push(' ', el('span', code ? { i18n: 'problem.' + code + '.detail', args: { fallback: problem.detail } } : {},
+      code ? null : problem.detail));
+  }
+  if (problem.lockedUntil) parts.push(' ', el('span', { i18n: 'error.lockedUntil', args: { at: { time: problem.lockedUntil } } }));
+  const fields = problem.errors ? Object.keys(problem.errors) : [];
+  if (fields.length > 0) {
+    parts.push(el('ul', {}, fields.map((name) => el('li', {}, [].concat(problem.errors[name]).join(' ')))));
+  }
+  return parts;
+}
+

@@ -1,0 +1,94 @@
+// The staff pages: sign-in (username + password), home, catalogue search, patron search.
+//   POST /api/staff/sign-in {username, password} sets the page cookie; GET /api/staff/me; POST /api/sign-out
+// Sections appear here as the features behind them exist.
+import { api } from '../js/api.js';
+import { catalogueView } from '../js/catalogue.js';
+import { append, clear, el } from '../js/dom.js';
+import { bind } from '../js/i18n.js';
+import { setUpLanguageSwitch, startRouter } from '../js/shell.js';
+import { signInForm } from '../js/sign-in.js';
+import { patronsView } from './patrons.js';
+
+const main = document.getElementById('main');
+let staff = null; // GET /api/staff/me when signed in: { id, username, displayName, role, branchId, active }
+let notice = null;
+let router = null;
+
+// Every section needs a signed-in staff member; until then each shows the sign-in form.
+function signedInOnly(view) {
+  return {
+    get title() { return staff ? view.title : 'staff.signIn.title'; },
+    render: (target, params) => (staff ? view.render(target, params) : renderSignIn(target)),
+    update: (params) => (staff && view.update ? view.update(params) : renderSignIn(main)),
+  };
+}
+
+const views = {
+  accueil: signedInOnly({ title: 'staff.home.title', render: renderHome }),
+  catalogue: signedInOnly(catalogueView('#/catalogue')),
+  lecteurs: signedInOnly(patronsView('#/lecteurs')),
+};
+
+function roleArg(role) {
+  return { key: 'role.' + role, fallback: role };
+}
+
+async function loadStaff() {
+  try {
+    staff = await api('/api/staff/me');
+  } catch (error) {
+    staff = null; // 401: not signed in; 403: a patron session
+  }
+  const greeting = document.getElementById('greeting');
+  greeting.hidden = !staff;
+  if (staff) bind(greeting, 'staff.who', { name: staff.displayName, role: roleArg(staff.role) });
+  document.getElementById('staff-nav').hidden = !staff;
+}
+
+function renderSignIn(target) {
+  const form = signInForm({
+    endpoint: '/api/staff/sign-in',
+    secret: 'password',
+    fields: [
+      { name: 'username', id: 'staff-username', label: 'staff.signIn.username',
+        attrs: { type: 'text', autocomplete: 'username', autocapitalize: 'none', spellcheck: 'false' } },
+      { name: 'password', id: 'staff-password', label: 'staff.signIn.password',
+        attrs: { type: 'password', autocomplete: 'current-password' } },
+    ],
+    signedIn: async () => {
+      await loadStaff();
+      router.refresh();
+    },
+  });
+  clear(target);
+  if (notice) target.appendChild(el('p', { className: 'notice', role: 'status', i18n: notice }));
+  notice = null;
+  append(target, [el('h1', { i18n: 'staff.signIn.title' }), el('p', { className: 'intro', i18n: 'staff.signIn.intro' }), form]);
+}
+
+function renderHome(target) {
+  append(clear(target), [
+    el('h1', { i18n: 'staff.home.title' }),
+    el('p', { className: 'lead', i18n: 'staff.home.signedInAs', args: { name: staff.displayName } }),
+    el('dl', { className: 'details' },
+      el('dt', { i18n: 'staff.home.username' }), el('dd', {}, staff.username),
+      el('dt', { i18n: 'staff.home.role' }), el('dd', { className: 'role', i18n: 'role.' + staff.role, args: { fallback: staff.role } })),
+  ]);
+}
+
+async function signOut() {
+  try {
+    await api('/api/sign-out', { method: 'POST' });
+  } catch (error) {
+    // Unreachable server: the page forgets the session anyway; the cookie expires on its own.
+  }
+  await loadStaff();
+  notice = 'signOut.done';
+  router.go('#/accueil');
+}
+
+setUpLanguageSwitch();
+document.getElementById('sign-out').addEventListener('click', signOut);
+loadStaff().then(() => {
+  router = startRouter(main, views, 'accueil');
+});

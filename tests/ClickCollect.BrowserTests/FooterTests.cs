@@ -1,0 +1,59 @@
+using ClickCollect.BrowserTests.Support;
+using ClickCollect.Tests.Support;
+using Microsoft.AspNetCore.Hosting;
+using OpenQA.Selenium;
+
+namespace ClickCollect.BrowserTests;
+
+// AGPL-3.0 §13: whoever uses ClickCollect over the network is offered its source, so every page links to it.
+public sealed class FooterTests
+{
+    [Fact]
+    public async Task Every_page_has_the_source_code_and_licence_links_in_its_footer()
+    {
+        await using var app = await TestApp.StartAsync();
+        var site = app.StartOnSocket();
+        await DemoAccounts.PatronAsync(app, "P0001");
+        await DemoAccounts.StaffAsync(app, "librarian");
+        using var browser = new Browser(site);
+
+        // Every HTML file in wwwroot, so a page added later is covered too, then every view of each.
+        var webRoot = app.Service<IWebHostEnvironment>().WebRootPath;
+        var files = Directory.GetFiles(webRoot, "*.html", SearchOption.AllDirectories)
+            .Select(f => "/" + Path.GetRelativePath(webRoot, f).Replace('\\', '/').Replace("index.html", "", StringComparison.Ordinal))
+            .ToList();
+        Assert.Contains("/", files);
+        Assert.Contains("/staff/", files);
+        foreach (var page in files.Concat(["/#/catalogue", "/#/connexion", "/#/compte", "/staff/#/catalogue", "/staff/#/lecteurs"]))
+            AssertFooter(browser, page);
+
+        browser.Open("/#/connexion");
+        browser.Type("#sign-in-card", "P0001");
+        browser.Type("#sign-in-pin", DemoAccounts.Pin);
+        browser.Find("form.sign-in button[type=submit]").Click();
+        browser.WaitFor("#greeting");
+        AssertFooter(browser, "/#/compte");
+
+        browser.Open("/staff/");
+        browser.Type("#staff-username", "librarian");
+        browser.Type("#staff-password", DemoAccounts.Password);
+        browser.Find("form.sign-in button[type=submit]").Click();
+        browser.WaitFor("#greeting");
+        foreach (var page in new[] { "/staff/#/accueil", "/staff/#/catalogue", "/staff/#/lecteurs" })
+            AssertFooter(browser, page);
+        browser.Screenshot("staff-catalogue-footer");
+    }
+
+    static void AssertFooter(Browser browser, string page)
+    {
+        browser.Open(page);
+        browser.WaitFor("main h1"); // the page's script has run
+        var footer = browser.Find("footer.site-footer");
+        Assert.True(footer.Displayed, page);
+        var source = footer.FindElement(By.CssSelector("a[href='/source.zip']"));
+        Assert.Equal("Code source", source.Text);
+        var licence = footer.FindElement(By.CssSelector("a[href='https://www.gnu.org/licenses/agpl-3.0.html']"));
+        Assert.Equal("AGPL-3.0-or-later", licence.Text);
+        Assert.Equal("ClickCollect — logiciel libre sous licence AGPL-3.0-or-later — Code source", footer.Text);
+    }
+}
