@@ -7,6 +7,7 @@ using ClickCollect.Api.Features.Catalogue;
 using ClickCollect.Api.Features.Network;
 using ClickCollect.Api.Features.Notifications;
 using ClickCollect.Api.Features.Patrons;
+using ClickCollect.Api.Features.PickLists;
 using ClickCollect.Api.Features.Slots;
 using ClickCollect.Api.Features.Staff;
 using ClickCollect.Api.Infrastructure.Auth;
@@ -58,6 +59,7 @@ internal static class ClickCollectApp
         services.AddSlots();
         services.AddHolds();
         services.AddAppointments();
+        services.AddPickLists();
         services.AddStaff();
         services.AddPatrons();
         services.AddDemo();
@@ -92,6 +94,7 @@ internal static class ClickCollectApp
         api.MapSlots();
         api.MapHolds();
         api.MapAppointments();
+        api.MapPickLists();
         api.MapStaff();
         api.MapPatrons();
         api.MapCatalogue();

@@ -154,6 +154,44 @@ internal sealed class HoldStore(Db db, HoldAllocator allocator)
         return true;
     }
 
+    const string FindOnListSql = """
+        select h.id from holds h join copies c on c.id = h.copy_id
+        where c.barcode = @Barcode and h.pickup_point_id = @PickupPointId and h.status in ('toPick', 'inTransit', 'ready')
+        """;
+
+    /// <summary>The active hold for which the copy with this barcode was allocated, at this pickup point.</summary>
+    public async Task<long?> FindByBarcodeAsync(long pickupPointId, string barcode, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await c.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(FindOnListSql, new { Barcode = barcode, PickupPointId = pickupPointId }, cancellationToken: ct));
+    }
+
+    const string AllocatedCopySql = "select copy_id from holds where id = @Id and status in ('toPick', 'inTransit')";
+    const string MissingCopySql = """
+        update holds set copy_id = null, status = 'queued', allocated_at = null, updated_at = @Now
+        where id = @Id and status in ('toPick', 'inTransit') and copy_id = @CopyId
+        returning title_id, requested_copy_id, pickup_point_id
+        """;
+    const string CopyLostSql = "update copies set status = 'lost', updated_at = @Now where id = @Id";
+
+    sealed class Unallocated { public long TitleId { get; init; } public long? RequestedCopyId { get; init; } public long PickupPointId { get; init; } }
+
+    /// <summary>
+    /// The copy is not on the shelf: it is marked lost and the hold, keeping its place in the queue,
+    /// gets another copy if one is free. Null when the hold was not waiting to be picked; otherwise
+    /// whether it was re-allocated.
+    /// </summary>
+    public async Task<bool?> ReportMissingAsync(UnitOfWork uow, long holdId, DateTimeOffset now, CancellationToken ct)
+    {
+        var copyId = await uow.QuerySingleOrDefaultAsync<long?>(AllocatedCopySql, new { Id = holdId }, ct);
+        if (copyId is null) return null;
+        var hold = await uow.QuerySingleOrDefaultAsync<Unallocated>(MissingCopySql, new { Id = holdId, Now = now, CopyId = copyId }, ct);
+        if (hold is null) return null;
+        await uow.ExecuteAsync(CopyLostSql, new { Id = copyId, Now = now }, ct);
+        await uow.LockAsync(LockKeys.Title(hold.TitleId), ct);
+        return await allocator.AllocateAsync(uow, holdId, hold.TitleId, hold.RequestedCopyId, hold.PickupPointId, now, ct);
+    }
+
     sealed class DueRow { public long Id { get; init; } public long PatronId { get; init; } public DateOnly PickupDeadline { get; init; } public string TimeZone { get; init; } = ""; }
 
     const string DueSql = """

@@ -1,0 +1,41 @@
+using System.Globalization;
+
+namespace ClickCollect.Api.Features.PickLists;
+
+/// <summary>
+/// Compares call numbers ("cotes") the way librarians shelve them: word by word; a Dewey number is
+/// compared as a decimal ("843" before "843.914" before "843.92"), other words alphabetically
+/// ignoring case and accents ("BD ASSE" before "BD ASTE"), numbers before words, shorter before longer.
+/// </summary>
+internal sealed class CallNumberComparer : IComparer<string?>
+{
+    public static readonly CallNumberComparer Instance = new();
+
+    static readonly CompareInfo French = CultureInfo.GetCultureInfo("fr-FR").CompareInfo;
+    const CompareOptions Loose = CompareOptions.IgnoreCase | CompareOptions.IgnoreNonSpace;
+
+    public int Compare(string? x, string? y)
+    {
+        var a = Words(x);
+        var b = Words(y);
+        for (var i = 0; i < Math.Min(a.Length, b.Length); i++)
+        {
+            var order = CompareWord(a[i], b[i]);
+            if (order != 0) return order;
+        }
+        return a.Length.CompareTo(b.Length);
+    }
+
+    static string[] Words(string? callNumber) =>
+        (callNumber ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    static int CompareWord(string a, string b)
+    {
+        var aNumber = decimal.TryParse(a, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var x);
+        var bNumber = decimal.TryParse(b, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var y);
+        if (aNumber && bNumber) return x != y ? x.CompareTo(y) : string.CompareOrdinal(a, b);
+        if (aNumber != bNumber) return aNumber ? -1 : 1;
+        var loose = French.Compare(a, b, Loose);
+        return loose != 0 ? loose : string.CompareOrdinal(a, b);
+    }
+}
