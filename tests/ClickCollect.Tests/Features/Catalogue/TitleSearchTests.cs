@@ -5,7 +5,8 @@ using static ClickCollect.Tests.Features.Catalogue.CatalogueTestKit;
 
 namespace ClickCollect.Tests.Features.Catalogue;
 
-public abstract class TitleSearchTests<TDb> where TDb : ITestDatabase, new()
+/// <summary>One app per engine for the whole class: these tests only read.</summary>
+public sealed class SearchCatalogue<TDb> : IAsyncLifetime where TDb : ITestDatabase, new()
 {
     // CEN holds two copies of L'Étranger on the shelf; NORD one, on loan. The bibliobus is based at NORD.
     const string Catalogue = $"""
@@ -21,22 +22,26 @@ public abstract class TitleSearchTests<TDb> where TDb : ITestDatabase, new()
         Z1,,Étrangers dans la nuit,"Inconnu, Auteur",,1970,fr,adult,book,Roman,,,,,
         """;
 
-    sealed record Network(TestApp App, long CentralCounter, long NorthCounter, long BusStop) : IAsyncDisposable
+    public TestApp App { get; private set; } = null!;
+    public long CentralCounter { get; private set; }
+    public long NorthCounter { get; private set; }
+    public long BusStop { get; private set; }
+
+    public async Task InitializeAsync()
     {
-        public ValueTask DisposeAsync() => App.DisposeAsync();
+        App = await TestApp.StartAsync<TDb>();
+        var central = await Seed.BranchAsync(App, "CEN");
+        var north = await Seed.BranchAsync(App, "NORD");
+        (CentralCounter, NorthCounter, BusStop) = (await Seed.CounterPickupPointAsync(App, central),
+            await Seed.CounterPickupPointAsync(App, north), await Seed.StopPickupPointAsync(App, north));
+        await App.ImportOkAsync(Catalogue);
     }
 
-    static async Task<Network> StartAsync()
-    {
-        var app = await TestApp.StartAsync<TDb>();
-        var central = await Seed.BranchAsync(app, "CEN");
-        var north = await Seed.BranchAsync(app, "NORD");
-        var network = new Network(app, await Seed.CounterPickupPointAsync(app, central), await Seed.CounterPickupPointAsync(app, north),
-            await Seed.StopPickupPointAsync(app, north));
-        await app.ImportOkAsync(Catalogue);
-        return network;
-    }
+    public async Task DisposeAsync() => await App.DisposeAsync();
+}
 
+public abstract class TitleSearchTests<TDb>(SearchCatalogue<TDb> n) : IClassFixture<SearchCatalogue<TDb>> where TDb : ITestDatabase, new()
+{
     static Task<System.Text.Json.JsonElement> SearchAsync(TestApp app, string query) => app.CreateClient().GetJsonAsync("/api/titles?" + query);
 
     [Theory]
@@ -47,7 +52,6 @@ public abstract class TitleSearchTests<TDb> where TDb : ITestDatabase, new()
     [InlineData("e\u0301tranger")] // decomposed é, as some keyboards send it
     public async Task Search_ignores_case_and_accents(string q)
     {
-        await using var n = await StartAsync();
         var page = await SearchAsync(n.App, $"q={Uri.EscapeDataString(q)}");
         Assert.Contains("L'Étranger", page.Titles());
     }
@@ -55,7 +59,6 @@ public abstract class TitleSearchTests<TDb> where TDb : ITestDatabase, new()
     [Fact]
     public async Task Every_word_is_a_prefix_and_all_words_must_match()
     {
-        await using var n = await StartAsync();
         Assert.Equal(["Les Misérables"], (await SearchAsync(n.App, "q=miser")).Titles());
         Assert.Equal(["Les Misérables"], (await SearchAsync(n.App, "q=hugo+misérables")).Titles());
         Assert.Equal(["L'Étranger", "Étrangers dans la nuit"], (await SearchAsync(n.App, "q=etrang")).Titles().Order(StringComparer.Ordinal));
@@ -65,7 +68,6 @@ public abstract class TitleSearchTests<TDb> where TDb : ITestDatabase, new()
     [Fact]
     public async Task Title_matches_rank_above_author_matches_above_genre_matches()
     {
-        await using var n = await StartAsync();
         var titles = (await SearchAsync(n.App, "q=hugo")).Titles();
         Assert.Equal(4, titles.Length);
         Assert.Equal("Hugo, l'enfant des étoiles", titles[0]);
@@ -76,7 +78,6 @@ public abstract class TitleSearchTests<TDb> where TDb : ITestDatabase, new()
     [Fact]
     public async Task Without_words_the_catalogue_comes_in_title_order_with_its_authors_genres_and_available_copies()
     {
-        await using var n = await StartAsync();
         var page = await SearchAsync(n.App, "");
         Assert.Equal((7, 1, 20), (page.Int("total"), page.Int("page"), page.Int("pageSize")));
         Assert.Equal(["Hugo, l'enfant des étoiles", "L'Étranger", "Les Misérables", "Notre-Dame de Paris", "Poèmes choisis",
@@ -92,7 +93,6 @@ public abstract class TitleSearchTests<TDb> where TDb : ITestDatabase, new()
     [Fact]
     public async Task Filters_narrow_the_results()
     {
-        await using var n = await StartAsync();
         Assert.Equal(["Hugo, l'enfant des étoiles"], (await SearchAsync(n.App, "audience=youth")).Titles());
         Assert.Equal(["Notre-Dame de Paris"], (await SearchAsync(n.App, "format=largePrint")).Titles());
         Assert.Equal(["The Stranger"], (await SearchAsync(n.App, "language=en")).Titles());
@@ -106,7 +106,6 @@ public abstract class TitleSearchTests<TDb> where TDb : ITestDatabase, new()
     [Fact]
     public async Task Pages_share_one_total()
     {
-        await using var n = await StartAsync();
         var first = await SearchAsync(n.App, "pageSize=4");
         var second = await SearchAsync(n.App, "pageSize=4&page=2");
         var beyond = await SearchAsync(n.App, "pageSize=4&page=9");
@@ -120,7 +119,6 @@ public abstract class TitleSearchTests<TDb> where TDb : ITestDatabase, new()
     [Fact]
     public async Task At_a_pickup_point_only_the_copies_of_its_branch_count()
     {
-        await using var n = await StartAsync();
         int Available(System.Text.Json.JsonElement page, string title) =>
             page.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("title").GetString() == title).Int("availableCopies");
 
@@ -149,7 +147,6 @@ public abstract class TitleSearchTests<TDb> where TDb : ITestDatabase, new()
     [InlineData("l'étranger\"*")]
     public async Task Query_strings_with_search_syntax_never_fail(string q)
     {
-        await using var n = await StartAsync();
         var response = await n.App.CreateClient().GetAsync($"/api/titles?q={Uri.EscapeDataString(q)}");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
@@ -161,13 +158,12 @@ public abstract class TitleSearchTests<TDb> where TDb : ITestDatabase, new()
     [InlineData("page=0", "page")]
     [InlineData("pageSize=0", "pageSize")]
     [InlineData("pageSize=101", "pageSize")]
+    [InlineData("available=maybe", "available")] // a binding failure, not the validator
+    [InlineData("page=abc", "page")]
     public async Task Unknown_filter_values_are_refused_naming_the_field(string query, string field)
     {
-        await using var n = await StartAsync();
         var response = await n.App.CreateClient().GetAsync("/api/titles?" + query);
-        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest, null, field);
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.True(problem.TryGetProperty("errors", out _));
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest, null, field);
     }
 
     [Theory]
@@ -175,11 +171,10 @@ public abstract class TitleSearchTests<TDb> where TDb : ITestDatabase, new()
     [InlineData("pickupPointId=abc")]
     public async Task An_unknown_pickup_point_is_refused_naming_it(string query)
     {
-        await using var n = await StartAsync();
         var response = await n.App.CreateClient().GetAsync("/api/titles?" + query);
         await AssertProblemAsync(response, HttpStatusCode.BadRequest, null, "pickupPointId");
     }
 }
 
-public sealed class TitleSearchTests_Sqlite : TitleSearchTests<SqliteTestDatabase>;
-public sealed class TitleSearchTests_Postgres : TitleSearchTests<PostgresTestDatabase>;
+public sealed class TitleSearchTests_Sqlite(SearchCatalogue<SqliteTestDatabase> n) : TitleSearchTests<SqliteTestDatabase>(n);
+public sealed class TitleSearchTests_Postgres(SearchCatalogue<PostgresTestDatabase> n) : TitleSearchTests<PostgresTestDatabase>(n);
