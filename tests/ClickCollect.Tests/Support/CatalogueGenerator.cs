@@ -57,12 +57,19 @@ internal static class CatalogueGenerator
                     Barcode = (barcode++).ToString(System.Globalization.CultureInfo.InvariantCulture),
                     BranchCode = branch,
                     ShelfLocation = $"{(title.Audience == Audience.Youth ? "Jeunesse" : "Adultes")} – travée {random.Next(1, 40)}",
-                    CallNumber = $"{Field("lcc").Split('|')[0]} {title.Authors.FirstOrDefault()?.Split(',')[0].ToUpperInvariant() ?? "ANON"}",
+                    CallNumber = CallNumber(Field("lcc"), title.Authors),
                     Status = random.Next(10) == 0 ? CopyStatus.OnLoan : CopyStatus.OnShelf,
                 });
             }
         }
         return rows;
+    }
+
+    /// <summary>Class letters and the author's first three letters, as on a spine label: "PR STE".</summary>
+    static string CallNumber(string lcc, IReadOnlyList<string> authors)
+    {
+        var letters = new string((authors.FirstOrDefault() ?? "ANO").Where(char.IsLetter).Take(3).ToArray()).ToUpperInvariant();
+        return $"{lcc.Split('|')[0]} {(letters.Length == 0 ? "ANO" : letters)}".Trim();
     }
 
     /// <summary>The rows in the documented import format (RFC 4180 quoting).</summary>

@@ -41,6 +41,9 @@ internal sealed record CatalogueRow
 internal static class CatalogueText
 {
     public const string AuthorSeparator = " ; ";
+
+    /// <summary>Names sorted as a French reader expects ("Épidémie" among the E), whatever the server's culture.</summary>
+    public static readonly StringComparer FrenchOrder = StringComparer.Create(new System.Globalization.CultureInfo("fr-FR"), ignoreCase: true);
     public const char GenreSeparator = '|';
 
     public static string JoinAuthors(IEnumerable<string> authors) => string.Join(AuthorSeparator, authors);

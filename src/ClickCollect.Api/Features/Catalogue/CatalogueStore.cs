@@ -126,11 +126,14 @@ internal sealed class CatalogueStore(Db db)
     {
         await using var c = await db.OpenAsync(ct);
         var combinations = await c.QueryAsync<(string Genres, long Titles)>(new CommandDefinition(GenreCombinationsSql, cancellationToken: ct));
+        // One entry per genre whatever its case, spelt as most titles spell it.
         return combinations
             .SelectMany(g => CatalogueText.SplitGenres(g.Genres).Select(genre => (Genre: genre, g.Titles)))
             .GroupBy(g => g.Genre, StringComparer.OrdinalIgnoreCase)
-            .Select(g => new GenreCount(g.First().Genre, (int)g.Sum(x => x.Titles)))
-            .OrderByDescending(g => g.Titles).ThenBy(g => g.Genre, StringComparer.CurrentCulture)
+            .Select(g => new GenreCount(
+                g.GroupBy(x => x.Genre).OrderByDescending(s => s.Sum(x => x.Titles)).ThenBy(s => s.Key, StringComparer.Ordinal).First().Key,
+                (int)g.Sum(x => x.Titles)))
+            .OrderByDescending(g => g.Titles).ThenBy(g => g.Genre, CatalogueText.FrenchOrder)
             .ToList();
     }
 }

@@ -45,7 +45,7 @@ internal sealed class TitleRow
         var availability = visible.Where(c => c.Status is not (CopyStatus.Lost or CopyStatus.Withdrawn))
             .GroupBy(c => (c.BranchId, c.BranchName))
             .Select(g => new BranchAvailability(g.Key.BranchId, g.Key.BranchName, g.Count(c => c.Status == CopyStatus.OnShelf), g.Count()))
-            .OrderBy(a => a.BranchName, StringComparer.CurrentCulture).ToList();
+            .OrderBy(a => a.BranchName, CatalogueText.FrenchOrder).ToList();
         return new TitleResponse(Id, RecordId, Isbn, Title, CatalogueText.SplitAuthors(Authors), NullIfEmpty(Publisher), Year, Language,
             Audience, Format, CatalogueText.SplitGenres(Genres), copies.Count(c => c.Status == CopyStatus.OnShelf),
             visible.Select(c => c.ToResponse(forStaff)).ToList(), availability);

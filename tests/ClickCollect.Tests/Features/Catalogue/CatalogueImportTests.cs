@@ -69,6 +69,7 @@ public abstract class CatalogueImportTests<TDb> where TDb : ITestDatabase, new()
         var staff = app.Counter();
         var r1 = await staff.GetJsonAsync($"/api/titles/{await TitleIdAsync(app, "R1")}");
         Assert.Equal("L'Étranger (Folio)", r1.GetProperty("title").GetString());
+        Assert.Equal(["L'Étranger (Folio)"], (await staff.GetJsonAsync("/api/titles?q=folio")).Titles()); // the search index follows
         Assert.Contains(r1.GetProperty("copies").EnumerateArray(), c => c.GetProperty("barcode").GetString() == "B001" && c.GetProperty("status").GetString() == "withdrawn");
         var r2 = await staff.GetJsonAsync($"/api/titles/{await TitleIdAsync(app, "R2")}");
         Assert.Empty(r2.GetProperty("copies").EnumerateArray());

@@ -8,8 +8,13 @@ public sealed class CatalogueRulesTests
 
     static CatalogueRow Row(int line, string recordId = "R1", string? barcode = null) => new()
     {
-        Line = line, RecordId = recordId, Title = "Nana", Language = "fr", Authors = ["Zola, Émile"],
-        Barcode = barcode, BranchCode = barcode is null ? null : "CEN",
+        Line = line,
+        RecordId = recordId,
+        Title = "Nana",
+        Language = "fr",
+        Authors = ["Zola, Émile"],
+        Barcode = barcode,
+        BranchCode = barcode is null ? null : "CEN",
     };
 
     static string Check(params CatalogueRow[] rows) =>
