@@ -46,7 +46,12 @@ internal static class ClickCollectApp
         });
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
-            c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier);
+        {
+            c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier;
+            // Problems written by the framework (routing, authorization, binding) get a stable code too.
+            if (!c.ProblemDetails.Extensions.ContainsKey("code") && Problems.CodeOf(c.ProblemDetails.Status) is { } code)
+                c.ProblemDetails.Extensions["code"] = code;
+        });
         services.AddExceptionHandler<ProblemMapping>();
         builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = CatalogueEndpoints.ImportBodyLimit); // the largest; other routes: BodyLimit
         ValidatorOptions.Global.LanguageManager.Culture = new System.Globalization.CultureInfo("fr");

@@ -12,6 +12,20 @@ internal static class Problems
         TypedResults.Problem(statusCode: status, title: title, detail: detail,
             extensions: new Dictionary<string, object?> { ["code"] = code });
 
+    /// <summary>The code of a problem the framework writes, by status.</summary>
+    public static string? CodeOf(int? status) => status switch
+    {
+        StatusCodes.Status400BadRequest => "invalid_request",
+        StatusCodes.Status401Unauthorized => "unauthorized",
+        StatusCodes.Status403Forbidden => "forbidden",
+        StatusCodes.Status404NotFound => "not_found",
+        StatusCodes.Status405MethodNotAllowed => "method_not_allowed",
+        StatusCodes.Status413PayloadTooLarge => "body_too_large",
+        StatusCodes.Status415UnsupportedMediaType => "unsupported_media_type",
+        StatusCodes.Status500InternalServerError => "internal_error",
+        _ => null,
+    };
+
     public static ProblemHttpResult NotFound(string what, object id) =>
         Create(StatusCodes.Status404NotFound, "not_found", "Introuvable", $"{what} {id} n'existe pas.");
 

@@ -24,7 +24,7 @@ public abstract class CatalogueImportCommandTests<TDb> where TDb : ITestDatabase
     [Fact]
     public async Task The_command_imports_a_file_prints_the_report_and_exits_0()
     {
-        await using var app = await TestApp.StartAsync<TDb>();
+        await using var app = await TestApp.StartEmptyAsync<TDb>();
         await Seed.BranchAsync(app, "CEN");
         var path = await FileAsync($"""
             {Header}
@@ -45,7 +45,7 @@ public abstract class CatalogueImportCommandTests<TDb> where TDb : ITestDatabase
     [Fact]
     public async Task The_command_prints_every_refused_line_and_exits_1()
     {
-        await using var app = await TestApp.StartAsync<TDb>();
+        await using var app = await TestApp.StartEmptyAsync<TDb>();
         var path = await FileAsync($"""
             {Header}
             R1,,Nana,"Zola, Émile",,1880,fr,adult,book,Roman,B1,CEN,,,
@@ -65,7 +65,7 @@ public abstract class CatalogueImportCommandTests<TDb> where TDb : ITestDatabase
     [Fact]
     public async Task The_command_without_an_existing_file_exits_1()
     {
-        await using var app = await TestApp.StartAsync<TDb>();
+        await using var app = await TestApp.StartEmptyAsync<TDb>();
         Assert.Equal(1, (await RunAsync(app)).ExitCode);
         Assert.Equal(1, (await RunAsync(app, "/nonexistent/catalogue.csv")).ExitCode);
     }

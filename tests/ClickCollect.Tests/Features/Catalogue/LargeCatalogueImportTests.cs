@@ -25,7 +25,7 @@ public abstract class LargeCatalogueImportTests<TDb>(ITestOutputHelper output) w
         var titles = rows.Select(r => r.RecordId).Distinct().Count();
         Assert.Equal(11_065, titles);
 
-        await using var app = await TestApp.StartAsync<TDb>();
+        await using var app = await TestApp.StartEmptyAsync<TDb>();
         foreach (var code in Branches) await Seed.BranchAsync(app, code);
         var director = app.Director();
         director.Timeout = TimeSpan.FromMinutes(2);

@@ -21,7 +21,7 @@ public abstract class TitleDetailTests<TDb> where TDb : ITestDatabase, new()
 
     static async Task<(TestApp App, long Id)> StartAsync()
     {
-        var app = await TestApp.StartAsync<TDb>();
+        var app = await TestApp.StartEmptyAsync<TDb>();
         await Seed.BranchAsync(app, "CEN");
         await Seed.BranchAsync(app, "NORD");
         await app.ImportOkAsync(Catalogue);

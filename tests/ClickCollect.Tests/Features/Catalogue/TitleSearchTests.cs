@@ -29,7 +29,7 @@ public sealed class SearchCatalogue<TDb> : IAsyncLifetime where TDb : ITestDatab
 
     public async Task InitializeAsync()
     {
-        App = await TestApp.StartAsync<TDb>();
+        App = await TestApp.StartEmptyAsync<TDb>();
         var central = await Seed.BranchAsync(App, "CEN");
         var north = await Seed.BranchAsync(App, "NORD");
         (CentralCounter, NorthCounter, BusStop) = (await Seed.CounterPickupPointAsync(App, central),
