@@ -23,14 +23,20 @@ public static class Library
     public const string Quarter = "Médiathèque des Prés-Saint-Jean – Accueil";
 
     /// <summary>A new title with copies at the given branches (codes), imported as a director would; returns its id and copy ids.</summary>
-    public static async Task<(long TitleId, long[] CopyIds)> TitleAsync(TestApp app, params string[] copyBranches)
+    public static Task<(long TitleId, long[] CopyIds)> TitleAsync(TestApp app, params string[] copyBranches) =>
+        BookAsync(app, null, "Auteur, Test", "R TES", "Romans adultes", copyBranches);
+
+    /// <summary>A new book with the given description and copies at the given branches (codes).</summary>
+    public static async Task<(long TitleId, long[] CopyIds)> BookAsync(TestApp app, string? title, string author, string callNumber,
+        string shelf, params string[] copyBranches)
     {
         var n = Interlocked.Increment(ref next);
         var record = $"TEST-{n:D5}";
+        title ??= $"Titre d'essai {n}";
         var csv = new StringBuilder("recordId,title,authors,language,audience,format,genres,barcode,branchCode,shelfLocation,callNumber\n");
-        if (copyBranches.Length == 0) csv.Append($"{record},Titre d'essai {n},\"Auteur, Test\",fr,adult,book,Roman,,,,\n");
+        if (copyBranches.Length == 0) csv.Append($"{record},\"{title}\",\"{author}\",fr,adult,book,Roman,,,,\n");
         for (var i = 0; i < copyBranches.Length; i++)
-            csv.Append($"{record},Titre d'essai {n},\"Auteur, Test\",fr,adult,book,Roman,T{n:D5}{i:D3},{copyBranches[i]},Romans,R TES\n");
+            csv.Append($"{record},\"{title}\",\"{author}\",fr,adult,book,Roman,T{n:D5}{i:D3},{copyBranches[i]},{shelf},{callNumber}\n");
         var director = app.ClientAs(new CurrentUser(1, Roles.Director, "Test", null));
         var response = await director.PostAsync("/api/catalogue/imports?format=csv", new StringContent(csv.ToString(), Encoding.UTF8, "text/csv"));
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());

@@ -40,6 +40,20 @@ internal static class DemoCatalogue
         return rows;
     }
 
+    public static readonly string[] CentralWalk =
+    [
+        "Romans adultes", "Romans policiers", "Science-fiction", "Langues étrangères", "Gros caractères", "Livres audio",
+        "Documentaires adultes", "BD adultes", "DVD", "CD", "Romans ados", "Mangas", "BD jeunesse", "Premières lectures",
+        "Albums", "Contes", "Documentaires jeunesse",
+    ];
+
+    public static readonly string[] QuarterWalk =
+    [
+        "Albums", "Contes", "Premières lectures", "Documentaires jeunesse", "BD jeunesse", "Mangas", "Romans ados",
+        "Romans adultes", "Romans policiers", "Science-fiction", "Gros caractères", "Langues étrangères", "Documentaires adultes",
+        "BD adultes", "Livres audio", "DVD", "CD",
+    ];
+
     /// <summary>The shelf a copy lives on, as the demo branches lay out their rooms.</summary>
     internal static string ShelfOf(CatalogueRow t)
     {

@@ -1,6 +1,7 @@
 using ClickCollect.Api.Features.Catalogue;
 using ClickCollect.Api.Features.Network;
 using ClickCollect.Api.Features.Patrons;
+using ClickCollect.Api.Features.PickLists;
 using ClickCollect.Api.Features.Slots;
 using ClickCollect.Api.Features.Staff;
 using ClickCollect.Api.Infrastructure.Auth;
@@ -16,7 +17,7 @@ namespace ClickCollect.Api.Features.Demo;
 /// only into an empty database; never in production.
 /// </summary>
 internal sealed class DemoSeed(Db db, BranchStore branches, BibliobusStore bibliobuses, SlotStore slots, StaffStore staff, PatronStore patrons,
-    CatalogueImport catalogue, PasswordHashing hashing, TimeProvider clock, ILogger<DemoSeed> logger)
+    CatalogueImport catalogue, PickListStore pickLists, PasswordHashing hashing, TimeProvider clock, ILogger<DemoSeed> logger)
 {
     public const string StaffPassword = "clickcollect-demo";
     public const string PatronPin = "1234";
@@ -42,6 +43,9 @@ internal sealed class DemoSeed(Db db, BranchStore branches, BibliobusStore bibli
         await CreateBibliobusAsync(uow, central, ct);
         await CreateStaffAsync(uow, central, ct);
         await CreatePatronsAsync(uow, [central, quarter], ct);
+        // The way staff walk each building, entrance first (pick lists follow it).
+        await pickLists.SaveShelfOrderAsync(uow, central, DemoCatalogue.CentralWalk, ct);
+        await pickLists.SaveShelfOrderAsync(uow, quarter, DemoCatalogue.QuarterWalk, ct);
         var report = await catalogue.ImportAsync(uow, DemoCatalogue.Rows(), ct);
         if (report.Rejected.Count > 0)
             throw new InvalidOperationException($"Demo catalogue refused: line {report.Rejected[0].Line}, {report.Rejected[0].Reason}");

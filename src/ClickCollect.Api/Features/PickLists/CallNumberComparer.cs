@@ -23,7 +23,8 @@ internal sealed class CallNumberComparer : IComparer<string?>
             var order = CompareWord(a[i], b[i]);
             if (order != 0) return order;
         }
-        return a.Length.CompareTo(b.Length);
+        // Equal to a librarian ("r cam", "R CAM"): a fixed order all the same, so sorting is stable.
+        return a.Length != b.Length ? a.Length.CompareTo(b.Length) : string.CompareOrdinal(x, y);
     }
 
     static string[] Words(string? callNumber) =>
@@ -33,9 +34,8 @@ internal sealed class CallNumberComparer : IComparer<string?>
     {
         var aNumber = decimal.TryParse(a, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var x);
         var bNumber = decimal.TryParse(b, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var y);
-        if (aNumber && bNumber) return x != y ? x.CompareTo(y) : string.CompareOrdinal(a, b);
+        if (aNumber && bNumber) return x.CompareTo(y);
         if (aNumber != bNumber) return aNumber ? -1 : 1;
-        var loose = French.Compare(a, b, Loose);
-        return loose != 0 ? loose : string.CompareOrdinal(a, b);
+        return French.Compare(a, b, Loose);
     }
 }

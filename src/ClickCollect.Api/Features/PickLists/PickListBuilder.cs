@@ -38,7 +38,7 @@ internal static class PickListBuilder
         var name = publicVariant ? Initials(r.FirstName, r.LastName) : $"{r.LastName.ToUpperInvariant()} {r.FirstName}";
         var who = publicVariant ? Initials(r.FirstName, r.LastName).Replace(" ", "") : r.CardNumber;
         return new PickListLine(r.HoldId, r.HoldStatus, r.CopyId, r.Barcode, r.Title, CatalogueText.SplitAuthors(r.Authors).FirstOrDefault() ?? "",
-            r.CallNumber, r.ShelfLocation, publicVariant ? "" : r.CardNumber, name, $"{(slot ?? "--:--").Replace(":", "h")} · {who}",
+            r.CallNumber, r.ShelfLocation, publicVariant ? "" : r.CardNumber, name, slot is null ? who : $"{slot.Replace(":", "h")} · {who}",
             r.SlotStart, slot ?? "sans rendez-vous", r.AppointmentId, r.AppointmentStatus, r.HoldStatus == "ready",
             lastPrinted is not null && !lastPrinted.Contains(r.HoldId), r.PickupPointId, r.PickupPointName);
     }

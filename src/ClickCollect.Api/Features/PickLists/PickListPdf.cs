@@ -19,8 +19,8 @@ internal static class PickListPdf
     // Column x positions and widths: tick, call number, title/author, barcode, patron, bag/slot.
     static readonly (string Head, double X, double Width)[] Columns =
     [
-        ("", Margin, 14), ("Cote", Margin + 18, 72), ("Titre / auteur", Margin + 94, 190),
-        ("Code-barres", Margin + 288, 78), ("Lecteur", Margin + 370, 100), ("Sac", Margin + 474, 57),
+        ("", Margin, 14), ("Cote", Margin + 18, 72), ("Titre / auteur", Margin + 94, 165),
+        ("Code-barres", Margin + 263, 70), ("Lecteur", Margin + 337, 95), ("Sac / créneau", Margin + 436, 95),
     ];
 
     static readonly Lazy<bool> Setup = new(() =>
