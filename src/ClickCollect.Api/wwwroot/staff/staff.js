@@ -7,6 +7,7 @@ import { append, clear, el } from '../js/dom.js';
 import { bind } from '../js/i18n.js';
 import { setUpLanguageSwitch, startRouter } from '../js/shell.js';
 import { signInForm } from '../js/sign-in.js';
+import { counterView } from './counter.js';
 import { patronsView } from './patrons.js';
 
 const main = document.getElementById('main');
@@ -27,6 +28,7 @@ const views = {
   accueil: signedInOnly({ title: 'staff.home.title', render: renderHome }),
   catalogue: signedInOnly(catalogueView('#/catalogue')),
   lecteurs: signedInOnly(patronsView('#/lecteurs')),
+  comptoir: signedInOnly(counterView('#/comptoir')),
 };
 
 function roleArg(role) {

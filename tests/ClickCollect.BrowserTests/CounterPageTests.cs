@@ -1,0 +1,53 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ClickCollect.BrowserTests.Support;
+using ClickCollect.Tests.Support;
+using OpenQA.Selenium;
+using static ClickCollect.Tests.Support.Library;
+
+namespace ClickCollect.BrowserTests;
+
+public sealed class CounterPageTests
+{
+    [Fact]
+    public async Task Counter_staff_scan_a_barcode_and_see_the_patron_arrive_without_reloading()
+    {
+        await using var app = await TestApp.StartAsync();
+        var site = app.StartOnSocket();
+        var point = await PickupPointIdAsync(app, CentralAdults);
+        var (title, _) = await BookAsync(app, "Les Misérables", "Hugo, Victor", "R HUG", "Romans adultes", "CENTRALE");
+        var patron = await PatronAsync(app, "P0001");
+        var hold = await ReadAsync(await patron.PostAsJsonAsync("/api/holds", new { titleId = title, pickupPointId = point }), HttpStatusCode.Created);
+        var appointment = await ReadAsync(await patron.PostAsJsonAsync("/api/appointments", new
+        {
+            pickupPointId = point, slotStart = "2026-03-10T10:00:00+00:00", holdIds = new[] { hold.GetProperty("id").GetInt64() },
+        }), HttpStatusCode.Created);
+        using var browser = new Browser(site);
+
+        browser.Open($"/staff/#/comptoir?point={point}&date=2026-03-10");
+        browser.Type("#staff-username", "counter");
+        browser.Type("#staff-password", DemoAccounts.Password);
+        browser.Find("form.sign-in button[type=submit]").Click();
+
+        var row = browser.WaitFor($"tr[data-barcode='{hold.GetProperty("barcode").GetString()}']");
+        Assert.Contains("Les Misérables", row.Text);
+        Assert.Contains("11h00 · P0001", row.Text);
+        Assert.Equal("☐", row.FindElement(By.CssSelector(".tick")).Text);
+        Assert.Contains("à préparer", browser.WaitFor(".appointment").Text);
+
+        // The scanner types the digits and Enter into the focused field.
+        browser.Type("#counter-scan", hold.GetProperty("barcode").GetString() + Keys.Enter);
+        Assert.Contains("est prêt", browser.WaitForText(".scan-status.ok", "prêt"));
+        browser.WaitUntil(() => browser.Find($"tr[data-barcode='{hold.GetProperty("barcode").GetString()}'] .tick").Text == "☑", "the line is ticked");
+        Assert.Contains("sac prêt", browser.WaitForText(".appointment .state", "sac prêt"));
+
+        // The patron says "I'm here" from their phone: the board shows it within one refresh.
+        app.Clock.SetUtcNow(new DateTimeOffset(2026, 3, 10, 9, 35, 0, TimeSpan.Zero));
+        await ReadAsync(await patron.PostAsync($"/api/appointments/{appointment.GetProperty("id").GetInt64()}/arrival", null), HttpStatusCode.OK);
+        Assert.Contains("lecteur arrivé", browser.WaitForText(".appointment .state", "arrivé"));
+        Assert.NotNull(browser.Find(".appointment.state-arrived"));
+        browser.Screenshot("counter-arrival");
+        Assert.Empty(browser.ScriptErrors());
+    }
+}
