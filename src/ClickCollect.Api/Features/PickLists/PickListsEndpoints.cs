@@ -101,18 +101,22 @@ internal static class PickListsEndpoints
     }
 
     static async Task<Results<NoContent, ProblemHttpResult>> PrintPickList(long pickupPointId, DateOnly date, PrintRequest? request,
-        CurrentUser user, PickListService lists, PickListStore store, TimeProvider clock, CancellationToken ct)
-    {
-        if (await lists.PickListAsync(pickupPointId, date, request?.Public == true, ct) is not { } list) return Problems.NotFound("Le point de retrait", pickupPointId);
-        await store.RecordPrintAsync(list.Kind, pickupPointId, date, user.Id, "screen", list.PublicVariant, list.Groups.SelectMany(g => g.Lines).Select(l => l.HoldId), clock.GetUtcNow(), ct);
-        return TypedResults.NoContent();
-    }
+        CurrentUser user, PickListService lists, PickListStore store, TimeProvider clock, CancellationToken ct) =>
+        await RecordScreenPrint(await lists.PickListAsync(pickupPointId, date, request?.Public == true, ct), pickupPointId, user, store, clock, ct)
+            ?? Problems.NotFound("Le point de retrait", pickupPointId);
 
     static async Task<Results<NoContent, ProblemHttpResult>> PrintLoadList(long routeId, DateOnly date, PrintRequest? request,
-        CurrentUser user, PickListService lists, PickListStore store, TimeProvider clock, CancellationToken ct)
+        CurrentUser user, PickListService lists, PickListStore store, TimeProvider clock, CancellationToken ct) =>
+        await RecordScreenPrint(await lists.LoadListAsync(routeId, date, request?.Public == true, ct), routeId, user, store, clock, ct)
+            ?? Problems.NotFound("La tournée", routeId);
+
+    /// <summary>The screen list was printed with the browser: record it like a PDF. Null when there is no such list.</summary>
+    static async Task<Results<NoContent, ProblemHttpResult>?> RecordScreenPrint(PickListResponse? list, long placeId, CurrentUser user,
+        PickListStore store, TimeProvider clock, CancellationToken ct)
     {
-        if (await lists.LoadListAsync(routeId, date, request?.Public == true, ct) is not { } list) return Problems.NotFound("La tournée", routeId);
-        await store.RecordPrintAsync(list.Kind, routeId, date, user.Id, "screen", list.PublicVariant, list.Groups.SelectMany(g => g.Lines).Select(l => l.HoldId), clock.GetUtcNow(), ct);
+        if (list is null) return null;
+        await store.RecordPrintAsync(list.Kind, placeId, list.Date, user.Id, "screen", list.PublicVariant,
+            list.Groups.SelectMany(g => g.Lines).Select(l => l.HoldId), clock.GetUtcNow(), ct);
         return TypedResults.NoContent();
     }
 

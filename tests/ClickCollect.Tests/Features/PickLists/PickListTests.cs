@@ -145,6 +145,13 @@ public abstract class PickListTests<TDb> where TDb : ITestDatabase, new()
         Assert.Equal("Camille Martin (accueil)", prints[0].GetProperty("printedBy").GetString());
         var lines = list.GetProperty("groups").EnumerateArray().SelectMany(g => g.GetProperty("lines").EnumerateArray()).ToList();
         Assert.Equal([late.GetProperty("id").GetInt64()], lines.Where(l => l.GetProperty("addedSinceLastPrint").GetBoolean()).Select(l => l.GetProperty("holdId").GetInt64()));
+
+        // Printed again from the screen: recorded too, and nothing is new any more.
+        Assert.Equal(HttpStatusCode.NoContent, (await staff.PostAsJsonAsync($"/api/pick-lists/{point}/{Wednesday}/prints", new { @public = false })).StatusCode);
+        var again = await staff.GetFromJsonAsync<JsonElement>($"/api/pick-lists/{point}/{Wednesday}");
+        Assert.Equal(["pdf", "screen"], again.GetProperty("prints").EnumerateArray().Select(p => p.GetProperty("format").GetString()));
+        Assert.DoesNotContain(again.GetProperty("groups").EnumerateArray().SelectMany(g => g.GetProperty("lines").EnumerateArray()),
+            l => l.GetProperty("addedSinceLastPrint").GetBoolean());
     }
 
     [Fact]
