@@ -50,4 +50,34 @@ public sealed class CounterPageTests
         browser.Screenshot("counter-arrival");
         Assert.Empty(browser.ScriptErrors());
     }
+
+    [Fact]
+    public async Task The_bibliobus_load_list_shows_the_holds_to_load_by_stop_in_route_order()
+    {
+        await using var app = await TestApp.StartAsync();
+        var site = app.StartOnSocket();
+        var buses = await app.CreateClient().GetFromJsonAsync<JsonElement[]>("/api/bibliobuses");
+        var route = buses![0].GetProperty("routes")[0];
+        var stops = route.GetProperty("stops").EnumerateArray().ToList();
+        foreach (var (stop, card) in new[] { (stops[2], "P0002"), (stops[0], "P0001") })
+        {
+            var (title, _) = await BookAsync(app, $"Livre pour {card}", "Auteur, Test", "R TES", "Romans adultes", "CENTRALE");
+            await ReadAsync(await (await PatronAsync(app, card)).PostAsJsonAsync("/api/holds", new { titleId = title, pickupPointId = stop.GetProperty("pickupPointId").GetInt64() }), HttpStatusCode.Created);
+        }
+        using var browser = new Browser(site);
+
+        browser.Open($"/staff/#/bibliobus?route={route.GetProperty("id").GetInt64()}&date=2026-03-13");
+        browser.Type("#staff-username", "counter");
+        browser.Type("#staff-password", DemoAccounts.Password);
+        browser.Find("form.sign-in button[type=submit]").Click();
+
+        browser.WaitFor(".pick-table caption");
+        var captions = browser.FindAll(".pick-table caption").Select(c => c.Text).ToList();
+        Assert.Equal(2, captions.Count);
+        Assert.StartsWith("1. Bibliobus – Place de Bourgogne", captions[0]);
+        Assert.StartsWith("2. Bibliobus – Saint-Rémy – mairie", captions[1]);
+        Assert.Contains("Livre pour P0001", browser.FindAll(".pick-table")[0].Text);
+        browser.Screenshot("bibliobus-load-list");
+        Assert.Empty(browser.ScriptErrors());
+    }
 }

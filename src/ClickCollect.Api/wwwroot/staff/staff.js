@@ -8,6 +8,7 @@ import { bind } from '../js/i18n.js';
 import { setUpLanguageSwitch, startRouter } from '../js/shell.js';
 import { signInForm } from '../js/sign-in.js';
 import { counterView } from './counter.js';
+import { loadListView } from './loadlist.js';
 import { patronsView } from './patrons.js';
 
 const main = document.getElementById('main');
@@ -29,6 +30,7 @@ const views = {
   catalogue: signedInOnly(catalogueView('#/catalogue')),
   lecteurs: signedInOnly(patronsView('#/lecteurs')),
   comptoir: signedInOnly(counterView('#/comptoir')),
+  bibliobus: signedInOnly(loadListView('#/bibliobus')),
 };
 
 function roleArg(role) {
