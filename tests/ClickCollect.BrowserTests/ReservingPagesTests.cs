@@ -64,6 +64,7 @@ public sealed class ReservingPagesTests
         var today = browser.WaitFor(".days [role=tab][aria-selected=true]");
         Assert.Equal("mar.\n10 mars\n80 places", today.Text);
         Assert.Equal("Créneaux du mardi 10 mars 2026", browser.Find(".slot-list > legend").Text);
+        Assert.Equal(["Matin", "Après-midi"], browser.FindAll(".slot-period h3").Select(h => h.Text).ToArray());
         Assert.Equal("11:00 – 11:15\n4 places", SlotTile(browser, "11:00").Text);
         Assert.True(browser.Find($"#hold-{HoldIdOnPage(browser)}").Selected);
         browser.Screenshot("slot-calendar");
@@ -83,7 +84,7 @@ public sealed class ReservingPagesTests
         Assert.Equal("Le jour du rendez-vous, signalez votre arrivée ici à partir de 10:30.", appointment.FindElement(By.CssSelector(".arrival-later")).Text);
         var hold = browser.Find(".card.hold");
         Assert.Equal("En préparation", hold.FindElement(By.CssSelector(".badge")).Text);
-        Assert.Equal("Rendez-vous le mardi 10 mars 2026 à 11:00", hold.FindElement(By.CssSelector(".slot")).Text);
+        Assert.Equal("Rendez-vous le mardi 10 mars 2026 à 11:00", hold.FindElement(By.CssSelector(".hold-slot")).Text);
         Assert.Equal("page", browser.Find("a[data-route=reservations]").GetAttribute("aria-current"));
         browser.Screenshot("reservations-booked");
 
@@ -235,7 +236,7 @@ public sealed class ReservingPagesTests
         Assert.Contains("Waiting (2nd in the queue)", states.Values);
         Assert.Contains("In transit", states.Values);
         Assert.Contains("Ready — collect by Tuesday 17 March", states.Values);
-        Assert.Equal("Appointment on Tuesday, 10 March 2026 at 11:00", browser.Find(".card.hold .slot").Text);
+        Assert.Equal("Appointment on Tuesday, 10 March 2026 at 11:00", browser.Find(".card.hold .hold-slot").Text);
         Assert.Equal(2, browser.FindAll(".card.hold a.button").Count(a => a.Text == "Choose a slot")); // in transit and ready: not queued, not booked
         Assert.All(browser.FindAll(".card.hold .actions button"), b => Assert.Equal("Cancel the reservation", b.Text));
         browser.Screenshot("reservations-english");

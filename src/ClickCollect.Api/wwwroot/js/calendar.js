@@ -4,7 +4,7 @@
 //   GET /api/pickup-points/{id}/slots → [{ start, end, capacity, booked, remaining }] (bookable ones only)
 //   GET /api/holds → the patron's holds; POST /api/appointments { pickupPointId, slotStart, holdIds } → 201 | 409 problem
 import { api, idempotentPost, problemMessage } from './api.js';
-import { addDays, localDateKey } from './dates.js';
+import { addDays, isoWeekday, localDateKey, localHour } from './dates.js';
 import { append, clear, el } from './dom.js';
 import { bind } from './i18n.js';
 import { bookable, holdStatus } from './holds.js';
@@ -32,7 +32,7 @@ export function calendarView(ctx) {
       el('h2', { id: 'calendar-heading', i18n: 'slots.calendar' }),
       el('p', { className: 'hint', i18n: 'slots.calendarHint' }),
       el('div', { className: 'calendar', role: 'group', 'aria-labelledby': 'calendar-heading' }, ui.tabs, ui.panel),
-      ui.choice, ui.error, ui.submit);
+      el('div', { className: 'slot-submit' }, ui.choice, ui.error, ui.submit));
     append(clear(main).appendChild(ui.root), [
       el('p', { className: 'back' }, el('a', { href: '#/reservations', i18n: 'slots.back' })),
       el('h1', { i18n: 'slots.title' }),
@@ -128,6 +128,8 @@ export function calendarView(ctx) {
 
     function drawTabs() {
       clear(ui.tabs);
+      // On a wide screen the days line up as weeks, Monday first (the blanks are hidden on a phone).
+      for (let i = 1; i < isoWeekday(state.days[0].key); i++) ui.tabs.appendChild(el('span', { className: 'day-blank', 'aria-hidden': 'true' }));
       state.days.forEach((day, index) => {
         const selected = day.key === state.day;
         const open = day.slots.length > 0;
@@ -177,7 +179,24 @@ export function calendarView(ctx) {
       }
       ui.panel.appendChild(el('fieldset', { className: 'slot-list' },
         el('legend', { i18n: 'slots.dayTitle', args: { d: { day: day.key, style: 'long' } } }),
-        el('div', { className: 'slot-grid' }, day.slots.map(slotChoice))));
+        periods(day.slots).map((period) => el('div', { className: 'slot-period' },
+          el('h3', { i18n: periodKey(period[0]) }),
+          el('div', { className: 'slot-grid' }, period.map(slotChoice))))));
+    }
+
+    // Runs of back-to-back slots (10:00–12:00, then 14:00–18:00): a gap starts a new period.
+    function periods(slots) {
+      const runs = [];
+      slots.forEach((slot, i) => {
+        if (i === 0 || Date.parse(slots[i - 1].end) !== Date.parse(slot.start)) runs.push([]);
+        runs[runs.length - 1].push(slot);
+      });
+      return runs;
+    }
+
+    function periodKey(first) {
+      const hour = localHour(first.start, zone());
+      return hour < 12 ? 'slots.morning' : hour < 18 ? 'slots.afternoon' : 'slots.evening';
     }
 
     function slotChoice(slot) {

@@ -61,3 +61,15 @@ const DAY_STYLES = {
 export function formatDay(key, lang, style) {
   return format(dayToDate(key), lang, Object.assign({}, DAY_STYLES[style] || DAY_STYLES.long), 'UTC');
 }
+
+// ISO weekday of a calendar date: 1 (Monday) … 7 (Sunday).
+export function isoWeekday(key) {
+  return dayToDate(key).getUTCDay() || 7;
+}
+
+// The hour (0–23) of an instant in the zone: a slot before noon is a morning one.
+export function localHour(value, timeZone) {
+  const parts = new Intl.DateTimeFormat('en-GB', { timeZone: timeZone || BRANCH_TIME_ZONE, hour: '2-digit', hourCycle: 'h23' })
+    .formatToParts(value instanceof Date ? value : new Date(value));
+  return parseInt(parts.filter((p) => p.type === 'hour')[0].value, 10);
+}

@@ -48,7 +48,10 @@ export function reservationsView(ctx) {
     ui.root.setAttribute('data-state', 'shown');
     const upcoming = appointments.filter((a) => UPCOMING.indexOf(a.status) >= 0);
     const pastAppointments = appointments.filter((a) => UPCOMING.indexOf(a.status) < 0).reverse();
-    const active = holds.filter((h) => ACTIVE.indexOf(h.status) >= 0);
+    // What can be collected first, then what is on its way, then what waits.
+    const order = ['ready', 'toPick', 'inTransit', 'queued'];
+    const active = holds.filter((h) => ACTIVE.indexOf(h.status) >= 0)
+      .sort((a, b) => order.indexOf(a.status) - order.indexOf(b.status) || Date.parse(a.createdAt) - Date.parse(b.createdAt));
     const finished = holds.filter((h) => ACTIVE.indexOf(h.status) < 0);
     const zoneOf = (pointId) => (findPoint(points, pointId) || {}).timeZone || undefined;
 
@@ -146,7 +149,7 @@ function holdCard(h, zone, refresh) {
     el('p', { className: 'status' }, el('span', { className: 'badge status-' + h.status, i18n: status.i18n, args: status.args })),
     el('p', { className: 'where' }, el('span', { className: 'label', i18n: 'reservations.pickupPoint' }), ' ', h.pickupPointName),
     h.appointmentId && h.slotStart
-      ? el('p', { className: 'slot' }, el('span', { i18n: 'hold.appointment', args: { at: { dateTime: h.slotStart, zone: zone } } }))
+      ? el('p', { className: 'hold-slot' }, el('span', { i18n: 'hold.appointment', args: { at: { dateTime: h.slotStart, zone: zone } } }))
       : null,
     actions);
   if (isAllocated(h) && !h.appointmentId) {

@@ -6,7 +6,7 @@
 //   POST /api/holds { titleId, pickupPointId } → 201 { id, status, queuePosition, pickupPointId, pickupPointName, … }
 import { ApiError, api, idempotentPost, problemMessage } from './api.js';
 import { append, clear, el } from './dom.js';
-import { bind } from './i18n.js';
+import { bind, t } from './i18n.js';
 import { holdStatus, isAllocated } from './holds.js';
 import { groupByBranch, loadPickupPoints, shortName } from './pickup-points.js';
 
@@ -40,6 +40,7 @@ export function titleView(ctx) {
 
   function notFound(root, heading) {
     bind(heading, 'title.notFound');
+    ctx.setTitle(t('title.notFound'));
     root.setAttribute('data-state', 'error');
     root.appendChild(el('p', { className: 'intro', i18n: 'title.notFoundHint' }));
   }
