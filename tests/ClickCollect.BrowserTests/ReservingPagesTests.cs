@@ -35,6 +35,7 @@ public sealed class ReservingPagesTests
         Assert.Equal("Hugo, Victor", browser.Find(".title-page .authors").Text);
         Assert.Equal("Médiathèque centrale : 1 exemplaire en rayon sur 1", browser.Find(".availability-list li").Text);
         Assert.StartsWith(Title + " — ", browser.Driver.Title);
+        var titlePage = (string)browser.Script("return location.hash;")!;
 
         // Réserver: the pickup points, grouped by branch, counters first then bibliobus stops.
         browser.Find(".reserve button.primary").Click();
@@ -105,6 +106,13 @@ public sealed class ReservingPagesTests
         Assert.Equal("Aucun rendez-vous à venir.", browser.WaitFor(".appointments p.muted").Text);
         browser.Find(".card.hold a.button").Click();
         Assert.Equal("11:00 – 11:15\n4 places", WaitForSlot(browser, "11:00", "4 places"));
+
+        // Back on the title page, it says the title is reserved already instead of offering it again.
+        browser.Open("/" + titlePage);
+        var already = browser.WaitFor(".reserve .already");
+        Assert.Equal("Ce titre est déjà dans vos réservations.\nÀ retirer : Médiathèque centrale – Adultes. En préparation\nChoisir un créneau Voir mes réservations",
+            already.Text);
+        Assert.Empty(browser.FindAll(".reserve button.primary"));
         Assert.Empty(browser.ScriptErrors());
     }
 

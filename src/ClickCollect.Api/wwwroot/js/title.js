@@ -7,7 +7,7 @@
 import { ApiError, api, idempotentPost, problemMessage } from './api.js';
 import { append, clear, el } from './dom.js';
 import { bind, t } from './i18n.js';
-import { holdStatus, isAllocated } from './holds.js';
+import { ACTIVE, holdStatus, isAllocated } from './holds.js';
 import { groupByBranch, loadPickupPoints, shortName } from './pickup-points.js';
 
 const LAST_POINT = 'clickcollect.pickupPoint';
@@ -25,8 +25,11 @@ export function titleView(ctx) {
       notFound(root, heading);
       return;
     }
-    Promise.all([api('/api/titles/' + id), loadPickupPoints()]).then(
-      (answers) => { if (root.isConnected) show(root, heading, answers[0], answers[1]); },
+    // A signed-in patron's own holds say whether this title is already reserved (a failure here
+    // only loses that hint: the server refuses a second hold anyway).
+    const mine = ctx.patron() ? api('/api/holds').then((holds) => (Array.isArray(holds) ? holds : []), () => []) : Promise.resolve([]);
+    Promise.all([api('/api/titles/' + id), loadPickupPoints(), mine]).then(
+      (answers) => { if (root.isConnected) show(root, heading, answers[0], answers[1], answers[2]); },
       (error) => {
         if (!root.isConnected) return;
         if (error instanceof ApiError && error.status === 404) notFound(root, heading);
@@ -45,7 +48,7 @@ export function titleView(ctx) {
     root.appendChild(el('p', { className: 'intro', i18n: 'title.notFoundHint' }));
   }
 
-  function show(root, heading, title, points) {
+  function show(root, heading, title, points, holds) {
     heading.removeAttribute('data-i18n');
     heading.textContent = title.title;
     ctx.setTitle(title.title);
@@ -60,7 +63,7 @@ export function titleView(ctx) {
         el('span', { className: 'tag', i18n: 'format.' + title.format, args: { fallback: title.format } }),
         (title.genres || []).map((g) => el('span', { className: 'tag genre' }, g))),
       availability(title),
-      reserveSection(title, points),
+      reserveSection(title, points, holds.filter((h) => String(h.titleId) === String(title.id) && ACTIVE.indexOf(h.status) >= 0)[0]),
     ]);
   }
 
@@ -80,9 +83,13 @@ export function titleView(ctx) {
     return section;
   }
 
-  function reserveSection(title, points) {
+  function reserveSection(title, points, existing) {
     const section = el('section', { className: 'reserve', 'aria-labelledby': 'reserve-heading' },
       el('h2', { id: 'reserve-heading', i18n: 'reserve.title' }));
+    if (existing) {
+      section.appendChild(alreadyReserved(existing));
+      return section;
+    }
     if (!ctx.patron()) {
       append(section, [
         el('p', { i18n: 'reserve.needSignIn' }),
@@ -156,6 +163,19 @@ export function titleView(ctx) {
         groups),
       error, submit);
     return form;
+  }
+
+  function alreadyReserved(hold) {
+    const status = holdStatus(hold);
+    return el('div', { className: 'outcome notice already' },
+      el('p', {}, el('strong', { i18n: 'reserve.already' })),
+      el('p', {}, el('span', { i18n: 'reserve.at', args: { point: hold.pickupPointName } }), ' ',
+        el('span', { className: 'hold-status', i18n: status.i18n, args: status.args })),
+      el('p', { className: 'actions' },
+        isAllocated(hold) && !hold.appointmentId
+          ? [el('a', { className: 'button primary', href: '#/creneau?point=' + hold.pickupPointId + '&holds=' + hold.id, i18n: 'reserve.chooseSlot' }), ' ']
+          : null,
+        el('a', { className: 'button secondary', href: '#/reservations', i18n: 'reserve.seeMine' })));
   }
 
   // The hold is placed: say where it stands and offer a slot now (copy set aside) or later.
