@@ -249,6 +249,18 @@ public sealed class ReservingPagesTests
         Assert.All(browser.FindAll(".card.hold .actions button"), b => Assert.Equal("Cancel the reservation", b.Text));
         browser.Screenshot("reservations-english");
 
+        // The calendar speaks English too, with the same Paris times.
+        browser.FindAll(".card.hold a.button")[0].Click();
+        Assert.Equal("Choose a slot", browser.WaitForText("main h1", "Choose"));
+        Assert.Equal("Tue\n10 Mar\n79 places", browser.WaitFor(".days [role=tab][aria-selected=true]").Text);
+        Assert.Equal("Slots on Tuesday, 10 March 2026", browser.Find(".slot-list > legend").Text);
+        Assert.Equal(["Morning", "Afternoon"], browser.FindAll(".slot-period h3").Select(h => h.Text).ToArray());
+        Assert.Equal("11:00 – 11:15\n3 places", SlotTile(browser, "11:00").Text); // P0004's own appointment holds one
+        Assert.Equal("Book this slot", browser.Find(".slot-form button[type=submit]").Text);
+        browser.Screenshot("slot-calendar-english");
+        browser.Open("/#/reservations");
+        browser.WaitFor(".card.hold");
+
         browser.Find("[data-lang=fr]").Click();
         Assert.Equal("Mes réservations", browser.WaitForText("main h1", "Mes"));
         var french = browser.FindAll(".card.hold .badge").Select(b => b.Text).ToArray();
