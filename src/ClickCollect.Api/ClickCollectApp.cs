@@ -77,7 +77,12 @@ internal static class ClickCollectApp
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseDefaultFiles();
-        app.UseStaticFiles();
+        // Pages load plain ES modules with no build step (no hashed file names): browsers must ask
+        // again (a 304 when unchanged) so a deploy never leaves a stale module beside a new one.
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            OnPrepareResponse = c => c.Context.Response.Headers.CacheControl = "no-cache",
+        });
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -105,6 +105,35 @@ public sealed class Browser : IDisposable
         return paths;
     }
 
+    string? clockScript;
+
+    /// <summary>
+    /// Sets the page's clock (JavaScript's Date) to <paramref name="now"/> at every page load from now on, so
+    /// the page and the app's fake clock agree on "now" (the machine's own date is anything). Time then runs on
+    /// from there. Takes effect at the next <see cref="Open"/> of a new document or a reload.
+    /// </summary>
+    public void SetClock(DateTimeOffset now)
+    {
+        if (clockScript is not null)
+            driver.ExecuteCdpCommand("Page.removeScriptToEvaluateOnNewDocument", new() { ["identifier"] = clockScript });
+        var source = $$"""
+            (() => {
+              const Real = Date, offset = {{now.ToUnixTimeMilliseconds()}} - Real.now();
+              function FakeDate(...args) {
+                if (!new.target) return new Real(Real.now() + offset).toString();
+                return args.length ? new Real(...args) : new Real(Real.now() + offset);
+              }
+              FakeDate.prototype = Real.prototype;
+              FakeDate.now = () => Real.now() + offset;
+              FakeDate.parse = Real.parse;
+              FakeDate.UTC = Real.UTC;
+              window.Date = FakeDate;
+            })();
+            """;
+        var added = (Dictionary<string, object>?)driver.ExecuteCdpCommand("Page.addScriptToEvaluateOnNewDocument", new() { ["source"] = source });
+        clockScript = (string)added!["identifier"];
+    }
+
     /// <summary>Renders the page with the print stylesheet from now on (what a printer or a PDF gets).</summary>
     public void EmulatePrint() =>
         driver.ExecuteCdpCommand("Emulation.setEmulatedMedia", new() { ["media"] = "print" });

@@ -15,6 +15,7 @@ export async function api(path, options) {
   const o = options || {};
   const headers = { Accept: 'application/json, application/problem+json' };
   if (o.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (o.idempotencyKey) headers['Idempotency-Key'] = o.idempotencyKey;
   let response;
   try {
     response = await fetch(path, {
@@ -32,6 +33,32 @@ export async function api(path, options) {
   return data;
 }
 
+// A POST that is safe to retry (POST /api/holds, /api/appointments honour Idempotency-Key): after a
+// network failure the same body goes again with the same key, so the server replays its first answer
+// instead of reserving twice. Any answer, or another body, takes a new key: a refusal (409) is
+// stored with its key too, and the patron's next try (another slot) is a new request.
+export function idempotentPost(path) {
+  let unanswered = null; // { body, key } of an attempt the server may or may not have received
+  return async function post(body) {
+    const text = JSON.stringify(body);
+    const key = unanswered && unanswered.body === text ? unanswered.key : newKey();
+    unanswered = { body: text, key: key };
+    try {
+      const answer = await api(path, { method: 'POST', body: body, idempotencyKey: key });
+      unanswered = null;
+      return answer;
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.status !== 0) unanswered = null;
+      throw error;
+    }
+  };
+}
+
+function newKey() {
+  if (window.crypto && typeof window.crypto.randomUUID === 'function') return window.crypto.randomUUID();
+  return 'k-' + Date.now().toString(36) + '-' + Math.random().toString(36).slice(2) + Math.random().toString(36).slice(2);
+}
+
 // "/api/titles" + { q: 'zola', page: 2, format: '' } → "/api/titles?q=zola&page=2" (empty values left out)
 export function withQuery(path, params) {
   const query = new URLSearchParams();
@@ -47,6 +74,7 @@ export function withQuery(path, params) {
 // them in French; known codes are translated when the page is in another language), the
 // per-field messages, and when an account is locked, until when.
 export function problemMessage(error) {
+  if (!(error instanceof ApiError)) console.error(error); // a bug of the page, not an answer: the tests read the log
   if (!(error instanceof ApiError) || error.status === 0) {
     return [el('strong', { i18n: error instanceof ApiError ? 'error.network' : 'error.unexpected' })];
   }

@@ -5,26 +5,19 @@
 import { api, withQuery } from './api.js';
 import { clear, el, field } from './dom.js';
 import { bind } from './i18n.js';
+import { loadPickupPoints } from './pickup-points.js';
 
 const AUDIENCES = ['adult', 'youth', 'children'];
 const FORMATS = ['book', 'largePrint', 'comics', 'dvd', 'cd', 'audiobook'];
 const FILTERS = ['q', 'audience', 'format', 'pickupPointId'];
 
-let pickupPoints = null; // one request per page load
-
-function loadPickupPoints() {
-  if (!pickupPoints) {
-    pickupPoints = api('/api/pickup-points').then((points) => (Array.isArray(points) ? points : []), () => []);
-  }
-  return pickupPoints;
-}
-
 function choices(values, prefix, anyKey) {
   return [el('option', { value: '', i18n: anyKey })].concat(values.map((v) => el('option', { value: v, i18n: prefix + v })));
 }
 
-// hashBase: where this view lives, e.g. "#/catalogue".
-export function catalogueView(hashBase) {
+// hashBase: where this view lives, e.g. "#/catalogue". titleHash(id), when given, links each
+// result to its title page (the patron pages: "#/titre/42").
+export function catalogueView(hashBase, titleHash) {
   let ui = null;
   let latest = 0; // answers to an older search are dropped
 
@@ -117,7 +110,7 @@ export function catalogueView(hashBase) {
     setState(items.length ? 'results' : 'empty');
     bind(ui.status, items.length ? 'catalogue.count' : 'catalogue.none', { n: total });
     clear(ui.results);
-    items.forEach((item) => ui.results.appendChild(titleCard(item)));
+    items.forEach((item) => ui.results.appendChild(titleCard(item, titleHash)));
     const pageSize = (answer && answer.pageSize) || items.length || 1;
     const page = (answer && answer.page) || 1;
     showPaging(page, Math.max(1, Math.ceil(total / pageSize)), query);
@@ -143,12 +136,12 @@ export function catalogueView(hashBase) {
   return { title: 'catalogue.title', render: render, update: update };
 }
 
-function titleCard(item) {
+function titleCard(item, titleHash) {
   const authors = Array.isArray(item.authors) ? item.authors.join(', ') : item.authors || '';
   const published = [item.publisher, item.year].filter(Boolean).join(', ');
   const available = item.availableCopies || 0;
   return el('li', { className: 'title-card' },
-    el('h2', { className: 'title-name' }, item.title || ''),
+    el('h2', { className: 'title-name' }, titleHash ? el('a', { href: titleHash(item.id) }, item.title || '') : item.title || ''),
     authors ? el('p', { className: 'authors' }, authors) : null,
     published ? el('p', { className: 'published' }, published) : null,
     el('p', { className: 'tags' },

@@ -5,7 +5,7 @@
 // data-i18n-attrs='{"aria-label":"key"}' does the same for attributes.
 
 import { strings } from './strings.js';
-import { formatDate, formatDateTime, formatTime } from './dates.js';
+import { formatDate, formatDateTime, formatDay, formatTime } from './dates.js';
 
 const STORAGE_KEY = 'clickcollect.lang';
 export const LANGUAGES = ['fr', 'en'];
@@ -26,21 +26,24 @@ export function lang() {
   return current;
 }
 
-// A {"time": iso} / {"date": iso} / {"dateTime": iso} argument is formatted in the branch's zone;
+// A {"time": iso} / {"date": iso} / {"dateTime": iso} argument is formatted in the branch's zone
+// (or its "zone"); {"day": "2026-03-17", "style": "weekdayMonth"} is a date without a time;
 // {"key": "role.director"} is itself translated.
 function formatArg(value) {
   if (typeof value === 'number') return new Intl.NumberFormat(current).format(value);
   if (value && typeof value === 'object') {
     if (value.key) return t(value.key, { fallback: value.fallback });
-    if (value.time) return formatTime(value.time, current);
-    if (value.date) return formatDate(value.date, current);
-    if (value.dateTime) return formatDateTime(value.dateTime, current);
+    if (value.time) return formatTime(value.time, current, value.zone);
+    if (value.date) return formatDate(value.date, current, value.zone);
+    if (value.dateTime) return formatDateTime(value.dateTime, current, value.zone);
+    if (value.day) return formatDay(value.day, current, value.style);
   }
   return value == null ? '' : String(value);
 }
 
 // The entry for key in the current language, then French; "fallback" (e.g. the server's own French
-// message) when neither table has it. Plural entries are objects chosen by args.n.
+// message) when neither table has it. Plural entries are objects chosen by args.n; with
+// "ordinal: true" they are chosen as ordinals ("1re", "2e"; "1st", "2nd", "3rd").
 export function t(key, args) {
   args = args || {};
   let entry = strings[current][key];
@@ -48,7 +51,8 @@ export function t(key, args) {
   if (entry === undefined) return args.fallback !== undefined ? args.fallback : key;
   if (typeof entry === 'object') {
     const n = args.n || 0;
-    entry = (n === 0 && entry.zero) || entry[new Intl.PluralRules(current).select(n)] || entry.other;
+    const rules = new Intl.PluralRules(current, entry.ordinal ? { type: 'ordinal' } : undefined);
+    entry = (n === 0 && entry.zero) || entry[rules.select(n)] || entry.other;
   }
   return entry.replace(/\{(\w+)\}/g, (whole, name) => (name in args ? formatArg(args[name]) : whole));
 }

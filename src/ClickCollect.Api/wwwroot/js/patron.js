@@ -1,23 +1,61 @@
-// The patron pages: catalogue, sign-in (card number + PIN), account.
+// The patron pages: catalogue, a title and reserving it, choosing a pickup slot, "Mes réservations",
+// sign-in (card number + PIN), account.
 //   POST /api/patrons/sign-in {cardNumber, pin} sets the page cookie; GET /api/patrons/me; POST /api/sign-out
 import { api } from './api.js';
+import { calendarView } from './calendar.js';
 import { catalogueView } from './catalogue.js';
 import { append, clear, el } from './dom.js';
 import { bind } from './i18n.js';
 import { displayPhone } from './phone.js';
-import { setUpLanguageSwitch, startRouter } from './shell.js';
+import { reservationsView } from './reservations.js';
+import { parseHash, setUpLanguageSwitch, startRouter } from './shell.js';
 import { signInForm } from './sign-in.js';
+import { titleView } from './title.js';
 
 const main = document.getElementById('main');
 let patron = null; // GET /api/patrons/me when signed in
-let notice = null; // a message for the next view ("you are signed out")
+let notice = null; // a message for the next view: { i18n, args } ("you are signed out", "slot booked")
 let router = null;
+let lastSearch = '#/catalogue'; // where "back to the results" goes from a title page
+
+// A view for signed-in patrons only: until then it shows the sign-in form, and signing in comes
+// back to it.
+function signedInOnly(view, introKey) {
+  return {
+    get title() { return patron ? view.title : 'signIn.title'; },
+    render: (target, params, path) => (patron ? view.render(target, params, path) : renderSignIn(target, params, introKey, true)),
+  };
+}
 
 const views = {
-  catalogue: catalogueView('#/catalogue'),
+  catalogue: catalogueView('#/catalogue', (id) => '#/titre/' + id),
+  titre: titleView({
+    patron: () => patron,
+    setTitle: (text) => router.setTitle(text),
+    backHash: () => lastSearch,
+  }),
+  creneau: signedInOnly(calendarView({
+    booked: (appointment, point) => {
+      notice = { i18n: 'slots.booked', args: { at: { dateTime: appointment.slotStart, zone: point.timeZone }, point: point.name } };
+      go('#/reservations');
+    },
+  }), 'slots.needSignIn'),
+  reservations: signedInOnly(reservationsView({ takeNotice: takeNotice }), 'reservations.needSignIn'),
   connexion: { title: 'signIn.title', render: renderSignIn },
   compte: { title: 'account.title', render: renderAccount },
 };
+
+function takeNotice() {
+  const taken = notice;
+  notice = null;
+  return taken;
+}
+
+// router.go once the router runs; during the first drawing (a view redirecting) the address itself.
+function go(hash) {
+  if (router) router.go(hash);
+  else window.location.hash = hash;
+}
 
 async function loadPatron() {
   try {
@@ -40,9 +78,13 @@ function fullName(p) {
   return (p.firstName + ' ' + p.lastName).trim();
 }
 
-function renderSignIn(target, params, introKey) {
+// #/connexion?retour=#/titre/42 comes back to the title after signing in; a view that needs a
+// patron (inPlace) shows this form itself and is drawn again once signed in.
+function renderSignIn(target, params, introKey, inPlace) {
+  const back = params && params.get('retour');
+  const next = back && parseHash(back) ? back : '#/compte';
   if (patron) {
-    router.go('#/compte');
+    go(next);
     return;
   }
   const form = signInForm({
@@ -56,12 +98,13 @@ function renderSignIn(target, params, introKey) {
     ],
     signedIn: async () => {
       await loadPatron();
-      router.go('#/compte');
+      if (inPlace === true) router.refresh();
+      else go(next);
     },
   });
   clear(target);
-  if (notice) target.appendChild(el('p', { className: 'notice', role: 'status', i18n: notice }));
-  notice = null;
+  const shown = takeNotice();
+  if (shown) target.appendChild(el('p', { className: 'notice', role: 'status', i18n: shown.i18n, args: shown.args }));
   append(target, [
     el('h1', { i18n: 'signIn.title' }),
     el('p', { className: 'intro', i18n: typeof introKey === 'string' ? introKey : 'signIn.intro' }),
@@ -102,9 +145,15 @@ async function signOut() {
   }
   patron = null;
   showSignedIn();
-  notice = 'signOut.done';
-  router.go('#/connexion');
+  notice = { i18n: 'signOut.done' };
+  go('#/connexion');
 }
+
+// The last search, for the title page's way back (the search lives in the address).
+window.addEventListener('hashchange', () => {
+  const route = parseHash(window.location.hash);
+  if (route && route.name === 'catalogue') lastSearch = window.location.hash;
+});
 
 setUpLanguageSwitch();
 document.querySelector('#nav-sign-out button').addEventListener('click', signOut);

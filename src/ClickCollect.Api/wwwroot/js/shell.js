@@ -17,21 +17,25 @@ export function setUpLanguageSwitch() {
   refresh();
 }
 
-// "#/catalogue?q=zola&page=2" → { name: 'catalogue', params }. Other hashes (the skip link's
-// "#main") are not routes: the browser handles them.
+// "#/catalogue?q=zola&page=2" → { name: 'catalogue', path: [], params }; "#/titre/42" → { name: 'titre',
+// path: ['42'], … }. Other hashes (the skip link's "#main") are not routes: the browser handles them.
 export function parseHash(hash) {
-  const match = /^#\/([\w-]*)(?:\?(.*))?$/.exec(hash || '');
-  return match ? { name: match[1], params: new URLSearchParams(match[2] || '') } : null;
+  const match = /^#\/([\w-]*)((?:\/[^/?]+)*)(?:\?(.*))?$/.exec(hash || '');
+  if (!match) return null;
+  const path = match[2] ? match[2].slice(1).split('/').map(decodeURIComponent) : [];
+  return { name: match[1], path: path, params: new URLSearchParams(match[3] || '') };
 }
 
-// views: { name: { title: 'i18n.key', render(main, params), update?(params) } }.
+// views: { name: { title: 'i18n.key', render(main, params, path), update?(params) } }.
 // A view with update() stays on screen when only its parameters change (a new search, a page).
+// A view that loads before it knows its title may set one later with router.setTitle().
 export function startRouter(main, views, defaultView) {
   let currentName = null;
   let currentTitle = null;
 
+  // currentTitle: an i18n key, or { text } for a title that is not translated (a book's).
   const setTitle = () => {
-    document.title = t(currentTitle) + ' — ' + t('app.name');
+    document.title = (typeof currentTitle === 'string' ? t(currentTitle) : currentTitle.text) + ' — ' + t('app.name');
   };
   onLangChange(setTitle);
 
@@ -41,16 +45,17 @@ export function startRouter(main, views, defaultView) {
     if (!route && byHash) return;
     const name = route && views[route.name] ? route.name : defaultView;
     const params = route ? route.params : new URLSearchParams();
+    const path = route && views[route.name] ? route.path : [];
     const view = views[name];
     markCurrent(name);
     currentTitle = view.title;
     setTitle();
-    if (name === currentName && view.update) {
+    if (name === currentName && view.update && path.length === 0) {
       view.update(params);
       return;
     }
     currentName = name;
-    view.render(main, params);
+    view.render(main, params, path);
     if (!first) focusHeading(main);
   };
 
@@ -71,6 +76,11 @@ export function startRouter(main, views, defaultView) {
     refresh() {
       currentName = null;
       show(false);
+    },
+    // The window title of a view that learnt it late (a title page: the book's own title).
+    setTitle(text) {
+      currentTitle = { text: text };
+      setTitle();
     },
   };
 }

@@ -35,4 +35,20 @@ public sealed class StaticPagesTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(type, response.Content.Headers.ContentType?.MediaType);
     }
+
+    // No build step means no hashed file names: a browser must revalidate (a 304 when unchanged), or
+    // after a deploy it could run an old module beside a new one.
+    [Theory]
+    [InlineData("/js/patron.js")]
+    [InlineData("/js/calendar.js")]
+    [InlineData("/css/site.css")]
+    [InlineData("/")]
+    public async Task Pages_scripts_and_stylesheets_are_revalidated_on_every_load(string path)
+    {
+        await using var app = await TestApp.StartAsync();
+        var response = await app.CreateClient().GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(response.Headers.CacheControl?.NoCache, $"{path}: Cache-Control is “{response.Headers.CacheControl}”");
+    }
 }
