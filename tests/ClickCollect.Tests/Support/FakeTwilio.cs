@@ -33,6 +33,7 @@ public sealed partial class FakeTwilio : IAsyncDisposable
     readonly ConcurrentQueue<string> complaints = new();
     readonly CancellationTokenSource stopping = new();
     int posts;
+    int lookups;
 
     FakeTwilio(WebApplication app) => this.app = app;
 
@@ -67,6 +68,12 @@ public sealed partial class FakeTwilio : IAsyncDisposable
 
     /// <summary>POSTs received, answered or not.</summary>
     public int Posts => Volatile.Read(ref posts);
+
+    /// <summary>GETs of the message list (how the dispatcher asks whether a message got through).</summary>
+    public int Lookups => Volatile.Read(ref lookups);
+
+    /// <summary>How long every POST takes, as a network and Twilio would.</summary>
+    public TimeSpan Latency { get; set; }
 
     /// <summary>The app settings that point ClickCollect here with working credentials.</summary>
     public Dictionary<string, string?> Settings => new()
@@ -105,6 +112,7 @@ public sealed partial class FakeTwilio : IAsyncDisposable
     async Task<IResult> CreateAsync(string account, HttpContext http)
     {
         Interlocked.Increment(ref posts);
+        if (Latency > TimeSpan.Zero) await Task.Delay(Latency);
         if (Refusal(account, http) is { } refused) return refused;
         if (!http.Request.HasFormContentType)
         {
@@ -156,6 +164,7 @@ public sealed partial class FakeTwilio : IAsyncDisposable
 
     IResult List(string account, HttpContext http)
     {
+        Interlocked.Increment(ref lookups);
         if (Refusal(account, http) is { } refused) return refused;
         var to = http.Request.Query["To"].ToString();
         var listed = Messages.Where(m => to.Length == 0 || m.To == to).OrderByDescending(m => m.CreatedAt).Select(Resource).ToList();

@@ -25,23 +25,27 @@ internal sealed class ClaimedSms
 /// <summary>
 /// The dispatcher's side of the outbox. A message is claimed with a lease (claimed_by, claimed_until)
 /// by one conditional UPDATE; every later write is fenced by claimed_by, so a dispatcher whose lease
-/// ran out can no longer touch a message another one has taken over.
+/// ran out can no longer touch a message another one has taken over. Releasing a message clears the
+/// lease and leaves claimed_by: which instance handled it last.
 /// </summary>
 internal sealed class DispatchStore(Db db)
 {
     // Due pending messages, and messages left "sending" by a dispatcher that died (lease run out).
-    // The condition is repeated outside the subquery: on PostgreSQL, a row another transaction
-    // claimed meanwhile is re-checked after its lock and dropped, so it is never claimed twice.
+    // PostgreSQL: the CTE is evaluated once and skips rows another dispatcher is claiming at this very
+    // moment; the condition is checked again on the row the UPDATE locks, so a row claimed meanwhile is
+    // dropped, never claimed twice. SQLite: one writer at a time, nothing to skip.
     // A message found "sending" may have reached Twilio before its dispatcher died: doubt_since says so.
     static string ClaimSql(SqlDialect sql) => $"""
+        with due as (
+            select id from sms_outbox
+            where (status = 'pending' and next_attempt_at <= @Now) or (status = 'sending' and claimed_until < @Now)
+            order by next_attempt_at, id
+            limit @Batch {sql.SkipLocked})
         update sms_outbox
         set status = 'sending', attempts = attempts + 1,
             doubt_since = case when status = 'sending' then coalesce(doubt_since, last_attempt_at) else doubt_since end,
             last_attempt_at = @Now, claimed_until = @LeaseUntil, claimed_by = @Worker, updated_at = @Now
-        where id in (select id from sms_outbox
-                     where (status = 'pending' and next_attempt_at <= @Now) or (status = 'sending' and claimed_until < @Now)
-                     order by next_attempt_at, id
-                     limit @Batch {sql.SkipLocked})
+        where id in (select id from due)
           and ((status = 'pending' and next_attempt_at <= @Now) or (status = 'sending' and claimed_until < @Now))
         returning id
         """;
@@ -78,24 +82,24 @@ internal sealed class DispatchStore(Db db)
         update sms_outbox
         set status = case when status = 'sending' then 'sent' else status end, provider_sid = @Sid,
             provider_status = coalesce(provider_status, @ProviderStatus), sent_at = @Now, last_error = null, doubt_since = null,
-            claimed_until = null, claimed_by = null, updated_at = @Now
+            claimed_until = null, updated_at = @Now
         where id = @Id and claimed_by = @Worker
         """;
     const string RetrySql = """
         update sms_outbox
         set status = 'pending', next_attempt_at = @Next, last_error = @Reason,
             doubt_since = case when @Doubtful then coalesce(doubt_since, last_attempt_at) else doubt_since end,
-            claimed_until = null, claimed_by = null, updated_at = @Now
+            claimed_until = null, updated_at = @Now
         where id = @Id and claimed_by = @Worker and status = 'sending'
         """;
     const string PostponeSql = """
         update sms_outbox
-        set status = 'pending', next_attempt_at = @Next, attempts = attempts - 1, claimed_until = null, claimed_by = null, updated_at = @Now
+        set status = 'pending', next_attempt_at = @Next, attempts = attempts - 1, claimed_until = null, updated_at = @Now
         where id = @Id and claimed_by = @Worker and status = 'sending'
         """;
     const string CloseSql = """
         update sms_outbox
-        set status = @Status, last_error = @Reason, attempts = attempts - @Untried, claimed_until = null, claimed_by = null, updated_at = @Now
+        set status = @Status, last_error = @Reason, attempts = attempts - @Untried, claimed_until = null, updated_at = @Now
         where id = @Id and claimed_by = @Worker and status = 'sending'
         """;
 

@@ -30,18 +30,21 @@ internal sealed class SmsDispatcher(DispatchStore store, OutboxStore outbox, Twi
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         sms.Value.RunInBackground ? base.ExecuteAsync(stoppingToken) : Task.CompletedTask;
 
-    /// <summary>Sends everything due now, a few messages at a time, then returns.</summary>
+    /// <summary>Sends what is due now, a few messages at a time, until nothing is left (or a long backlog's first part).</summary>
     public override async Task RunOnceAsync(CancellationToken ct)
     {
         var o = sms.Value;
-        while (true)
+        for (var round = 0; round < MaxRounds; round++)
         {
             var claimedAt = Clock.GetUtcNow();
             var batch = await store.ClaimAsync(Name, claimedAt, o.Lease, o.Parallelism, ct);
+            if (batch.Count == 0) return;
             await Task.WhenAll(batch.Select(m => SendAsync(m, claimedAt, ct)));
-            if (batch.Count < o.Parallelism) return;
         }
     }
+
+    // A run ends now and then even with a backlog, so the loop's next tick (and shutdown) is not held up.
+    const int MaxRounds = 250;
 
     async Task SendAsync(ClaimedSms m, DateTimeOffset claimedAt, CancellationToken ct)
     {

@@ -237,7 +237,7 @@ public abstract class NotificationEventsTests<TDb> where TDb : ITestDatabase, ne
 
         Assert.Empty(twilio.Messages);
         var row = Assert.Single(await OutboxAsync(app));
-        Assert.Equal(("pending", 0, DateTimeOffset.Parse("2026-03-11T07:30:00Z"), (string?)null), (row.Status, row.Attempts, row.NextAttemptAt, row.ClaimedBy));
+        Assert.Equal(("pending", 0, DateTimeOffset.Parse("2026-03-11T07:30:00Z"), (DateTimeOffset?)null), (row.Status, row.Attempts, row.NextAttemptAt, row.ClaimedUntil));
     }
 
     [Fact]

@@ -23,6 +23,7 @@ public sealed class OutboxRow
     public int Attempts { get; init; }
     public DateTimeOffset NextAttemptAt { get; init; }
     public string? ClaimedBy { get; init; }
+    public DateTimeOffset? ClaimedUntil { get; init; }
     public string? ProviderSid { get; init; }
     public string? ProviderStatus { get; init; }
     public string? LastError { get; init; }
@@ -51,7 +52,7 @@ internal static class SmsKit
     {
         await using var c = await app.Service<Db>().OpenAsync(default);
         return (await c.QueryAsync<OutboxRow>("""
-            select id, patron_id, to_number, kind, body, urgent, status, dedupe_key, attempts, next_attempt_at, claimed_by,
+            select id, patron_id, to_number, kind, body, urgent, status, dedupe_key, attempts, next_attempt_at, claimed_by, claimed_until,
                    provider_sid, provider_status, last_error, doubt_since, sent_at
             from sms_outbox order by id
             """)).AsList();
