@@ -8,6 +8,7 @@ import { bind } from '../js/i18n.js';
 import { setUpLanguageSwitch, startRouter } from '../js/shell.js';
 import { signInForm } from '../js/sign-in.js';
 import { patronsView } from './patrons.js';
+import { smsView } from './sms.js';
 
 const main = document.getElementById('main');
 let staff = null; // GET /api/staff/me when signed in: { id, username, displayName, role, branchId, active }
@@ -27,6 +28,7 @@ const views = {
   accueil: signedInOnly({ title: 'staff.home.title', render: renderHome }),
   catalogue: signedInOnly(catalogueView('#/catalogue')),
   lecteurs: signedInOnly(patronsView('#/lecteurs')),
+  sms: signedInOnly(smsView('#/sms')),
 };
 
 function roleArg(role) {
