@@ -1,6 +1,7 @@
 using ClickCollect.Api.Features.Notifications;
 using ClickCollect.Tests.Support;
 using Microsoft.Extensions.Options;
+using static ClickCollect.Tests.Features.Notifications.SmsKit;
 
 namespace ClickCollect.Tests.Features.Notifications;
 
@@ -29,5 +30,20 @@ public sealed class SmsOptionsTests
         await using var app = await TestApp.StartAsync(new() { [key] = value });
         var error = Assert.ThrowsAny<Exception>(() => app.Services);
         Assert.Contains(message, error is AggregateException a ? string.Join(" ", a.InnerExceptions.Select(e => e.Message)) : error.Message);
+    }
+
+    [Fact]
+    public async Task In_the_background_the_dispatcher_sends_what_is_due_at_each_tick()
+    {
+        await using var twilio = await FakeTwilio.StartAsync();
+        await using var app = await TestApp.StartAsync(Settings(twilio, ("Sms:RunInBackground", "true")));
+        _ = app.Services; // the host starts; the dispatcher's first run finds nothing
+        await EnqueueAsync(app, Consenting, "Envoyé sans qu'on le demande.");
+
+        app.Clock.Advance(TimeSpan.FromSeconds(10));
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (twilio.Messages.Count == 0 && waited.Elapsed < TimeSpan.FromSeconds(20)) await Task.Delay(50);
+
+        Assert.Equal(["Envoyé sans qu'on le demande."], twilio.Messages.Select(m => m.Body));
     }
 }
