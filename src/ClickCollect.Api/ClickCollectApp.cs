@@ -68,7 +68,7 @@ internal static class ClickCollectApp
         services.AddStaff();
         services.AddPatrons();
         services.AddDemo();
-        services.AddSingleton<OutboxStore>();
+        services.AddNotifications();
         services.AddCatalogue();
     }
 
@@ -108,6 +108,8 @@ internal static class ClickCollectApp
         api.MapStaff();
         api.MapPatrons();
         api.MapCatalogue();
+        api.MapSmsOutbox();
+        app.MapTwilioWebhooks();
     }
 
     static async Task<Results<Ok<HealthResponse>, ProblemHttpResult>> Health(Db db, CancellationToken ct)

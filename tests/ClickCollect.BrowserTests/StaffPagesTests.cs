@@ -1,3 +1,6 @@
+using System.Net.Http.Json;
+using ClickCollect.Api.Features.Notifications;
+using ClickCollect.Api.Infrastructure.Auth;
 using ClickCollect.BrowserTests.Support;
 using ClickCollect.Tests.Support;
 
@@ -26,7 +29,7 @@ public sealed class StaffPagesTests
         Assert.Equal("Accueil", browser.Find("main h1").Text);
         Assert.Contains(director.DisplayName, browser.Find("main .lead").Text);
         Assert.Equal($"{director.DisplayName} — Direction", browser.WaitFor("#greeting").Text);
-        Assert.Equal(["Accueil", "Catalogue", "Comptoir", "Bibliobus", "Lecteurs", "Se déconnecter"],
+        Assert.Equal(["Accueil", "Catalogue", "Comptoir", "Bibliobus", "Lecteurs", "SMS", "Se déconnecter"],
             browser.FindAll("#staff-nav li").Select(li => li.Text).ToArray());
         if (width == Browser.DesktopWidth) browser.Screenshot("staff-home");
         Assert.Empty(browser.ScriptErrors());
@@ -80,5 +83,44 @@ public sealed class StaffPagesTests
         Assert.Equal("Connexion du personnel", browser.WaitForText("main h1", "Connexion"));
         Assert.Contains("déconnecté", browser.Find("main .notice").Text);
         Assert.False(browser.Find("#staff-nav").Displayed);
+    }
+
+    [Fact]
+    public async Task Without_an_sms_provider_staff_find_in_the_sms_list_whom_to_phone()
+    {
+        await using var app = await TestApp.StartAsync();
+        var site = app.StartOnSocket();
+        await DemoAccounts.StaffAsync(app, "counter");
+        var adults = await Library.PickupPointIdAsync(app, Library.CentralAdults);
+        var counter = app.ClientAs(new CurrentUser(1, Roles.Counter, "Comptoir", null));
+        foreach (var card in new[] { "P0002", "P0001" }) // P0002 agreed to SMS, P0001 did not
+        {
+            var (title, _) = await Library.TitleAsync(app, "CENTRALE");
+            var hold = await Library.ReadAsync(await (await Library.PatronAsync(app, card)).PostAsJsonAsync("/api/holds",
+                new { titleId = title, pickupPointId = adults }), System.Net.HttpStatusCode.Created);
+            (await counter.PostAsync($"/api/holds/{hold.GetProperty("id").GetInt64()}/ready", null)).EnsureSuccessStatusCode();
+        }
+        await app.Worker<SmsDispatcher>().RunOnceAsync(default);
+        using var browser = new Browser(site);
+
+        browser.Open("/staff/#/sms?status=notConfigured");
+        browser.Type("#staff-username", "counter");
+        browser.Type("#staff-password", DemoAccounts.Password);
+        browser.Find("form.sign-in button[type=submit]").Click();
+
+        Assert.Equal("SMS aux lecteurs", browser.WaitForText("main h1", "SMS"));
+        Assert.Equal("1 message", browser.WaitForText("main .result-status", "message"));
+        var row = browser.Find("main table tbody tr").Text;
+        foreach (var text in new[] { "P0002", "06 12 34 56 02", "Document prêt", "Non envoyé : aucun fournisseur SMS configuré", "est prêt à" })
+            Assert.Contains(text, row);
+        browser.Screenshot("staff-sms-not-configured");
+
+        browser.Script("document.querySelector('#sms-status').value = 'skipped';");
+        browser.Type("#sms-card", "p0001");
+        browser.Find("form.sms-filters button[type=submit]").Click();
+        browser.WaitUntil(() => ((string)browser.Script("return location.hash;")!).Contains("status=skipped"), "the filters go into the address");
+        Assert.Contains("pas de consentement aux SMS", browser.WaitForText("main table tbody tr", "consentement"));
+        Assert.Equal("1 message", browser.Find("main .result-status").Text);
+        Assert.Empty(browser.ScriptErrors());
     }
 }

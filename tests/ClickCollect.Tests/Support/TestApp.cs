@@ -40,6 +40,17 @@ public sealed class TestApp : WebApplicationFactory<Program>
     /// <summary>An app on a copy of the seeded SQLite template.</summary>
     public static Task<TestApp> StartAsync(Dictionary<string, string?>? settings = null) => StartAsync<SqliteTestDatabase>(settings);
 
+    /// <summary>
+    /// A second app instance on <paramref name="first"/>'s database (scale-out: two instances, one
+    /// database), its clock set to the first one's.
+    /// </summary>
+    public static TestApp StartOn(TestApp first, Dictionary<string, string?>? settings = null)
+    {
+        var second = new TestApp(first.provider, first.connectionString, settings);
+        second.Clock.SetUtcNow(first.Clock.GetUtcNow());
+        return second;
+    }
+
     /// <summary>An app on a database with nothing in it (the app migrates it on start).</summary>
     public static async Task<TestApp> StartEmptyAsync<TDb>(Dictionary<string, string?>? settings = null) where TDb : ITestDatabase, new()
     {
@@ -66,6 +77,10 @@ public sealed class TestApp : WebApplicationFactory<Program>
         // Tests call the API in bursts from one address; the rate-limit tests set their own limits.
         builder.UseSetting("RateLimits:SignInPerMinute", "100000");
         builder.UseSetting("RateLimits:RequestsPerMinute", "100000");
+        // Nothing leaves the machine, even with credentials: Twilio calls go to the discard port unless
+        // a test points them at a FakeTwilio. The SMS jobs run when a test calls them, not on their own.
+        builder.UseSetting("Twilio:BaseUrl", "http://127.0.0.1:9/");
+        builder.UseSetting("Sms:RunInBackground", "false");
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
         builder.ConfigureServices(services =>
         {

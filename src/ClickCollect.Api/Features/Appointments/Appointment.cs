@@ -5,6 +5,10 @@ namespace ClickCollect.Api.Features.Appointments;
 /// <summary>DESIGN "Appointments": Booked → Arrived ("I'm here") → Completed, or NoShow / Cancelled.</summary>
 internal enum AppointmentStatus { Booked, Arrived, Completed, NoShow, Cancelled }
 
+/// <summary>Who cancels an appointment decides the SMS: the patron gets theirs at once, staff's waits for quiet hours to end,
+/// and none is queued when the patron cancelled by SMS (the reply already says so).</summary>
+internal enum CancelledBy { Patron, Staff, PatronBySms }
+
 internal sealed class AppointmentRow
 {
     public long Id { get; init; }

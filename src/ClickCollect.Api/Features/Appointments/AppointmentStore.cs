@@ -1,4 +1,5 @@
 using ClickCollect.Api.Features.Holds;
+using ClickCollect.Api.Features.Notifications;
 using ClickCollect.Api.Features.Slots;
 using ClickCollect.Api.Infrastructure.Database;
 using Dapper;
@@ -11,7 +12,7 @@ internal sealed record NewAppointment(long PatronId, long PickupPointId, Slot Sl
 internal sealed record AppointmentFilter(long? PatronId = null, long? PickupPointId = null, DateTimeOffset? From = null,
     DateTimeOffset? To = null, long? AppointmentId = null);
 
-internal sealed class AppointmentStore(Db db)
+internal sealed class AppointmentStore(Db db, Notify notify)
 {
     sealed class HoldCheck
     {
@@ -79,6 +80,8 @@ internal sealed class AppointmentStore(Db db)
         if (id is null) return Refuse("slot_full", "Créneau complet", "Plus de place dans ce créneau : choisissez-en un autre.");
         foreach (var holdId in a.HoldIds)
             await uow.ExecuteAsync(LinkSql, new { AppointmentId = id, HoldId = holdId }, ct);
+        // Booked on the web or by SMS: the patron is waiting for the confirmation, quiet hours or not.
+        await notify.AppointmentBookedAsync(uow, id.Value, urgent: a.Channel is HoldChannel.Web or HoldChannel.Sms, a.Now, ct);
         return new BookOutcome.Booked(id.Value);
     }
 
@@ -132,9 +135,16 @@ internal sealed class AppointmentStore(Db db)
     public Task<int> ArriveAsync(UnitOfWork uow, long id, DateTimeOffset now, TimeSpan opensBefore, TimeSpan grace, CancellationToken ct) =>
         uow.ExecuteAsync(ArriveSql, new { Id = id, Now = now, Opens = now + opensBefore, Closes = now - grace }, ct);
 
-    /// <summary>Cancelling frees the place (only booked and arrived appointments count against capacity).</summary>
-    public Task<int> CancelAsync(UnitOfWork uow, long id, DateTimeOffset now, CancellationToken ct) =>
-        uow.ExecuteAsync(CancelSql, new { Id = id, Now = now }, ct);
+    /// <summary>
+    /// Cancelling frees the place (only booked and arrived appointments count against capacity); the
+    /// patron's SMS is queued in the same unit of work (see <see cref="CancelledBy"/>).
+    /// </summary>
+    public async Task<int> CancelAsync(UnitOfWork uow, long id, DateTimeOffset now, CancelledBy by, CancellationToken ct)
+    {
+        var cancelled = await uow.ExecuteAsync(CancelSql, new { Id = id, Now = now }, ct);
+        if (cancelled == 1) await notify.AppointmentCancelledAsync(uow, id, by, now, ct);
+        return cancelled;
+    }
 
     /// <summary>Appointments not completed by the end of their slot plus grace become no-shows (kept and counted).</summary>
     public Task<int> MarkNoShowsAsync(DateTimeOffset now, TimeSpan grace, CancellationToken ct) =>

@@ -108,7 +108,8 @@ internal static class AppointmentsEndpoints
         long id, CurrentUser user, AppointmentStore store, AppointmentAccess owner, Db db, TimeProvider clock, CancellationToken ct)
     {
         if (await owner.FindAsync(id, user, ct) is not { } appointment) return Problems.NotFound("Le rendez-vous", id);
-        if (await db.WriteAsync(uow => store.CancelAsync(uow, id, clock.GetUtcNow(), ct), ct) == 0)
+        var by = user.IsPatron ? CancelledBy.Patron : CancelledBy.Staff;
+        if (await db.WriteAsync(uow => store.CancelAsync(uow, id, clock.GetUtcNow(), by, ct), ct) == 0)
             return Problems.Conflict("appointment_closed", "Rendez-vous terminé", $"Le rendez-vous est « {DapperSetup.ToDb(appointment.Status)} ».");
         return TypedResults.Ok((await store.GetAsync(id, ct))!);
     }

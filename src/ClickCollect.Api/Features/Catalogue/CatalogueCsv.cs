@@ -1,3 +1,4 @@
+using ClickCollect.Api.Infrastructure;
 using System.Globalization;
 using System.Text;
 using ClickCollect.Api.Infrastructure.Csv;

@@ -1,3 +1,4 @@
+using ClickCollect.Api.Infrastructure;
 using System.Text;
 using FluentValidation;
 using Microsoft.AspNetCore.Mvc;

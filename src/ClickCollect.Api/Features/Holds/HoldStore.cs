@@ -1,3 +1,4 @@
+using ClickCollect.Api.Features.Notifications;
 using ClickCollect.Api.Infrastructure.Database;
 using Dapper;
 
@@ -13,7 +14,7 @@ internal sealed record HoldFilter(long? PatronId = null, HoldStatus? Status = nu
 /// released copy can never miss a hold being queued at the same moment. The partial unique index
 /// on holds(copy_id) is the last word: a copy is never given twice.
 /// </summary>
-internal sealed class HoldStore(Db db, HoldAllocator allocator)
+internal sealed class HoldStore(Db db, HoldAllocator allocator, Notify notify)
 {
     const string SelectSql = """
         select h.id, h.patron_id, pa.card_number, h.title_id, t.title, t.authors, h.requested_copy_id, h.copy_id, c.barcode,
@@ -141,9 +142,16 @@ internal sealed class HoldStore(Db db, HoldAllocator allocator)
     const string ReceivedSql = "update holds set status = 'toPick', updated_at = @Now where id = @Id and status = 'inTransit' returning copy_id";
     const string CopyHeldSql = "update copies set status = 'held', updated_at = @Now where id = @Id";
 
-    /// <summary>Picked and staged: the hold waits for its patron until the deadline. False unless it was ToPick.</summary>
-    public async Task<bool> MarkReadyAsync(UnitOfWork uow, long holdId, DateOnly deadline, DateTimeOffset now, CancellationToken ct) =>
-        await uow.ExecuteAsync(ReadySql, new { Id = holdId, Deadline = deadline, Now = now }, ct) == 1;
+    /// <summary>
+    /// Picked and staged: the hold waits for its patron until the deadline, and the patron's SMS is
+    /// queued in the same unit of work. False unless it was ToPick.
+    /// </summary>
+    public async Task<bool> MarkReadyAsync(UnitOfWork uow, long holdId, DateOnly deadline, DateTimeOffset now, CancellationToken ct)
+    {
+        if (await uow.ExecuteAsync(ReadySql, new { Id = holdId, Deadline = deadline, Now = now }, ct) != 1) return false;
+        await notify.HoldReadyAsync(uow, holdId, now, ct);
+        return true;
+    }
 
     /// <summary>The copy sent from another branch has arrived: the hold is to pick. False unless it was InTransit.</summary>
     public async Task<bool> ReceiveAsync(UnitOfWork uow, long holdId, DateTimeOffset now, CancellationToken ct)

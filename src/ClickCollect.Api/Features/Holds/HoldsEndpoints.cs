@@ -1,6 +1,7 @@
 using ClickCollect.Api.Features.Network;
 using ClickCollect.Api.Features.Patrons;
 using ClickCollect.Api.Features.Slots;
+using ClickCollect.Api.Infrastructure;
 using ClickCollect.Api.Infrastructure.Auth;
 using ClickCollect.Api.Infrastructure.Database;
 using ClickCollect.Api.Infrastructure.Http;
@@ -81,8 +82,16 @@ internal static class HoldsEndpoints
     }
 
     static async Task<Results<Ok<List<HoldResponse>>, ProblemHttpResult>> List(
-        HoldStatus? status, long? pickupPointId, string? patronCardNumber, CurrentUser user, PatronStore patrons, HoldStore holds, CancellationToken ct)
+        string? status, long? pickupPointId, string? patronCardNumber, CurrentUser user, PatronStore patrons, HoldStore holds, CancellationToken ct)
     {
+        // Read by hand: minimal APIs match enum names case-sensitively ("Ready"), the API speaks camelCase ("ready").
+        HoldStatus? wanted = null;
+        if (!string.IsNullOrEmpty(status))
+        {
+            if (!EnumText<HoldStatus>.TryParse(status, out var parsed))
+                return Problems.Field("status", $"Statut attendu : {string.Join(", ", EnumText<HoldStatus>.Names)}.");
+            wanted = parsed;
+        }
         long? patronId = user.IsPatron ? user.Id : null;
         if (user.IsStaff && !string.IsNullOrWhiteSpace(patronCardNumber))
         {
@@ -90,7 +99,7 @@ internal static class HoldsEndpoints
                 return Problems.Field("patronCardNumber", $"La carte {patronCardNumber} n'existe pas.");
             patronId = patron.Id;
         }
-        var rows = await holds.ListAsync(new HoldFilter(patronId, status, user.IsStaff ? pickupPointId : null), ct);
+        var rows = await holds.ListAsync(new HoldFilter(patronId, wanted, user.IsStaff ? pickupPointId : null), ct);
         return TypedResults.Ok(rows.Select(r => r.ToResponse()).ToList());
     }
 

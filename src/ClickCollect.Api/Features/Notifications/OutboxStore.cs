@@ -1,25 +1,143 @@
 using ClickCollect.Api.Infrastructure.Database;
+using Dapper;
+using Microsoft.Extensions.Options;
 
 namespace ClickCollect.Api.Features.Notifications;
 
 /// <summary>An SMS to send to a patron, queued with the event that causes it.</summary>
-/// <param name="Urgent">Urgent messages ignore quiet hours (e.g. a reply to an inbound SMS).</param>
+/// <param name="NotBefore">Not sent before this instant (non-urgent messages also wait for the end of quiet hours).</param>
+/// <param name="Urgent">Urgent messages ignore quiet hours (e.g. the confirmation of what the patron just did).</param>
 /// <param name="DedupeKey">When set, a second message with the same key is dropped: reminders are never sent twice.</param>
-internal sealed record OutboxMessage(long PatronId, string Kind, string Body, DateTimeOffset NotBefore, bool Urgent = false, string? DedupeKey = null);
+/// <param name="BranchId">The branch the message is about: its zone bounds quiet hours. Null: the patron's home branch.</param>
+internal sealed record OutboxMessage(long PatronId, string Kind, string Body, DateTimeOffset NotBefore, bool Urgent = false,
+    string? DedupeKey = null, long? BranchId = null);
 
-internal sealed class OutboxStore
+internal sealed record OutboxFilter(SmsStatus? Status = null, long? PatronId = null, string? Kind = null, int Limit = 200);
+
+/// <summary>
+/// The SMS outbox: queueing in the caller's unit of work, the staff listing, delivery reports and
+/// opt-outs. Sending is <see cref="DispatchStore"/>'s part.
+/// </summary>
+internal sealed class OutboxStore(Db db, IOptions<SmsOptions> options)
 {
+    sealed class Recipient
+    {
+        public string? Phone { get; init; }
+        public bool SmsConsent { get; init; }
+        public long OptedOut { get; init; }
+        public long? BranchId { get; init; }
+        public string? TimeZone { get; init; }
+    }
+
+    const string RecipientSql = """
+        select p.phone, p.sms_consent, (select count(*) from sms_opt_outs o where o.phone = p.phone) as opted_out,
+               b.id as branch_id, b.time_zone
+        from patrons p
+        left join branches b on b.id = coalesce(@BranchId, p.home_branch_id)
+        where p.id = @PatronId
+        """;
     const string EnqueueSql = """
-        insert into sms_outbox (patron_id, to_number, kind, body, urgent, status, dedupe_key, not_before, next_attempt_at, created_at, updated_at)
-        select p.id, p.phone, @Kind, @Body, @Urgent, 'pending', @DedupeKey, @NotBefore, @NotBefore, @Now, @Now
-        from patrons p where p.id = @PatronId
+        insert into sms_outbox (patron_id, to_number, kind, body, urgent, status, last_error, dedupe_key, branch_id,
+                                not_before, next_attempt_at, created_at, updated_at)
+        values (@PatronId, @ToNumber, @Kind, @Body, @Urgent, @Status, @Reason, @DedupeKey, @BranchId, @NotBefore, @NextAttemptAt, @Now, @Now)
         on conflict (dedupe_key) do nothing
         """;
 
-    /// <summary>Queues the message in the caller's unit of work; returns false when its dedupe key was already used.</summary>
-    public async Task<bool> EnqueueAsync(UnitOfWork uow, OutboxMessage message, DateTimeOffset now, CancellationToken ct) =>
-        await uow.ExecuteAsync(EnqueueSql, new
+    /// <summary>
+    /// Queues the message in the caller's unit of work; returns false when its dedupe key was already
+    /// used (or the patron does not exist). A patron who may not get SMS still gets a row, status
+    /// skipped with the reason, so staff can see who to phone instead.
+    /// </summary>
+    public async Task<bool> EnqueueAsync(UnitOfWork uow, OutboxMessage message, DateTimeOffset now, CancellationToken ct)
+    {
+        var to = await uow.QuerySingleOrDefaultAsync<Recipient>(RecipientSql, new { message.PatronId, message.BranchId }, ct);
+        if (to is null) return false;
+        var reason = SmsRules.SkipReason(to.Phone, to.SmsConsent, to.OptedOut > 0);
+        var o = options.Value;
+        var due = message.NotBefore < now ? now : message.NotBefore;
+        if (!message.Urgent) due = SmsRules.QuietUntil(due, SmsRules.Zone(to.TimeZone), o.QuietHoursStart, o.QuietHoursEnd);
+        return await uow.ExecuteAsync(EnqueueSql, new
         {
-            message.PatronId, message.Kind, message.Body, message.Urgent, message.DedupeKey, message.NotBefore, Now = now,
+            message.PatronId, ToNumber = to.Phone, message.Kind, message.Body, message.Urgent,
+            Status = reason is null ? SmsStatus.Pending : SmsStatus.Skipped, Reason = reason,
+            message.DedupeKey, to.BranchId, message.NotBefore, NextAttemptAt = due, Now = now,
         }, ct) == 1;
+    }
+
+    const string SkipPendingSql = """
+        update sms_outbox set status = 'skipped', last_error = @Reason, updated_at = @Now where dedupe_key = @DedupeKey and status = 'pending'
+        """;
+
+    /// <summary>A queued message that no longer makes sense (a reminder for a cancelled appointment) is not sent.</summary>
+    public Task<int> SkipPendingAsync(UnitOfWork uow, string dedupeKey, string reason, DateTimeOffset now, CancellationToken ct) =>
+        uow.ExecuteAsync(SkipPendingSql, new { DedupeKey = dedupeKey, Reason = reason, Now = now }, ct);
+
+    const string ListSql = """
+        select o.id, o.kind, o.body, o.status, o.last_error as reason, o.to_number, o.urgent, o.attempts, o.created_at,
+               o.next_attempt_at, o.sent_at, o.provider_sid, o.provider_status,
+               p.card_number as patron_card_number, p.first_name || ' ' || p.last_name as patron_name
+        from sms_outbox o
+        left join patrons p on p.id = o.patron_id
+        where (@Status is null or o.status = @Status) and (@PatronId is null or o.patron_id = @PatronId) and (@Kind is null or o.kind = @Kind)
+        order by o.created_at desc, o.id desc
+        limit @Limit
+        """;
+
+    public async Task<IReadOnlyList<OutboxItem>> ListAsync(OutboxFilter f, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var parameters = new { Status = f.Status is { } s ? DapperSetup.ToDb(s) : null, f.PatronId, f.Kind, f.Limit };
+        return (await c.QueryAsync<OutboxItem>(new CommandDefinition(ListSql, parameters, cancellationToken: ct))).AsList();
+    }
+
+    // A report may come before the dispatcher has recorded the sid (the callback URL carries the row id),
+    // and late or repeated reports never take a final status back.
+    const string ReportSql = """
+        update sms_outbox set status = @Status, provider_status = @ProviderStatus, provider_sid = coalesce(provider_sid, @Sid),
+               last_error = coalesce(@Error, last_error), updated_at = @Now
+        where (provider_sid = @Sid or (id = @Id and provider_sid is null)) and status in ('sending', 'sent')
+        """;
+
+    /// <summary>A delivery report from Twilio's status callback; false when no message in flight matches.</summary>
+    public async Task<bool> RecordReportAsync(string sid, long? outboxId, SmsStatus status, string providerStatus, string? error,
+        DateTimeOffset now, CancellationToken ct) =>
+        await db.WriteAsync(uow => uow.ExecuteAsync(ReportSql, new
+        {
+            Sid = sid, Id = outboxId, Status = status, ProviderStatus = providerStatus, Error = error, Now = now,
+        }, ct), ct) == 1;
+
+    const string OptOutSql = """
+        insert into sms_opt_outs (phone, source, opted_out_at) values (@Phone, @Source, @Now) on conflict (phone) do nothing
+        """;
+    const string OptInSql = "delete from sms_opt_outs where phone = @Phone";
+
+    /// <summary>No SMS to this number until it answers START. <paramref name="source"/>: "sms" (STOP) or "provider" (Twilio 21610).</summary>
+    public Task<int> OptOutAsync(UnitOfWork uow, string phone, string source, DateTimeOffset now, CancellationToken ct) =>
+        uow.ExecuteAsync(OptOutSql, new { Phone = phone, Source = source, Now = now }, ct);
+
+    public Task<int> OptOutAsync(string phone, string source, DateTimeOffset now, CancellationToken ct) =>
+        db.WriteAsync(uow => OptOutAsync(uow, phone, source, now, ct), ct);
+
+    public Task<int> OptInAsync(UnitOfWork uow, string phone, CancellationToken ct) => uow.ExecuteAsync(OptInSql, new { Phone = phone }, ct);
+}
+
+/// <summary>A row of the outbox as staff see it (GET /api/sms-outbox).</summary>
+internal sealed class OutboxItem
+{
+    public long Id { get; init; }
+    public string Kind { get; init; } = "";
+    public string Body { get; init; } = "";
+    public SmsStatus Status { get; init; }
+    /// <summary>Why it was skipped or failed, or what went wrong last (in French, or Twilio's code and words).</summary>
+    public string? Reason { get; init; }
+    public string? ToNumber { get; init; }
+    public bool Urgent { get; init; }
+    public int Attempts { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset NextAttemptAt { get; init; }
+    public DateTimeOffset? SentAt { get; init; }
+    public string? ProviderSid { get; init; }
+    public string? ProviderStatus { get; init; }
+    public string? PatronCardNumber { get; init; }
+    public string? PatronName { get; init; }
 }

@@ -143,25 +143,20 @@ internal static class PickListsEndpoints
         return TypedResults.Ok((await holds.GetAsync(holdId, ct))!.ToResponse());
     }
 
-    static async Task<Results<Ok<HoldResponse>, ProblemHttpResult>> NotFound(long id, HoldStore holds, OutboxStore outbox, Db db, TimeProvider clock, CancellationToken ct)
+    static async Task<Results<Ok<HoldResponse>, ProblemHttpResult>> NotFound(long id, HoldStore holds, Notify notify, Db db, TimeProvider clock, CancellationToken ct)
     {
         if (await holds.GetAsync(id, ct) is not { } hold) return Problems.NotFound("La réservation", id);
         var now = clock.GetUtcNow();
         var outcome = await db.WriteAsync(async uow =>
         {
             var reallocated = await holds.ReportMissingAsync(uow, id, now, ct);
-            if (reallocated == false)
-                await outbox.EnqueueAsync(uow, new OutboxMessage(hold.PatronId, "copyNotFound",
-                    $"Médiathèque : « {Short(hold.Title)} » n'a pas été trouvé en rayon. Votre réservation reste en file d'attente ; nous vous prévenons dès qu'un exemplaire est disponible.",
-                    now, DedupeKey: $"copyNotFound:{id}:{hold.CopyId}"), now, ct);
+            if (reallocated is not null && hold.CopyId is { } missing) await notify.CopyNotFoundAsync(uow, id, missing, now, ct);
             return reallocated;
         }, ct);
         if (outcome is null)
             return Problems.Conflict("hold_not_to_pick", "Rien à chercher", $"La réservation est « {DapperSetup.ToDb(hold.Status)} ».");
         return TypedResults.Ok((await holds.GetAsync(id, ct))!.ToResponse());
     }
-
-    static string Short(string title) => title.Length <= 60 ? title : title[..57] + "…";
 
     static async Task<Results<Ok<IReadOnlyList<string>>, ProblemHttpResult>> ShelfOrder(long id, BranchStore branches, PickListStore store, CancellationToken ct) =>
         await branches.ExistsAsync(id, ct) ? TypedResults.Ok(await store.ShelfOrderAsync(id, ct)) : Problems.NotFound("La bibliothèque", id);

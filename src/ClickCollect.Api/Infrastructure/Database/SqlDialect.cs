@@ -29,6 +29,12 @@ internal sealed class SqlDialect
         ? $"{column} in (select value from json_each({parameter}))"
         : $"{column} = any({parameter})";
 
+    /// <summary>
+    /// Ends a queue's "select the next rows" subquery: PostgreSQL skips rows another transaction is
+    /// claiming instead of waiting for them; SQLite has one writer at a time, nothing to skip.
+    /// </summary>
+    public string SkipLocked => IsSqlite ? "" : "for update skip locked";
+
     /// <summary>Picks the SQLite or the PostgreSQL spelling of a statement.</summary>
     public string Pick(string sqlite, string postgres) => IsSqlite ? sqlite : postgres;
 }

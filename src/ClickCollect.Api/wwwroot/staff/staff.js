@@ -10,6 +10,7 @@ import { signInForm } from '../js/sign-in.js';
 import { counterView } from './counter.js';
 import { loadListView } from './loadlist.js';
 import { patronsView } from './patrons.js';
+import { smsView } from './sms.js';
 
 const main = document.getElementById('main');
 let staff = null; // GET /api/staff/me when signed in: { id, username, displayName, role, branchId, active }
@@ -31,6 +32,7 @@ const views = {
   lecteurs: signedInOnly(patronsView('#/lecteurs')),
   comptoir: signedInOnly(counterView('#/comptoir')),
   bibliobus: signedInOnly(loadListView('#/bibliobus')),
+  sms: signedInOnly(smsView('#/sms')),
 };
 
 function roleArg(role) {

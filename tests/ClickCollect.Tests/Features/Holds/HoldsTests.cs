@@ -72,6 +72,9 @@ public abstract class HoldsTests<TDb> where TDb : ITestDatabase, new()
         var ready = await ReadAsync(await staff.PostAsync($"/api/holds/{h1.GetProperty("id").GetInt64()}/ready", null), HttpStatusCode.OK);
         // Ready on Tuesday 10 March; the adult counter opens Tuesday to Saturday: Wed, Thu, Fri, Sat, then Tue 17.
         Assert.Equal("2026-03-17", ready.GetProperty("pickupDeadline").GetString());
+        Assert.Equal([h1.GetProperty("id").GetInt64()], (await staff.GetFromJsonAsync<JsonElement[]>($"/api/holds?status=ready&pickupPointId={adults}"))!
+            .Select(h => h.GetProperty("id").GetInt64()));
+        await ProblemAssert.IsProblemAsync(await staff.GetAsync("/api/holds?status=lost"), HttpStatusCode.BadRequest, null, "status");
 
         var worker = app.Worker<HoldExpiryWorker>();
         app.Clock.SetUtcNow(new DateTimeOffset(2026, 3, 17, 22, 0, 0, TimeSpan.Zero)); // 23:00 in Paris on the 17th: still valid

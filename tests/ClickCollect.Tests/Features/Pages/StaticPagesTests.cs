@@ -25,6 +25,7 @@ public sealed class StaticPagesTests
 
     [Theory]
     [InlineData("/js/i18n.js", "text/javascript")]
+    [InlineData("/staff/sms.js", "text/javascript")]
     [InlineData("/css/site.css", "text/css")]
     [InlineData("/css/print.css", "text/css")]
     public async Task Scripts_and_stylesheets_are_served_with_their_types(string path, string type)

@@ -191,7 +191,8 @@ public abstract class PickListTests<TDb> where TDb : ITestDatabase, new()
         var queued = await ReadAsync(await staff.PostAsync($"/api/holds/{id}/not-found", null), HttpStatusCode.OK);
         Assert.Equal("queued", queued.GetProperty("status").GetString());
         await using var c = await app.Service<ClickCollect.Api.Infrastructure.Database.Db>().OpenAsync(default);
-        Assert.Equal(1L, await Dapper.SqlMapper.ExecuteScalarAsync<long>(c, "select count(*) from sms_outbox where kind = 'copyNotFound' and patron_id = @p",
+        // The patron is told each time: first that another copy is coming, then that the hold waits in the queue.
+        Assert.Equal(2L, await Dapper.SqlMapper.ExecuteScalarAsync<long>(c, "select count(*) from sms_outbox where kind = 'copyNotFound' and patron_id = @p",
             new { p = hold.GetProperty("id").GetInt64() > 0 ? (await app.Service<ClickCollect.Api.Features.Patrons.PatronStore>().FindByCardAsync("P0001", default))!.Id : 0 }));
         Assert.Equal(2L, await Dapper.SqlMapper.ExecuteScalarAsync<long>(c, "select count(*) from copies where title_id = @title and status = 'lost'", new { title }));
     }

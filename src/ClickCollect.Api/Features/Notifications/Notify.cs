@@ -1,0 +1,79 @@
+using System.Globalization;
+using ClickCollect.Api.Features.Appointments;
+using ClickCollect.Api.Features.Holds;
+using ClickCollect.Api.Infrastructure.Database;
+
+namespace ClickCollect.Api.Features.Notifications;
+
+/// <summary>
+/// The events that send a patron an SMS. Each call queues the message in the caller's unit of work,
+/// so it is committed, or rolled back, with the change that causes it (DESIGN "Notifications").
+/// Dedupe keys make a second call for the same event a no-op.
+/// </summary>
+internal sealed class Notify(NotificationStore store, OutboxStore outbox)
+{
+    public static string AppointmentReminderKey(long appointmentId) => $"{SmsKinds.AppointmentReminder}:{appointmentId}";
+
+    public static string HoldExpiringKey(long holdId, DateOnly deadline) =>
+        $"{SmsKinds.HoldExpiring}:{holdId}:{deadline.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}";
+
+    /// <summary>Picked and staged (HoldStore.MarkReadyAsync): where, and until when.</summary>
+    public async Task<bool> HoldReadyAsync(UnitOfWork uow, long holdId, DateTimeOffset now, CancellationToken ct)
+    {
+        if (await store.HoldAsync(uow, holdId, ct) is not { Status: HoldStatus.Ready, PickupDeadline: { } deadline } hold) return false;
+        return await outbox.EnqueueAsync(uow, new OutboxMessage(hold.PatronId, SmsKinds.HoldReady,
+            Messages.HoldReady(hold.Title, hold.PickupPointName, deadline), now,
+            DedupeKey: $"{SmsKinds.HoldReady}:{holdId}", BranchId: hold.BranchId), now, ct);
+    }
+
+    /// <summary>The day before a Ready hold's last day (the reminder job).</summary>
+    public async Task<bool> HoldExpiringAsync(UnitOfWork uow, long holdId, DateTimeOffset now, CancellationToken ct)
+    {
+        if (await store.HoldAsync(uow, holdId, ct) is not { Status: HoldStatus.Ready, PickupDeadline: { } deadline } hold) return false;
+        return await outbox.EnqueueAsync(uow, new OutboxMessage(hold.PatronId, SmsKinds.HoldExpiring,
+            Messages.HoldExpiring(hold.Title, hold.PickupPointName, deadline), now,
+            DedupeKey: HoldExpiringKey(holdId, deadline), BranchId: hold.BranchId), now, ct);
+    }
+
+    /// <summary>
+    /// For the counter: the copy allocated to the hold was not on the shelf. Call it after the hold has
+    /// been re-allocated (or queued again), in the same unit of work: the text says which it was.
+    /// </summary>
+    public async Task<bool> CopyNotFoundAsync(UnitOfWork uow, long holdId, long missingCopyId, DateTimeOffset now, CancellationToken ct)
+    {
+        if (await store.HoldAsync(uow, holdId, ct) is not { } hold || !HoldStatuses.Active.Contains(hold.Status)) return false;
+        var anotherCopy = hold.Status is HoldStatus.ToPick or HoldStatus.InTransit or HoldStatus.Ready;
+        return await outbox.EnqueueAsync(uow, new OutboxMessage(hold.PatronId, SmsKinds.CopyNotFound,
+            Messages.CopyNotFound(hold.Title, anotherCopy), now,
+            DedupeKey: $"{SmsKinds.CopyNotFound}:{holdId}:{missingCopyId}", BranchId: hold.BranchId), now, ct);
+    }
+
+    /// <summary>Booked (AppointmentStore.BookAsync). <paramref name="urgent"/>: the patron booked it just now, so quiet hours do not hold it back.</summary>
+    public async Task<bool> AppointmentBookedAsync(UnitOfWork uow, long appointmentId, bool urgent, DateTimeOffset now, CancellationToken ct)
+    {
+        if (await store.AppointmentAsync(uow, appointmentId, ct) is not { Status: AppointmentStatus.Booked } a) return false;
+        var zone = SmsRules.Zone(a.TimeZone);
+        return await outbox.EnqueueAsync(uow, new OutboxMessage(a.PatronId, SmsKinds.AppointmentBooked,
+            Messages.AppointmentBooked(a.SlotStart, zone, a.PickupPointName, (int)a.Items), now, urgent,
+            $"{SmsKinds.AppointmentBooked}:{appointmentId}", a.BranchId), now, ct);
+    }
+
+    /// <summary>Cancelled (AppointmentStore.CancelAsync): a queued reminder is dropped, and the patron told unless they cancelled by SMS.</summary>
+    public async Task AppointmentCancelledAsync(UnitOfWork uow, long appointmentId, CancelledBy by, DateTimeOffset now, CancellationToken ct)
+    {
+        await outbox.SkipPendingAsync(uow, AppointmentReminderKey(appointmentId), "rendez-vous annulé", now, ct);
+        if (by == CancelledBy.PatronBySms || await store.AppointmentAsync(uow, appointmentId, ct) is not { } a) return;
+        await outbox.EnqueueAsync(uow, new OutboxMessage(a.PatronId, SmsKinds.AppointmentCancelled,
+            Messages.AppointmentCancelled(a.SlotStart, SmsRules.Zone(a.TimeZone), a.PickupPointName), now, by == CancelledBy.Patron,
+            $"{SmsKinds.AppointmentCancelled}:{appointmentId}", a.BranchId), now, ct);
+    }
+
+    /// <summary>The day before a booked appointment (the reminder job).</summary>
+    public async Task<bool> AppointmentReminderAsync(UnitOfWork uow, long appointmentId, DateTimeOffset now, CancellationToken ct)
+    {
+        if (await store.AppointmentAsync(uow, appointmentId, ct) is not { Status: AppointmentStatus.Booked } a) return false;
+        return await outbox.EnqueueAsync(uow, new OutboxMessage(a.PatronId, SmsKinds.AppointmentReminder,
+            Messages.AppointmentReminder(a.SlotStart, SmsRules.Zone(a.TimeZone), a.PickupPointName), now,
+            DedupeKey: AppointmentReminderKey(appointmentId), BranchId: a.BranchId), now, ct);
+    }
+}

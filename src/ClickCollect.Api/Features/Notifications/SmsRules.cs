@@ -1,0 +1,55 @@
+using ClickCollect.Api.Features.Patrons;
+using ClickCollect.Api.Features.Slots;
+
+namespace ClickCollect.Api.Features.Notifications;
+
+/// <summary>The pure rules of sending: who may get an SMS, quiet hours, the wait before a retry.</summary>
+internal static class SmsRules
+{
+    public const string DefaultTimeZone = "Europe/Paris";
+
+    public static TimeZoneInfo Zone(string? id) => TimeZoneInfo.FindSystemTimeZoneById(string.IsNullOrEmpty(id) ? DefaultTimeZone : id);
+
+    /// <summary>Why this patron gets no SMS (kept on the row for staff), or null when one may be sent.</summary>
+    public static string? SkipReason(string? phone, bool consent, bool optedOut)
+    {
+        if (string.IsNullOrWhiteSpace(phone)) return "pas de numéro de téléphone";
+        if (!consent) return "pas de consentement aux SMS";
+        if (optedOut) return "désinscrit par STOP";
+        if (phone.StartsWith("+33", StringComparison.Ordinal) && !PhoneNumber.IsFrenchMobile(phone)) return "numéro fixe : pas de SMS";
+        return null;
+    }
+
+    /// <summary>
+    /// <paramref name="at"/> itself outside quiet hours; otherwise the moment they end, in the branch's
+    /// zone (a window that crosses midnight, 20:00–08:30, ends the next morning).
+    /// </summary>
+    public static DateTimeOffset QuietUntil(DateTimeOffset at, TimeZoneInfo zone, TimeOnly start, TimeOnly end)
+    {
+        if (start == end) return at;
+        var local = TimeZoneInfo.ConvertTime(at, zone).DateTime;
+        var time = TimeOnly.FromDateTime(local);
+        var date = DateOnly.FromDateTime(local);
+        bool quiet;
+        DateOnly endDate;
+        if (start > end)
+        {
+            quiet = time >= start || time < end;
+            endDate = time >= start ? date.AddDays(1) : date;
+        }
+        else
+        {
+            quiet = time >= start && time < end;
+            endDate = date;
+        }
+        return quiet ? SlotCalculator.ToUtc(endDate.ToDateTime(end), zone) : at;
+    }
+
+    /// <summary>The wait after <paramref name="attempts"/> failed attempts: base, 2×base, 4×base… up to the maximum.</summary>
+    public static TimeSpan RetryDelay(int attempts, TimeSpan baseDelay, TimeSpan maxDelay)
+    {
+        var exponent = Math.Clamp(attempts - 1, 0, 30);
+        var ticks = baseDelay.Ticks * Math.Pow(2, exponent);
+        return ticks >= maxDelay.Ticks ? maxDelay : TimeSpan.FromTicks((long)ticks);
+    }
+}

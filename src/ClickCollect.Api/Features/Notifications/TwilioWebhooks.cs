@@ -1,0 +1,82 @@
+using System.Security;
+using ClickCollect.Api.Infrastructure.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace ClickCollect.Api.Features.Notifications;
+
+/// <summary>
+/// What Twilio calls: delivery reports and inbound SMS. Anonymous, but every call must carry a valid
+/// X-Twilio-Signature (403 otherwise, and always when no auth token is configured). Form posts from
+/// another site: antiforgery does not apply (PLATFORM.md: binding IFormCollection needs DisableAntiforgery).
+/// </summary>
+internal static class TwilioWebhooks
+{
+    public const string StatusPath = "/webhooks/twilio/status";
+    public const string InboundPath = "/webhooks/twilio/sms";
+
+    public static void MapTwilioWebhooks(this IEndpointRouteBuilder app)
+    {
+        var hooks = app.MapGroup("").WithTags("Webhooks").AllowAnonymous().DisableAntiforgery()
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+        hooks.MapPost(StatusPath, Status).WithName("TwilioStatusCallback")
+            .WithSummary("Twilio delivery report (signed): MessageSid, MessageStatus, ErrorCode");
+        hooks.MapPost(InboundPath, Inbound).WithName("TwilioInboundSms")
+            .WithSummary("Inbound SMS (signed): ICI, ANNULER, OUI, STOP, START; answers TwiML")
+            .Produces<string>(StatusCodes.Status200OK, "text/xml");
+    }
+
+    static async Task<Results<NoContent, ProblemHttpResult>> Status(
+        long? id, IFormCollection form, HttpRequest request, OutboxStore outbox, IOptions<TwilioOptions> options, TimeProvider clock,
+        ILoggerFactory logs, CancellationToken ct)
+    {
+        if (!IsSigned(request, form, options.Value)) return Forbidden();
+        var sid = First(form, "MessageSid") ?? First(form, "SmsSid");
+        var providerStatus = First(form, "MessageStatus") ?? First(form, "SmsStatus");
+        if (sid is null || providerStatus is null || ToStatus(providerStatus) is not { } status) return TypedResults.NoContent();
+        var error = int.TryParse(First(form, "ErrorCode"), out var code) ? TwilioErrors.Describe(code, null) : null;
+        if (!await outbox.RecordReportAsync(sid, id, status, providerStatus, error, clock.GetUtcNow(), ct))
+            logs.CreateLogger(nameof(TwilioWebhooks)).LogInformation("Delivery report {Status} for {Sid}: no message in flight matches", providerStatus, sid);
+        return TypedResults.NoContent();
+    }
+
+    static async Task<Results<ContentHttpResult, ProblemHttpResult>> Inbound(
+        IFormCollection form, HttpRequest request, InboundSms inbound, IOptions<TwilioOptions> options, TimeProvider clock, CancellationToken ct)
+    {
+        if (!IsSigned(request, form, options.Value)) return Forbidden();
+        var from = Patrons.PhoneNumber.TryNormalise(First(form, "From"), out var e164) ? e164 : null;
+        var reply = from is null ? Messages.UnknownNumber : await inbound.AnswerAsync(from, First(form, "Body"), clock.GetUtcNow(), ct);
+        return TypedResults.Content(TwiML(reply), "text/xml; charset=utf-8");
+    }
+
+    /// <summary>Twilio's delivery words in ours; null for words that change nothing (receiving, received…).</summary>
+    internal static SmsStatus? ToStatus(string providerStatus) => providerStatus switch
+    {
+        "queued" or "accepted" or "scheduled" or "sending" or "sent" => SmsStatus.Sent,
+        "delivered" or "read" or "partially_delivered" => SmsStatus.Delivered,
+        "undelivered" => SmsStatus.Undelivered,
+        "failed" or "canceled" => SmsStatus.Failed,
+        _ => null,
+    };
+
+    internal static string TwiML(string message) =>
+        $"""<?xml version="1.0" encoding="UTF-8"?><Response><Message>{SecurityElement.Escape(message)}</Message></Response>""";
+
+    static bool IsSigned(HttpRequest request, IFormCollection form, TwilioOptions options)
+    {
+        var parameters = form.SelectMany(f => f.Value.Select(v => new KeyValuePair<string, string>(f.Key, v ?? ""))).ToList();
+        return TwilioSignature.IsValid(PublicUrl(request, options), parameters, options.AuthToken ?? "", request.Headers["X-Twilio-Signature"]);
+    }
+
+    /// <summary>The URL Twilio called: behind a proxy, the configured public address; otherwise what this request says.</summary>
+    static string PublicUrl(HttpRequest request, TwilioOptions options) =>
+        string.IsNullOrWhiteSpace(options.PublicBaseUrl)
+            ? $"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}{request.QueryString}"
+            : $"{options.PublicBaseUrl.TrimEnd('/')}{request.PathBase}{request.Path}{request.QueryString}";
+
+    static string? First(IFormCollection form, string name) => form.TryGetValue(name, out var values) && values.Count > 0 ? values[0] : null;
+
+    static ProblemHttpResult Forbidden() =>
+        Problems.Create(StatusCodes.Status403Forbidden, "bad_signature", "Signature Twilio invalide",
+            "La requête ne porte pas de signature X-Twilio-Signature valide pour cette adresse.");
+}
