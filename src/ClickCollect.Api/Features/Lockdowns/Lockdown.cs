@@ -69,6 +69,7 @@ internal sealed record LockdownResponse(long Id, LockdownState State, LockdownSt
 /// audit trail). The director's page turns these into sentences.
 /// </summary>
 /// <param name="LoansShifted">Open loans whose due date moves later (or waits for the end of an open-ended lockdown).</param>
+/// <param name="LoansHeldUntilEnd">Of <paramref name="LoansShifted"/>, those whose new due date waits for an open-ended lockdown to end.</param>
 /// <param name="LoansBroughtForward">Open loans whose due date comes back earlier (a lockdown cancelled, ended earlier or moved).</param>
 /// <param name="LoansDueAfterLockdown">Of all open loans, those whose due date waits for an open-ended lockdown to end.</param>
 /// <param name="HoldsExtended">Ready holds whose pickup deadline moves later.</param>
@@ -79,7 +80,7 @@ internal sealed record LockdownResponse(long Id, LockdownState State, LockdownSt
 /// <param name="FinesRemovedCents">Fines (all loans, derived today) that the change cancels.</param>
 /// <param name="FinesAddedCents">Fines the change brings back (cancelling or shortening a fine suspension).</param>
 /// <param name="PatronsWithCredit">Patrons who would have paid more than their recomputed fines (a credit to settle).</param>
-internal sealed record LockdownEffects(int LoansShifted, int LoansBroughtForward, int LoansDueAfterLockdown, int HoldsExtended, int HoldsShortened,
+internal sealed record LockdownEffects(int LoansShifted, int LoansHeldUntilEnd, int LoansBroughtForward, int LoansDueAfterLockdown, int HoldsExtended, int HoldsShortened,
     int AppointmentsAboveCap, int SlotsAboveCap, int OverdueLoansRemindersSuspended, long FinesRemovedCents, long FinesAddedCents,
     int PatronsWithCredit);
 

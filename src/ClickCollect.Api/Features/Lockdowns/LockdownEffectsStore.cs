@@ -120,7 +120,8 @@ internal sealed class LockdownEffectsStore(LockdownStore lockdowns, FinesStore f
         }
 
         var summary = new LockdownEffects(
-            LoansShifted: loans.Count(c => Later(c.To, c.From)), LoansBroughtForward: loans.Count(c => Later(c.From, c.To)),
+            LoansShifted: loans.Count(c => Later(c.To, c.From)), LoansHeldUntilEnd: loans.Count(c => c.To is null),
+            LoansBroughtForward: loans.Count(c => Later(c.From, c.To)),
             LoansDueAfterLockdown: pending,
             HoldsExtended: holds.Count(c => Later(c.To, c.From)), HoldsShortened: holds.Count(c => Later(c.From, c.To)),
             AppointmentsAboveCap: appointmentsAboveCap, SlotsAboveCap: slotsAboveCap, OverdueLoansRemindersSuspended: remindersSuspended,

@@ -27,7 +27,7 @@ export function lang() {
 }
 
 // A {"time": iso} / {"date": iso} / {"dateTime": iso} argument is formatted in the branch's zone;
-// {"key": "role.director"} is itself translated.
+// {"key": "role.director"} is itself translated; {"cents": 1250} is an amount in euros ("12,50 €").
 function formatArg(value) {
   if (typeof value === 'number') return new Intl.NumberFormat(current).format(value);
   if (value && typeof value === 'object') {
@@ -35,6 +35,9 @@ function formatArg(value) {
     if (value.time) return formatTime(value.time, current);
     if (value.date) return formatDate(value.date, current);
     if (value.dateTime) return formatDateTime(value.dateTime, current);
+    if (typeof value.cents === 'number') {
+      return new Intl.NumberFormat(current === 'fr' ? 'fr-FR' : 'en-GB', { style: 'currency', currency: 'EUR' }).format(value.cents / 100);
+    }
   }
   return value == null ? '' : String(value);
 }

@@ -4,6 +4,7 @@ import { api } from './api.js';
 import { catalogueView } from './catalogue.js';
 import { append, clear, el } from './dom.js';
 import { bind } from './i18n.js';
+import { showLockdownBanner } from './lockdown-banner.js';
 import { displayPhone } from './phone.js';
 import { setUpLanguageSwitch, startRouter } from './shell.js';
 import { signInForm } from './sign-in.js';
@@ -107,6 +108,7 @@ async function signOut() {
 }
 
 setUpLanguageSwitch();
+showLockdownBanner(document.getElementById('lockdown-banner'));
 document.querySelector('#nav-sign-out button').addEventListener('click', signOut);
 loadPatron().then(() => {
   router = startRouter(main, views, 'catalogue');

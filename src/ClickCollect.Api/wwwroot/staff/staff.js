@@ -7,6 +7,7 @@ import { append, clear, el } from '../js/dom.js';
 import { bind } from '../js/i18n.js';
 import { setUpLanguageSwitch, startRouter } from '../js/shell.js';
 import { signInForm } from '../js/sign-in.js';
+import { lockdownsView } from './lockdowns.js';
 import { patronsView } from './patrons.js';
 
 const main = document.getElementById('main');
@@ -27,6 +28,7 @@ const views = {
   accueil: signedInOnly({ title: 'staff.home.title', render: renderHome }),
   catalogue: signedInOnly(catalogueView('#/catalogue')),
   lecteurs: signedInOnly(patronsView('#/lecteurs')),
+  confinements: signedInOnly(lockdownsView(() => staff && staff.role === 'director')),
 };
 
 function roleArg(role) {
@@ -43,6 +45,7 @@ async function loadStaff() {
   greeting.hidden = !staff;
   if (staff) bind(greeting, 'staff.who', { name: staff.displayName, role: roleArg(staff.role) });
   document.getElementById('staff-nav').hidden = !staff;
+  document.getElementById('nav-lockdowns').hidden = !(staff && staff.role === 'director');
 }
 
 function renderSignIn(target) {

@@ -66,7 +66,7 @@ public abstract class LockdownsTests<TDb> where TDb : ITestDatabase, new()
         });
         var effects = declared.GetProperty("effects");
         // Open-ended: every due date from today on waits for its end; the loan already late stays late.
-        Assert.Equal((2, 2, 1), (effects.GetProperty("loansShifted").GetInt32(), effects.GetProperty("loansDueAfterLockdown").GetInt32(),
+        Assert.Equal((2, 2, 2, 1), (effects.GetProperty("loansShifted").GetInt32(), effects.GetProperty("loansHeldUntilEnd").GetInt32(), effects.GetProperty("loansDueAfterLockdown").GetInt32(),
             effects.GetProperty("overdueLoansRemindersSuspended").GetInt32()));
         var held = await LoanAsync(app, "P0002", b[1]);
         Assert.Equal(("", true, "2026-03-20"), (DueOn(held), held.GetProperty("dueAfterLockdown").GetBoolean(), held.GetProperty("originalDueOn").GetString()));
