@@ -3,6 +3,7 @@ using ClickCollect.Api.Features.Notifications;
 using ClickCollect.Api.Features.Slots;
 using ClickCollect.Api.Infrastructure.Database;
 using ClickCollect.Api.Infrastructure.Jobs;
+using Dapper;
 using Microsoft.Extensions.Options;
 
 namespace ClickCollect.Api.Features.Loans;
@@ -26,16 +27,23 @@ internal sealed class OverdueReminderWorker(Db db, LockdownStore lockdowns, Outb
         public DateOnly DueOn { get; init; }
     }
 
-    const string DueSql = """
+    const string CandidatesSql = """
+        select l.id from loans l
+        where l.returned_on is null and l.due_on is not null and l.due_on <= @LatestDue
+        order by l.id
+        """;
+    static string DueSql(SqlDialect sql) => $"""
         select l.id, l.patron_id, c.branch_id, b.time_zone, t.title, l.due_on
         from loans l
         join copies c on c.id = l.copy_id
         join titles t on t.id = c.title_id
         join branches b on b.id = c.branch_id
-        where l.returned_on is null and l.due_on is not null and l.due_on <= @LatestDue
-        order by l.id
+        where {sql.InKeys("l.id", "@Ids")} and l.returned_on is null and l.due_on is not null
         """;
     static string SentSql(SqlDialect sql) => $"select dedupe_key from sms_outbox where {sql.InKeys("dedupe_key", "@Keys")}";
+
+    /// <summary>Loans per unit of work: a lockdown change waits for one batch at most, not for a whole burst.</summary>
+    const int BatchSize = 500;
 
     public override async Task RunOnceAsync(CancellationToken ct)
     {
@@ -48,15 +56,27 @@ internal sealed class OverdueReminderWorker(Db db, LockdownStore lockdowns, Outb
     {
         var now = Clock.GetUtcNow();
         var offsets = options.Value.Offsets;
-        await using var uow = await db.WriteAsync(ct);
-        // Shared: no lockdown change is half-way while due dates and suspensions are read.
-        await uow.LockSharedAsync(LockKeys.Lending, ct);
-        var periods = await lockdowns.PeriodsAsync(uow, ct);
         // No branch's date is more than a day ahead of UTC's.
         var latestDue = DateOnly.FromDateTime(now.UtcDateTime).AddDays(1 - offsets[0]);
+        List<long> candidates;
+        await using (var c = await db.OpenAsync(ct))
+            candidates = (await c.QueryAsync<long>(new CommandDefinition(CandidatesSql, new { LatestDue = latestDue }, cancellationToken: ct))).AsList();
 
+        var queued = 0;
+        foreach (var batch in candidates.Chunk(BatchSize))
+            queued += await QueueAsync(batch, now, offsets, ct);
+        return queued;
+    }
+
+    async Task<int> QueueAsync(long[] loanIds, DateTimeOffset now, int[] offsets, CancellationToken ct)
+    {
+        await using var uow = await db.WriteAsync(ct);
+        // Shared: no lockdown change is half-way while due dates and suspensions are read, and what is
+        // read here (not in the candidates' query) is what the reminders are computed from.
+        await uow.LockSharedAsync(LockKeys.Lending, ct);
+        var periods = await lockdowns.PeriodsAsync(uow, ct);
         var owed = new List<(DueLoan Loan, int Offset, string Key)>();
-        foreach (var loan in await uow.QueryAsync<DueLoan>(DueSql, new { LatestDue = latestDue }, ct))
+        foreach (var loan in await uow.QueryAsync<DueLoan>(DueSql(uow.Dialect), new { Ids = uow.Dialect.KeyList(loanIds) }, ct))
         {
             var today = SlotCalculator.LocalDate(now, TimeZoneInfo.FindSystemTimeZoneById(loan.TimeZone));
             if (LockdownRules.SuspendsReminders(today, periods.For(loan.BranchId))) continue;
