@@ -30,8 +30,13 @@ internal sealed class AuditStore(Db db)
         CancellationToken ct) =>
         uow.ExecuteAsync(InsertSql(uow.Dialect), new
         {
-            Now = now, StaffId = who.IsStaff ? who.Id : (long?)null, Actor = $"{who.Name} ({who.Role})", Action = action, Entity = entity,
-            EntityId = entityId, Details = JsonSerializer.Serialize(details, Json),
+            Now = now,
+            StaffId = who.IsStaff ? who.Id : (long?)null,
+            Actor = $"{who.Name} ({who.Role})",
+            Action = action,
+            Entity = entity,
+            EntityId = entityId,
+            Details = JsonSerializer.Serialize(details, Json),
         }, ct);
 
     sealed class Row

@@ -107,8 +107,8 @@ internal sealed class LoanImport(LockdownStore lockdowns, TimeProvider clock)
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var row in rows)
         {
-            if (!patrons.TryGetValue(row.CardNumber.ToUpperInvariant(), out var patronId))
-                yield return new(row.Line, "cardNumber", $"La carte « {row.CardNumber} » n'existe pas.");
+            var knownPatron = patrons.TryGetValue(row.CardNumber.ToUpperInvariant(), out var patronId);
+            if (!knownPatron) yield return new(row.Line, "cardNumber", $"La carte « {row.CardNumber} » n'existe pas.");
             if (!seen.TryAdd(row.Barcode, row.Line))
                 yield return new(row.Line, "barcode", $"L'exemplaire « {row.Barcode} » figure déjà ligne {seen[row.Barcode]}.");
             if (!copies.TryGetValue(row.Barcode, out var copy))
@@ -120,7 +120,7 @@ internal sealed class LoanImport(LockdownStore lockdowns, TimeProvider clock)
                 yield return new(row.Line, "barcode", $"L'exemplaire « {row.Barcode} » est {(copy.Status == "lost" ? "perdu" : "retiré")} : il ne peut pas être en prêt.");
             else if (copy.Status is "held" or "inTransit")
                 yield return new(row.Line, "barcode", $"L'exemplaire « {row.Barcode} » est réservé pour un lecteur ClickCollect : rendez-le disponible avant de l'importer en prêt.");
-            else if (copy.LoanPatronId is { } holder && holder != patronId && patronId != 0)
+            else if (knownPatron && copy.LoanPatronId is { } holder && holder != patronId)
                 yield return new(row.Line, "barcode", $"L'exemplaire « {row.Barcode} » est déjà en prêt à une autre carte.");
             var today = SlotCalculator.LocalDate(now, TimeZoneInfo.FindSystemTimeZoneById(copy.TimeZone));
             if (row.LoanedOn > today)

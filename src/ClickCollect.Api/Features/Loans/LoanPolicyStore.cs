@@ -61,7 +61,10 @@ internal sealed class LoanPolicyStore(Db db)
             {
                 Format = p.Format is { } f ? DapperSetup.ToDb(f) : Any,
                 Audience = p.Audience is { } a ? DapperSetup.ToDb(a) : Any,
-                p.LoanDays, p.FineCentsPerDay, p.FineGraceDays, p.FineCapCents,
+                p.LoanDays,
+                p.FineCentsPerDay,
+                p.FineGraceDays,
+                p.FineCapCents,
             }, ct);
         }
     }

@@ -79,8 +79,13 @@ internal sealed class LoanStore(Db db, LoanPolicyStore policies, LockdownStore l
         var now = clock.GetUtcNow();
         var id = await uow.QuerySingleOrDefaultAsync<long?>(InsertSql, new
         {
-            PatronId = patronId, CopyId = copyId, LoanedOn = loanedOn, OriginalDueOn = original, DueOn = due,
-            Source = LoanSource.Counter, Now = now,
+            PatronId = patronId,
+            CopyId = copyId,
+            LoanedOn = loanedOn,
+            OriginalDueOn = original,
+            DueOn = due,
+            Source = LoanSource.Counter,
+            Now = now,
         }, ct);
         if (id is null) return null;
         await uow.ExecuteAsync(OnLoanSql, new { Id = copyId, Now = now }, ct);

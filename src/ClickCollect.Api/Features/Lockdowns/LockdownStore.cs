@@ -185,8 +185,18 @@ internal sealed class LockdownStore(Db db)
 
     static object Parameters(LockdownRequest r, long id, DateTimeOffset now, long? staffId) => new
     {
-        Id = id, r.NetworkWide, r.StartsOn, r.EndsOn, r.SuspendFines, r.SuspendReminders, r.ShiftDueDatesDays,
-        SpreadDays = r.SpreadDueDatesOverDays ?? LockdownRequest.DefaultSpreadDays, r.SlotCapacityCap,
-        ExtendPickupDeadlines = r.ExtendPickupDeadlines ?? true, Note = r.Note?.Trim() ?? "", Now = now, StaffId = staffId,
+        Id = id,
+        r.NetworkWide,
+        r.StartsOn,
+        r.EndsOn,
+        r.SuspendFines,
+        r.SuspendReminders,
+        r.ShiftDueDatesDays,
+        SpreadDays = r.SpreadDueDatesOverDays ?? LockdownRequest.DefaultSpreadDays,
+        r.SlotCapacityCap,
+        ExtendPickupDeadlines = r.ExtendPickupDeadlines ?? true,
+        Note = r.Note?.Trim() ?? "",
+        Now = now,
+        StaffId = staffId,
     };
 }

@@ -62,7 +62,11 @@ public abstract class LockdownsTests<TDb> where TDb : ITestDatabase, new()
 
         var declared = await DeclareAsync(app, new
         {
-            startsOn = "2026-03-10", suspendFines = true, suspendReminders = true, shiftDueDatesDays = 7, slotCapacityCap = 1,
+            startsOn = "2026-03-10",
+            suspendFines = true,
+            suspendReminders = true,
+            shiftDueDatesDays = 7,
+            slotCapacityCap = 1,
         });
         var effects = declared.GetProperty("effects");
         // Open-ended: every due date from today on waits for its end; the loan already late stays late.
