@@ -1,9 +1,13 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ClickCollect.Api.Features.Appointments;
+using ClickCollect.Api.Features.Audit;
 using ClickCollect.Api.Features.Demo;
+using ClickCollect.Api.Features.Fines;
 using ClickCollect.Api.Features.Holds;
 using ClickCollect.Api.Features.Catalogue;
+using ClickCollect.Api.Features.Loans;
+using ClickCollect.Api.Features.Lockdowns;
 using ClickCollect.Api.Features.Network;
 using ClickCollect.Api.Features.Notifications;
 using ClickCollect.Api.Features.Patrons;
@@ -53,7 +57,7 @@ internal static class ClickCollectApp
                 c.ProblemDetails.Extensions["code"] = code;
         });
         services.AddExceptionHandler<ProblemMapping>();
-        builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = CatalogueEndpoints.ImportBodyLimit); // the largest; other routes: BodyLimit
+        builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = Math.Max(CatalogueEndpoints.ImportBodyLimit, LoansEndpoints.ImportBodyLimit)); // the largest; other routes: BodyLimit
         ValidatorOptions.Global.LanguageManager.Culture = new System.Globalization.CultureInfo("fr");
 
         builder.AddClickCollectAuth();
@@ -70,6 +74,10 @@ internal static class ClickCollectApp
         services.AddDemo();
         services.AddNotifications();
         services.AddCatalogue();
+        services.AddAudit();
+        services.AddLoans();
+        services.AddFines();
+        services.AddLockdowns();
     }
 
     public static void UseClickCollect(this WebApplication app)
@@ -110,6 +118,10 @@ internal static class ClickCollectApp
         api.MapCatalogue();
         api.MapSmsOutbox();
         app.MapTwilioWebhooks();
+        api.MapLoans();
+        api.MapFines();
+        api.MapLockdowns();
+        api.MapAudit();
     }
 
     static async Task<Results<Ok<HealthResponse>, ProblemHttpResult>> Health(Db db, CancellationToken ct)

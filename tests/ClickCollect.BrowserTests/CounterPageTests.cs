@@ -48,6 +48,15 @@ public sealed class CounterPageTests
         Assert.Contains("lecteur arrivé", browser.WaitForText(".appointment .state", "arrivé"));
         Assert.NotNull(browser.Find(".appointment.state-arrived"));
         browser.Screenshot("counter-arrival");
+
+        // The bag is handed over: a loan with its due date, a receipt to print.
+        browser.Find(".appointment button.primary").Click();
+        var receipt = browser.WaitFor("dialog.receipt");
+        Assert.Contains("Reçu de prêt", receipt.Text);
+        Assert.Contains("Les Misérables — à rendre le mardi 7 avril 2026", receipt.Text);
+        browser.Screenshot("counter-receipt");
+        browser.Find("dialog.receipt button:not(.primary)").Click();
+        Assert.Contains("remis", browser.WaitForText(".appointment .state", "remis"));
         Assert.Empty(browser.ScriptErrors());
     }
 

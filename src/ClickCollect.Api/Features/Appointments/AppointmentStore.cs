@@ -146,6 +146,14 @@ internal sealed class AppointmentStore(Db db, Notify notify)
         return cancelled;
     }
 
+    const string CompleteSql = """
+        update appointments set status = 'completed', closed_at = @Now, updated_at = @Now where id = @Id and status in ('booked', 'arrived')
+        """;
+
+    /// <summary>The bag was handed over. False unless the appointment was booked or arrived.</summary>
+    public async Task<bool> CompleteAsync(UnitOfWork uow, long id, DateTimeOffset now, CancellationToken ct) =>
+        await uow.ExecuteAsync(CompleteSql, new { Id = id, Now = now }, ct) == 1;
+
     /// <summary>Appointments not completed by the end of their slot plus grace become no-shows (kept and counted).</summary>
     public Task<int> MarkNoShowsAsync(DateTimeOffset now, TimeSpan grace, CancellationToken ct) =>
         db.WriteAsync(uow => uow.ExecuteAsync(NoShowSql, new { Now = now, Cutoff = now - grace }, ct), ct);

@@ -1,4 +1,5 @@
 using ClickCollect.Api.Features.Holds;
+using ClickCollect.Api.Features.Lockdowns;
 using ClickCollect.Api.Features.Slots;
 using ClickCollect.Api.Infrastructure.Auth;
 using ClickCollect.Api.Infrastructure.Database;
@@ -33,14 +34,17 @@ internal static class AppointmentsEndpoints
         appointments.MapGet("/{id:long}", Get).WithName("GetAppointment").WithSummary("One appointment").ProducesProblem(StatusCodes.Status404NotFound);
         appointments.MapDelete("/{id:long}", Cancel).WithName("CancelAppointment").WithSummary("Cancel: the place is freed")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        appointments.MapPost("/{id:long}/handover", HandOver.HandOverAsync).WithName("HandOverAppointment")
+            .WithSummary("Check out every Ready hold of the appointment (loans with due dates) and answer the receipt")
+            .RequireAuthorization(Policies.Staff).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         appointments.MapPost("/{id:long}/arrival", Arrive).WithName("ArriveForAppointment")
             .WithSummary("\"I'm here\": from 30 minutes before the slot").ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
     }
 
     static async Task<Results<Created<AppointmentResponse>, ProblemHttpResult>> Book(
-        BookAppointmentRequest request, CurrentUser user, PatronResolver patrons, SlotStore slots, AppointmentStore store, Db db,
-        IOptions<AppointmentOptions> options, TimeProvider clock, CancellationToken ct)
+        BookAppointmentRequest request, CurrentUser user, PatronResolver patrons, SlotStore slots, AppointmentStore store, LockdownStore lockdowns,
+        Db db, IOptions<AppointmentOptions> options, TimeProvider clock, CancellationToken ct)
     {
         var patron = await patrons.ResolveAsync(user, request.PatronCardNumber, ct);
         if (patron.Problem is { } refused) return refused;
@@ -60,7 +64,11 @@ internal static class AppointmentsEndpoints
         BookOutcome outcome;
         await using (var uow = await db.WriteAsync(ct)) // closed before reading back (see PlaceHold)
         {
-            outcome = await store.BookAsync(uow, appointment, slot.Capacity, options.Value.MaxPerPatronPerDay, day, ct);
+            // A lockdown's cap lowers the capacity for new bookings only (those above it are kept); read
+            // under the lending lock, so a lockdown declared now applies to every booking after it.
+            await uow.LockSharedAsync(LockKeys.Lending, ct);
+            var capacity = LockdownRules.CappedCapacity(slot.Capacity, date, await lockdowns.PeriodsForPickupPointAsync(uow, request.PickupPointId, ct));
+            outcome = await store.BookAsync(uow, appointment, capacity, options.Value.MaxPerPatronPerDay, day, ct);
             if (outcome is BookOutcome.Booked) await uow.CommitAsync(ct);
         }
         switch (outcome)

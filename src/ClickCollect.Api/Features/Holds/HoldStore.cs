@@ -162,6 +162,14 @@ internal sealed class HoldStore(Db db, HoldAllocator allocator, Notify notify)
         return true;
     }
 
+    const string CollectSql = """
+        update holds set status = 'collected', closed_at = @Now, updated_at = @Now where id = @Id and status = 'ready'
+        """;
+
+    /// <summary>Handed over: the hold is done (its copy is now on loan). False unless it was Ready.</summary>
+    public async Task<bool> CollectAsync(UnitOfWork uow, long holdId, DateTimeOffset now, CancellationToken ct) =>
+        await uow.ExecuteAsync(CollectSql, new { Id = holdId, Now = now }, ct) == 1;
+
     const string FindOnListSql = """
         select h.id from holds h join copies c on c.id = h.copy_id
         where c.barcode = @Barcode and h.pickup_point_id = @PickupPointId and h.status in ('toPick', 'inTransit', 'ready')

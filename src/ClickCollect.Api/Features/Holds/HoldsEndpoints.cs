@@ -1,3 +1,4 @@
+using ClickCollect.Api.Features.Lockdowns;
 using ClickCollect.Api.Features.Network;
 using ClickCollect.Api.Features.Patrons;
 using ClickCollect.Api.Features.Slots;
@@ -127,14 +128,22 @@ internal static class HoldsEndpoints
     }
 
     static async Task<Results<Ok<HoldResponse>, ProblemHttpResult>> MarkReady(
-        long id, HoldStore holds, SlotStore slots, Db db, TimeProvider clock, CancellationToken ct)
+        long id, HoldStore holds, SlotStore slots, LockdownEffectsStore lockdowns, Db db, TimeProvider clock, CancellationToken ct)
     {
         if (await holds.GetAsync(id, ct) is not { } hold) return Problems.NotFound("La réservation", id);
         var calendar = (await slots.LoadAsync(hold.PickupPointId, ct))!;
         var now = clock.GetUtcNow();
         if (calendar.PickupDeadline(calendar.Today(now)) is not { } deadline)
             return Problems.Conflict("pickup_point_never_open", "Point de retrait sans ouverture", "Aucune ouverture prévue dans l'année.");
-        if (!await db.WriteAsync(uow => holds.MarkReadyAsync(uow, id, deadline, now, ct), ct))
+        var ready = await db.WriteAsync(async uow =>
+        {
+            // Lending lock first (LockKeys order): a lockdown change may be waiting to update this very hold.
+            await uow.LockSharedAsync(LockKeys.Lending, ct);
+            if (!await holds.MarkReadyAsync(uow, id, deadline, now, ct)) return false;
+            await lockdowns.ApplyToHoldAsync(uow, id, now, ct); // a lockdown in force extends the new deadline
+            return true;
+        }, ct);
+        if (!ready)
             return Problems.Conflict("hold_not_to_pick", "Pas à préparer", $"La réservation est « {hold.Status} ».");
         return TypedResults.Ok((await holds.GetAsync(id, ct))!.ToResponse());
     }

@@ -1,3 +1,4 @@
+using ClickCollect.Api.Features.Lockdowns;
 using ClickCollect.Api.Infrastructure.Auth;
 using ClickCollect.Api.Infrastructure.Database;
 using ClickCollect.Api.Infrastructure.Http;
@@ -34,7 +35,7 @@ internal static class SlotsEndpoints
     }
 
     static async Task<Results<Ok<List<SlotResponse>>, ProblemHttpResult>> Slots(
-        long id, DateOnly? from, DateOnly? to, SlotStore store, TimeProvider clock, CancellationToken ct)
+        long id, DateOnly? from, DateOnly? to, SlotStore store, LockdownStore lockdowns, TimeProvider clock, CancellationToken ct)
     {
         if (from is { } f && to is { } t && t < f) return Problems.Field("to", "La date de fin précède la date de début.");
         var calendar = await store.LoadAsync(id, ct);
@@ -42,10 +43,13 @@ internal static class SlotsEndpoints
         var slots = calendar.Bookable(clock.GetUtcNow(), from, to);
         if (slots.Count == 0) return TypedResults.Ok(new List<SlotResponse>());
         var booked = await store.BookedAsync(id, slots[0].Start, slots[^1].End, ct);
+        // A lockdown's cap shows as the slot's capacity (issue 5); bookings above it are kept and counted.
+        var periods = await lockdowns.PeriodsForPickupPointAsync(id, ct);
         return TypedResults.Ok(slots.Select(s =>
         {
             var taken = booked.GetValueOrDefault(s.Start);
-            return new SlotResponse(s.Start, s.End, s.Capacity, taken, Math.Max(0, s.Capacity - taken), s.MaxItems);
+            var capacity = LockdownRules.CappedCapacity(s.Capacity, SlotCalculator.LocalDate(s.Start, calendar.Zone), periods);
+            return new SlotResponse(s.Start, s.End, capacity, taken, Math.Max(0, capacity - taken), s.MaxItems);
         }).ToList());
     }
 

@@ -3,12 +3,20 @@ namespace ClickCollect.Api.Infrastructure.Database;
 /// <summary>
 /// Keys for <see cref="UnitOfWork.LockAsync"/>, one key space per kind of thing so a title and a
 /// patron with the same id never share a lock. Take them in this order when taking several:
-/// patron, then title, then slot.
+/// <see cref="Lending"/> first, then patron, then title, then slot.
 /// </summary>
 internal static class LockKeys
 {
     public static long Patron(long id) => (1L << 56) | id;
     public static long Title(long id) => (2L << 56) | id;
+    /// <summary>
+    /// Due dates, pickup deadlines and slot caps follow the lockdowns in force. A lockdown change takes
+    /// this key exclusively while it recomputes them; loan imports, new loans, holds becoming Ready and
+    /// bookings take it shared (<see cref="UnitOfWork.LockSharedAsync"/>), so none of them can compute
+    /// from lockdowns that are being changed at that moment.
+    /// </summary>
+    public const long Lending = 4L << 56;
+
     public static long Slot(long pickupPointId, DateTimeOffset start) =>
         (3L << 56) | (pickupPointId << 32) ^ (start.ToUnixTimeSeconds() / 60);
 }

@@ -35,6 +35,9 @@ internal sealed class SqlDialect
     /// </summary>
     public string SkipLocked => IsSqlite ? "" : "for update skip locked";
 
+    /// <summary>A JSON text parameter as the engine stores JSON: text on SQLite, <c>jsonb</c> on PostgreSQL.</summary>
+    public string Json(string parameter) => IsSqlite ? parameter : $"cast({parameter} as jsonb)";
+
     /// <summary>Picks the SQLite or the PostgreSQL spelling of a statement.</summary>
     public string Pick(string sqlite, string postgres) => IsSqlite ? sqlite : postgres;
 }

@@ -38,6 +38,16 @@ internal sealed class UnitOfWork(DbConnection connection, DbTransaction transact
         await ExecuteAsync("select pg_advisory_xact_lock(@key)", new { key }, ct);
     }
 
+    /// <summary>
+    /// Like <see cref="LockAsync"/>, but any number of transactions may hold <paramref name="key"/> shared
+    /// at once; an exclusive holder waits for them, and they wait for it.
+    /// </summary>
+    public async Task LockSharedAsync(long key, CancellationToken ct)
+    {
+        if (dialect.IsSqlite) return;
+        await ExecuteAsync("select pg_advisory_xact_lock_shared(@key)", new { key }, ct);
+    }
+
     public async Task CommitAsync(CancellationToken ct)
     {
         await transaction.CommitAsync(ct);

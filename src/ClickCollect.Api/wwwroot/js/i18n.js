@@ -28,7 +28,7 @@ export function lang() {
 
 // A {"time": iso} / {"date": iso} / {"dateTime": iso} argument is formatted in the branch's zone
 // (or its "zone"); {"day": "2026-03-17", "style": "weekdayMonth"} is a date without a time;
-// {"key": "role.director"} is itself translated.
+// {"key": "role.director"} is itself translated; {"cents": 1250} is an amount in euros ("12,50 €").
 function formatArg(value) {
   if (typeof value === 'number') return new Intl.NumberFormat(current).format(value);
   if (value && typeof value === 'object') {
@@ -37,6 +37,9 @@ function formatArg(value) {
     if (value.date) return formatDate(value.date, current, value.zone);
     if (value.dateTime) return formatDateTime(value.dateTime, current, value.zone);
     if (value.day) return formatDay(value.day, current, value.style);
+    if (typeof value.cents === 'number') {
+      return new Intl.NumberFormat(current === 'fr' ? 'fr-FR' : 'en-GB', { style: 'currency', currency: 'EUR' }).format(value.cents / 100);
+    }
   }
   return value == null ? '' : String(value);
 }

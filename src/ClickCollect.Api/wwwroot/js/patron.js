@@ -6,6 +6,7 @@ import { calendarView } from './calendar.js';
 import { catalogueView } from './catalogue.js';
 import { append, clear, el } from './dom.js';
 import { bind } from './i18n.js';
+import { showLockdownBanner } from './lockdown-banner.js';
 import { displayPhone } from './phone.js';
 import { reservationsView } from './reservations.js';
 import { parseHash, setUpLanguageSwitch, startRouter } from './shell.js';
@@ -156,6 +157,7 @@ window.addEventListener('hashchange', () => {
 });
 
 setUpLanguageSwitch();
+showLockdownBanner(document.getElementById('lockdown-banner'));
 document.querySelector('#nav-sign-out button').addEventListener('click', signOut);
 loadPatron().then(() => {
   router = startRouter(main, views, 'catalogue');

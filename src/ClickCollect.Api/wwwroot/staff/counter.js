@@ -162,7 +162,7 @@ export function counterView(hashBase) {
     append(clear(ui.board), [
       el('h2', { id: 'board-title', i18n: 'counter.board' }),
       appointments.length === 0 ? el('p', { i18n: 'counter.noAppointments' }) : null,
-      Object.keys(slots).sort().map((start) => el('div', { className: 'slot' },
+      Object.keys(slots).sort().map((start) => el('div', { className: 'board-slot' },
         el('h3', {}, formatTime(start, lang())),
         el('ul', { className: 'appointments' }, slots[start].map((a) => appointmentItem(a, fresh.indexOf(a.id) >= 0))))),
     ]);
@@ -195,7 +195,9 @@ export function counterView(hashBase) {
     const dialog = el('dialog', { className: 'receipt' },
       el('h2', { i18n: 'counter.receipt' }),
       el('p', {}, receipt.patronName, ' — ', receipt.patronCardNumber),
-      el('ul', {}, receipt.loans.map((l) => el('li', {}, l.title, ' — ', el('span', { i18n: 'counter.dueOn', args: { date: formatDate(l.dueOn + 'T12:00:00Z', lang()) } })))),
+      el('ul', {}, receipt.loans.map((l) => el('li', {}, l.title, ' — ', l.dueOn
+        ? el('span', { i18n: 'counter.dueOn', args: { date: formatDate(l.dueOn + 'T12:00:00Z', lang()) } })
+        : el('span', { i18n: 'counter.dueAfterLockdown' })))),
       el('p', { className: 'actions' },
         el('button', { type: 'button', className: 'primary', onClick: () => window.print(), i18n: 'counter.print' }), ' ',
         el('button', { type: 'button', onClick: () => { dialog.close(); dialog.remove(); }, i18n: 'counter.close' })));

@@ -9,6 +9,7 @@ import { setUpLanguageSwitch, startRouter } from '../js/shell.js';
 import { signInForm } from '../js/sign-in.js';
 import { counterView } from './counter.js';
 import { loadListView } from './loadlist.js';
+import { lockdownsView } from './lockdowns.js';
 import { patronsView } from './patrons.js';
 import { smsView } from './sms.js';
 
@@ -33,6 +34,7 @@ const views = {
   comptoir: signedInOnly(counterView('#/comptoir')),
   bibliobus: signedInOnly(loadListView('#/bibliobus')),
   sms: signedInOnly(smsView('#/sms')),
+  confinements: signedInOnly(lockdownsView(() => staff && staff.role === 'director')),
 };
 
 function roleArg(role) {
@@ -49,6 +51,7 @@ async function loadStaff() {
   greeting.hidden = !staff;
   if (staff) bind(greeting, 'staff.who', { name: staff.displayName, role: roleArg(staff.role) });
   document.getElementById('staff-nav').hidden = !staff;
+  document.getElementById('nav-lockdowns').hidden = !(staff && staff.role === 'director');
 }
 
 function renderSignIn(target) {

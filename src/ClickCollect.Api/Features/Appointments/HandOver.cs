@@ -1,0 +1,61 @@
+using ClickCollect.Api.Features.Holds;
+using ClickCollect.Api.Features.Loans;
+using ClickCollect.Api.Features.Patrons;
+using ClickCollect.Api.Features.Slots;
+using ClickCollect.Api.Infrastructure.Database;
+using ClickCollect.Api.Infrastructure.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ClickCollect.Api.Features.Appointments;
+
+/// <param name="DueOn">Null while an open-ended lockdown holds due dates: due after it ends.</param>
+internal sealed record ReceiptLine(long HoldId, long LoanId, string Title, string Barcode, DateOnly? DueOn);
+
+/// <summary>What the patron takes home: printed or shown at the counter.</summary>
+internal sealed record HandOverReceipt(long AppointmentId, string PatronCardNumber, string PatronName, string PickupPointName,
+    DateTimeOffset HandedOverAt, IReadOnlyList<ReceiptLine> Loans, IReadOnlyList<string> NotReady);
+
+/// <summary>
+/// The hand-over at the counter or the bibliobus door: every Ready hold of the appointment is checked
+/// out in one unit of work (loans with due dates from the loan policy, holds Collected, the
+/// appointment Completed). Holds not yet staged stay as they are, for another day.
+/// </summary>
+internal static class HandOver
+{
+    public static async Task<Results<Ok<HandOverReceipt>, ProblemHttpResult>> HandOverAsync(
+        long id, AppointmentStore appointments, HoldStore holds, LoanStore loans, PatronStore patrons, SlotStore slots, Db db,
+        TimeProvider clock, CancellationToken ct)
+    {
+        if (await appointments.GetAsync(id, ct) is not { } appointment) return Problems.NotFound("Le rendez-vous", id);
+        if (appointment.Status is not (AppointmentStatus.Booked or AppointmentStatus.Arrived))
+            return Problems.Conflict("appointment_closed", "Rendez-vous terminé", $"Le rendez-vous est « {DapperSetup.ToDb(appointment.Status)} ».");
+        var patron = (await patrons.FindByCardAsync(appointment.PatronCardNumber, ct))!;
+        if (patron.BlockedReason is { } reason)
+            return Problems.Conflict("patron_blocked", "Carte bloquée", $"Prêt impossible : {reason}");
+        var ready = appointment.Holds.Where(h => h.Status == HoldStatus.Ready).ToList();
+        if (ready.Count == 0)
+            return Problems.Conflict("nothing_ready", "Rien à remettre", "Aucun document de ce rendez-vous n'est encore prêt.");
+
+        var calendar = (await slots.LoadAsync(appointment.PickupPointId, ct))!;
+        var now = clock.GetUtcNow();
+        var today = calendar.Today(now);
+        var readyHolds = new List<HoldRow>();
+        foreach (var h in ready) readyHolds.Add((await holds.GetAsync(h.HoldId, ct))!); // read before the unit of work holds a connection
+        var lines = new List<ReceiptLine>();
+        await using (var uow = await db.WriteAsync(ct))
+        {
+            // Loans first: LoanStore.CreateAsync takes the lending lock before anything else is written.
+            foreach (var hold in readyHolds)
+            {
+                if (await loans.CreateAsync(uow, patron.Id, hold.CopyId!.Value, today, ct) is not { } loan)
+                    return Problems.Conflict("copy_unavailable", "Exemplaire indisponible", $"« {hold.Title} » ne peut pas être prêté ({hold.Barcode}).");
+                lines.Add(new ReceiptLine(hold.Id, loan.Id, hold.Title, hold.Barcode ?? "", loan.DueOn));
+            }
+            foreach (var line in lines) await holds.CollectAsync(uow, line.HoldId, now, ct);
+            await appointments.CompleteAsync(uow, id, now, ct);
+            await uow.CommitAsync(ct);
+        }
+        return TypedResults.Ok(new HandOverReceipt(id, appointment.PatronCardNumber, appointment.PatronName, appointment.PickupPointName, now,
+            lines, appointment.Holds.Where(h => h.Status != HoldStatus.Ready).Select(h => h.Title).ToList()));
+    }
+}

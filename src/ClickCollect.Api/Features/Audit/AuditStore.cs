@@ -1,0 +1,68 @@
+using System.Text.Json;
+using ClickCollect.Api.Infrastructure.Auth;
+using ClickCollect.Api.Infrastructure.Database;
+using Dapper;
+
+namespace ClickCollect.Api.Features.Audit;
+
+/// <summary>One line of the audit trail: who did what to which thing, and the details (JSON).</summary>
+internal sealed record AuditEntry(long Id, DateTimeOffset OccurredAt, long? StaffId, string Actor, string Action, string Entity, long? EntityId,
+    JsonElement Details);
+
+/// <summary>
+/// The audit trail (issue 5: lockdown changes are audited, who, when, what). Entries are written in the
+/// unit of work of the change they describe, so there is never a change without its entry or the reverse.
+/// </summary>
+internal sealed class AuditStore(Db db)
+{
+    /// <summary>camelCase like the API, enums as their camelCase names, so details read like the answers they came from.</summary>
+    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    static string InsertSql(SqlDialect sql) => $"""
+        insert into audit_log (occurred_at, staff_id, actor, action, entity, entity_id, details)
+        values (@Now, @StaffId, @Actor, @Action, @Entity, @EntityId, {sql.Json("@Details")})
+        """;
+
+    public Task WriteAsync(UnitOfWork uow, CurrentUser who, string action, string entity, long? entityId, object details, DateTimeOffset now,
+        CancellationToken ct) =>
+        uow.ExecuteAsync(InsertSql(uow.Dialect), new
+        {
+            Now = now,
+            StaffId = who.IsStaff ? who.Id : (long?)null,
+            Actor = $"{who.Name} ({who.Role})",
+            Action = action,
+            Entity = entity,
+            EntityId = entityId,
+            Details = JsonSerializer.Serialize(details, Json),
+        }, ct);
+
+    sealed class Row
+    {
+        public long Id { get; init; }
+        public DateTimeOffset OccurredAt { get; init; }
+        public long? StaffId { get; init; }
+        public string Actor { get; init; } = "";
+        public string Action { get; init; } = "";
+        public string Entity { get; init; } = "";
+        public long? EntityId { get; init; }
+        public string Details { get; init; } = "{}";
+    }
+
+    const string ListSql = """
+        select id, occurred_at, staff_id, actor, action, entity, entity_id, details from audit_log
+        where (@Entity is null or entity = @Entity) and (@EntityId is null or entity_id = @EntityId)
+        order by occurred_at desc, id desc
+        limit @Limit
+        """;
+
+    public async Task<IReadOnlyList<AuditEntry>> ListAsync(string? entity, long? entityId, int limit, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var rows = await c.QueryAsync<Row>(new CommandDefinition(ListSql, new { Entity = entity, EntityId = entityId, Limit = limit }, cancellationToken: ct));
+        return rows.Select(r => new AuditEntry(r.Id, r.OccurredAt, r.StaffId, r.Actor, r.Action, r.Entity, r.EntityId,
+            JsonDocument.Parse(r.Details).RootElement.Clone())).ToList();
+    }
+}
