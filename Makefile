@@ -7,7 +7,9 @@ help:           ## list the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
 
 run:            ## build, migrate, seed the demo data, serve $(URL) (SQLite file data/clickcollect.db)
-	Demo__Seed=true dotnet run --project src/ClickCollect.Api --launch-profile ClickCollect -- --urls $(URL)
+	Demo__Seed=true ConnectionStrings__ClickCollect="Data Source=$(CURDIR)/data/clickcollect.db" \
+	DataProtection__KeysDirectory="$(CURDIR)/data/keys" \
+	dotnet run --project src/ClickCollect.Api --launch-profile ClickCollect -- --urls $(URL)
 
 build:          ## compile everything (also regenerates openapi/v1.json)
 	dotnet build ClickCollect.sln
