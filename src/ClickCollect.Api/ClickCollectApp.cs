@@ -10,6 +10,7 @@ using ClickCollect.Api.Features.Patrons;
 using ClickCollect.Api.Features.PickLists;
 using ClickCollect.Api.Features.Slots;
 using ClickCollect.Api.Features.Staff;
+using ClickCollect.Api.Features.SurpriseSelections;
 using ClickCollect.Api.Infrastructure.Auth;
 using ClickCollect.Api.Infrastructure.Database;
 using ClickCollect.Api.Infrastructure.Http;
@@ -70,6 +71,7 @@ internal static class ClickCollectApp
         services.AddDemo();
         services.AddSingleton<OutboxStore>();
         services.AddCatalogue();
+        services.AddSelections();
     }
 
     public static void UseClickCollect(this WebApplication app)
@@ -103,6 +105,7 @@ internal static class ClickCollectApp
         api.MapStaff();
         api.MapPatrons();
         api.MapCatalogue();
+        api.MapSelections();
     }
 
     static async Task<Results<Ok<HealthResponse>, ProblemHttpResult>> Health(Db db, CancellationToken ct)

@@ -27,6 +27,7 @@ internal static class SelectionReasons
                 "readAlike" => $"Dans l'esprit de {s.Label}",
                 "coverage" => $"Varie la sélection : premier titre pour « {s.Label} »",
                 "pinned" => "Gardé par la bibliothécaire",
+                "chosen" => "Choisi par la bibliothécaire",
                 "filler" => "Complément : plus aucun document disponible ne correspondait aux goûts indiqués",
                 "shown" => "Déjà proposé : gardé faute d'autre choix",
                 _ => null,
