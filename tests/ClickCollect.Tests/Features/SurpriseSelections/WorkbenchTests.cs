@@ -115,6 +115,21 @@ public abstract class WorkbenchTests<TDb> where TDb : ITestDatabase, new()
     }
 
     [Fact]
+    public async Task A_web_hold_on_a_title_leaves_the_copy_a_proposal_reserves_when_another_copy_is_as_near()
+    {
+        await using var app = await TestApp.StartAsync<TDb>();
+        var adults = await PickupPointIdAsync(app, CentralAdults);
+        var (title, copies) = await TitleAsync(app, "CENTRALE", "CENTRALE");
+        var id = await CreateAsync(await PatronAsync(app, "P0008"), new { pickupPointId = adults, count = 1, likedAuthors = new[] { "Auteur Test" } });
+        Assert.Equal([copies[0]], CopyIds(await ProposeAsync(await app.StaffClientAsync("librarian"), id)));
+
+        var hold = await ReadAsync(await (await PatronAsync(app, "P0009")).PostAsJsonAsync("/api/holds", new { titleId = title, pickupPointId = adults }),
+            HttpStatusCode.Created);
+
+        Assert.Equal(copies[1], hold.GetProperty("copyId").GetInt64());
+    }
+
+    [Fact]
     public async Task The_librarian_pins_removes_swaps_and_proposes_again()
     {
         await using var app = await TestApp.StartAsync<TDb>();
