@@ -26,7 +26,7 @@ public sealed class StaffPagesTests
         Assert.Equal("Accueil", browser.Find("main h1").Text);
         Assert.Contains(director.DisplayName, browser.Find("main .lead").Text);
         Assert.Equal($"{director.DisplayName} — Direction", browser.WaitFor("#greeting").Text);
-        Assert.Equal(["Accueil", "Catalogue", "Lecteurs", "Se déconnecter"],
+        Assert.Equal(["Accueil", "Catalogue", "Lecteurs", "Sélections", "Se déconnecter"],
             browser.FindAll("#staff-nav li").Select(li => li.Text).ToArray());
         if (width == Browser.DesktopWidth) browser.Screenshot("staff-home");
         Assert.Empty(browser.ScriptErrors());

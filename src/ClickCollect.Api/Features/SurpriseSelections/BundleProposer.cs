@@ -67,8 +67,8 @@ internal static class BundleProposer
             foreach (var candidate in pool)
             {
                 if (candidate.Taken || OverCap(candidate, model, authors, series)) continue;
-                // Spreading only means something when the reader named several genres.
-                var coverage = model.GenreTerms.Count < 2 ? 0 : CoveragePoints * BitCount(candidate.GenreTermsHit & ~covered);
+                // Spreading only means something once the bundle has a first item, for a reader who named several genres.
+                var coverage = chosen.Count == 0 || model.GenreTerms.Count < 2 ? 0 : CoveragePoints * BitCount(candidate.GenreTermsHit & ~covered);
                 var redundancy = chosen.Count == 0 ? 0 : RedundancyPoints * chosen.Average(c => Jaccard(c.GenreIds, candidate.GenreIds));
                 var adjusted = candidate.Score + coverage + redundancy;
                 if (best is null || (candidate.Matched && !best.Matched) || (candidate.Matched == best.Matched && adjusted > bestScore))

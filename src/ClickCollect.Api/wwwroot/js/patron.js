@@ -1,10 +1,11 @@
-// The patron pages: catalogue, sign-in (card number + PIN), account.
+// The patron pages: catalogue, sign-in (card number + PIN), account, surprise selection request.
 //   POST /api/patrons/sign-in {cardNumber, pin} sets the page cookie; GET /api/patrons/me; POST /api/sign-out
 import { api } from './api.js';
 import { catalogueView } from './catalogue.js';
 import { append, clear, el } from './dom.js';
 import { bind } from './i18n.js';
 import { displayPhone } from './phone.js';
+import { selectionRequestView } from './selection-form.js';
 import { setUpLanguageSwitch, startRouter } from './shell.js';
 import { signInForm } from './sign-in.js';
 
@@ -17,6 +18,7 @@ const views = {
   catalogue: catalogueView('#/catalogue'),
   connexion: { title: 'signIn.title', render: renderSignIn },
   compte: { title: 'account.title', render: renderAccount },
+  selection: selectionRequestView(() => patron),
 };
 
 async function loadPatron() {

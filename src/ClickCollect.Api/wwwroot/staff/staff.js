@@ -1,4 +1,4 @@
-// The staff pages: sign-in (username + password), home, catalogue search, patron search.
+// The staff pages: sign-in (username + password), home, catalogue search, patron search, surprise selections.
 //   POST /api/staff/sign-in {username, password} sets the page cookie; GET /api/staff/me; POST /api/sign-out
 // Sections appear here as the features behind them exist.
 import { api } from '../js/api.js';
@@ -8,6 +8,8 @@ import { bind } from '../js/i18n.js';
 import { setUpLanguageSwitch, startRouter } from '../js/shell.js';
 import { signInForm } from '../js/sign-in.js';
 import { patronsView } from './patrons.js';
+import { phoneRequestView, queueView } from './selections.js';
+import { workbenchView } from './workbench.js';
 
 const main = document.getElementById('main');
 let staff = null; // GET /api/staff/me when signed in: { id, username, displayName, role, branchId, active }
@@ -27,6 +29,9 @@ const views = {
   accueil: signedInOnly({ title: 'staff.home.title', render: renderHome }),
   catalogue: signedInOnly(catalogueView('#/catalogue')),
   lecteurs: signedInOnly(patronsView('#/lecteurs')),
+  selections: signedInOnly(queueView('#/selections')),
+  selection: signedInOnly(workbenchView(() => staff)),
+  'demande-selection': signedInOnly(phoneRequestView()),
 };
 
 function roleArg(role) {

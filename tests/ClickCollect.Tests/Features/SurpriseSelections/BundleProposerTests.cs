@@ -130,6 +130,7 @@ public sealed class BundleProposerTests
         var spread = bundle.Items.First(i => i.TitleId > 10);
         Assert.Contains(spread.Signals, s => s is { Kind: "coverage", Label: "Fantasy", Points: BundleProposer.CoveragePoints });
         Assert.Contains("Varie la sélection : premier titre pour « Fantasy »", spread.Reasons);
+        Assert.DoesNotContain(bundle.Items[0].Signals, s => s.Kind == "coverage"); // nothing to vary yet
     }
 
     [Fact]
