@@ -13,11 +13,13 @@ internal sealed class TasteModel
     public const int BroadGenreMinimumTitles = 20;
 
     readonly Dictionary<string, int> genreIds = new(StringComparer.Ordinal);   // genre key → id
+    readonly Dictionary<string, int> nameIds = new(StringComparer.Ordinal);    // a genre as spelt in the catalogue → id (-1: none)
     readonly List<string> genreNames = [];                                     // id → catalogue spelling
     readonly Dictionary<string, GenreInfo> genreCache = new(StringComparer.Ordinal);
     readonly Dictionary<string, AuthorInfo> authorCache = new(StringComparer.Ordinal);
     readonly Dictionary<long, string> titleKeys = [];
     readonly bool[] broad;
+    long[] termsByGenre = [];
 
     public sealed record GenreTerm(string Text, int[] GenreIds);
     public sealed record Profile(string Label, int[] GenreIds);
@@ -25,20 +27,50 @@ internal sealed class TasteModel
     public sealed class GenreInfo
     {
         public required int[] Ids { get; init; }
-        public required string Key { get; init; }
+        /// <summary>The set as text, to tell sets apart.</summary>
+        public string Key => string.Join(',', Ids);
         public bool Avoided { get; set; }
-        /// <summary>Index of the first read-alike profile it fits, or -1; null until asked.</summary>
-        public int? ReadAlike { get; set; }
+        /// <summary>The first read-alike profile it fits, as a label; computed once, when first asked.</summary>
+        public string? ReadAlike { get; set; }
+        public bool ReadAlikeKnown { get; set; }
     }
 
-    public sealed class AuthorInfo
+    /// <summary>An authors field, analysed only as far as asked (most titles never need their tokens).</summary>
+    public sealed class AuthorInfo(string authors)
     {
-        public required string[] Names { get; init; }
+        string[]? names, keys;
+        string[][]? tokens;
+        string? folded;
+
+        public string[] Names => names ??= Catalogue.CatalogueText.SplitAuthors(authors);
         /// <summary>Folded names: the key of "at most two per author".</summary>
-        public required string[] Keys { get; init; }
-        public required string[][] Tokens { get; init; }
-        public required string Folded { get; init; }
+        public string[] Keys => keys ??= Names.Select(TasteText.Fold).ToArray();
+        public string[][] Tokens => tokens ??= Names.Select(TasteText.Tokens).ToArray();
+        /// <summary>The whole field folded: a cheap first test before looking at each name.</summary>
+        public string Folded => folded ??= TasteText.Fold(authors);
+
+        public bool MayContain(string[] words)
+        {
+            foreach (var word in words)
+                if (!Folded.Contains(word, StringComparison.Ordinal)) return false;
+            return true;
+        }
     }
+
+    readonly HashSet<Catalogue.DocumentFormat> formats;
+    readonly HashSet<string> languages;
+
+    /// <summary>The given titles of the audience, formats and languages asked for.</summary>
+    public IReadOnlyList<CandidateTitle> Scope { get; }
+
+    /// <summary>Why a title is not of the shape asked for ("audience", "format", "language"), or null.</summary>
+    public string? Shape(CandidateTitle title) =>
+        Tastes.Audience is { } audience && title.Audience != audience ? "audience"
+        : formats.Count > 0 && !formats.Contains(title.Format) ? "format"
+        : languages.Count > 0 && !languages.Contains(title.Language) ? "language"
+        : null;
+
+    Tastes Tastes { get; }
 
     public IReadOnlyList<GenreTerm> GenreTerms { get; }
     public IReadOnlyList<string> KeywordTerms { get; }
@@ -59,11 +91,17 @@ internal sealed class TasteModel
 
     public TasteModel(BundleInput input)
     {
-        var tastes = input.Tastes;
-        IEnumerable<CandidateTitle> all = input.Titles.Concat(input.Anchors);
+        var tastes = Tastes = input.Tastes;
+        // The titles of the audience, formats and languages asked for: what the reader could get, and
+        // all the words are matched against (with the anchors the store found for liked authors and
+        // titles). The rest is never analysed: with 100,000 copies that is most of the cost saved.
+        formats = tastes.Formats.ToHashSet();
+        languages = tastes.Languages.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        Scope = input.Titles.Where(t => Shape(t) is null).ToList();
+        IEnumerable<CandidateTitle> all = Scope.Concat(input.Anchors);
 
         foreach (var title in all) Genres(title.Genres);
-        broad = BroadGenres(input.Titles);
+        broad = BroadGenres(Scope);
 
         var unmatched = new List<string>();
         var genreTerms = new List<GenreTerm>();
@@ -77,8 +115,12 @@ internal sealed class TasteModel
         }
         GenreTerms = genreTerms;
         KeywordTerms = keywords;
+        termsByGenre = new long[genreNames.Count];
+        for (var i = 0; i < genreTerms.Count; i++)
+            foreach (var id in genreTerms[i].GenreIds) termsByGenre[id] |= 1L << i;
 
         var liked = new Dictionary<string, string>(StringComparer.Ordinal);
+        var byLikedAuthors = new List<CandidateTitle>();
         foreach (var term in tastes.LikedAuthors.Where(t => !string.IsNullOrWhiteSpace(t)))
         {
             var tokens = TasteText.Tokens(term);
@@ -86,10 +128,12 @@ internal sealed class TasteModel
             foreach (var title in all)
             {
                 var authors = Authors(title.Authors);
-                for (var i = 0; i < authors.Keys.Length; i++)
+                if (tokens.Length == 0 || !authors.MayContain(tokens)) continue;
+                for (var i = 0; i < authors.Names.Length; i++)
                 {
                     if (!TasteText.NameMatches(tokens, authors.Tokens[i])) continue;
                     liked.TryAdd(authors.Keys[i], TasteText.DisplayAuthor(authors.Names[i]));
+                    byLikedAuthors.Add(title);
                     found = true;
                 }
             }
@@ -121,7 +165,7 @@ internal sealed class TasteModel
         // one profile per distinct set of genres (an author's five "Policier|Roman" novels are one).
         var profiles = new List<Profile>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var title in all.OrderBy(t => t.Id))
+        foreach (var title in byLikedAuthors.Concat(all.Where(t => likedTitles.ContainsKey(t.Id))).DistinctBy(t => t.Id).OrderBy(t => t.Id))
         {
             var authors = Authors(title.Authors);
             string? label = likedTitles.ContainsKey(title.Id) ? $"« {title.Title} »"
@@ -150,41 +194,47 @@ internal sealed class TasteModel
 
     public string GenreName(int id) => genreNames[id];
 
+    /// <summary>Bit i set: stated genre term i means this vocabulary genre.</summary>
+    public long TermsOf(int id) => id < termsByGenre.Length ? termsByGenre[id] : 0;
+
     public bool IsBroad(int id) => broad[id];
 
     public GenreInfo Genres(string genres)
     {
         if (genreCache.TryGetValue(genres, out var info)) return info;
-        var ids = new SortedSet<int>();
-        foreach (var name in Catalogue.CatalogueText.SplitGenres(genres))
+        // Spans and an alternate lookup: no substring per genre name (thousands of titles per proposal).
+        var names = nameIds.GetAlternateLookup<ReadOnlySpan<char>>();
+        Span<int> ids = stackalloc int[32];
+        var count = 0;
+        var text = genres.AsSpan();
+        foreach (var range in text.Split(Catalogue.CatalogueText.GenreSeparator))
         {
-            var key = TasteText.Key(name);
-            if (key.Length == 0) continue;
-            if (!genreIds.TryGetValue(key, out var id))
+            var name = text[range].Trim();
+            if (name.IsEmpty) continue;
+            if (!names.TryGetValue(name, out var id))
             {
-                id = genreNames.Count;
-                genreIds[key] = id;
-                genreNames.Add(name);
+                var spelt = name.ToString();
+                var key = TasteText.Key(spelt);
+                if (key.Length == 0) id = -1;
+                else if (!genreIds.TryGetValue(key, out id))
+                {
+                    id = genreNames.Count;
+                    genreIds[key] = id;
+                    genreNames.Add(spelt);
+                }
+                nameIds[spelt] = id;
             }
-            ids.Add(id);
+            if (id >= 0 && count < ids.Length && !ids[..count].Contains(id)) ids[count++] = id;
         }
-        info = new GenreInfo { Ids = [.. ids], Key = string.Join(',', ids) };
+        ids[..count].Sort();
+        info = new GenreInfo { Ids = ids[..count].ToArray() };
         genreCache[genres] = info;
         return info;
     }
 
     public AuthorInfo Authors(string authors)
     {
-        if (authorCache.TryGetValue(authors, out var info)) return info;
-        var names = Catalogue.CatalogueText.SplitAuthors(authors);
-        info = new AuthorInfo
-        {
-            Names = names,
-            Keys = names.Select(TasteText.Fold).ToArray(),
-            Tokens = names.Select(TasteText.Tokens).ToArray(),
-            Folded = TasteText.Fold(authors),
-        };
-        authorCache[authors] = info;
+        if (!authorCache.TryGetValue(authors, out var info)) authorCache[authors] = info = new AuthorInfo(authors);
         return info;
     }
 
@@ -213,17 +263,20 @@ internal sealed class TasteModel
     {
         if (avoidNames[term].Length == 0) return false;
         var authors = Authors(title.Authors);
+        if (!authors.MayContain(avoidNames[term])) return false;
         foreach (var tokens in authors.Tokens)
             if (TasteText.NameMatches(avoidNames[term], tokens)) return true;
         return false;
     }
 
-    /// <summary>The profile this set of genres reads like: a specific genre and at least two genres in common (or all of a small profile).</summary>
-    public int ReadAlike(GenreInfo genres)
+    /// <summary>
+    /// The read-alike this set of genres is, as a signal label ("Fred Vargas (Policier)"), or null: a
+    /// specific genre and at least two genres in common with a profile (or all of a one-genre profile).
+    /// </summary>
+    public string? ReadAlike(GenreInfo genres)
     {
-        if (genres.ReadAlike is { } known) return known;
-        var found = -1;
-        for (var p = 0; p < Profiles.Count && found < 0; p++)
+        if (genres.ReadAlikeKnown) return genres.ReadAlike;
+        for (var p = 0; p < Profiles.Count && genres.ReadAlike is null; p++)
         {
             var profile = Profiles[p].GenreIds;
             int shared = 0, specific = 0;
@@ -233,10 +286,11 @@ internal sealed class TasteModel
                 shared++;
                 if (!broad[id]) specific++;
             }
-            if (specific >= 1 && shared >= Math.Min(2, profile.Length)) found = p;
+            if (specific >= 1 && shared >= Math.Min(2, profile.Length))
+                genres.ReadAlike = $"{Profiles[p].Label} ({TasteText.Join(genres.Ids.Where(id => Array.BinarySearch(profile, id) >= 0).Select(GenreName))})";
         }
-        genres.ReadAlike = found;
-        return found;
+        genres.ReadAlikeKnown = true;
+        return genres.ReadAlike;
     }
 
     /// <summary>Vocabulary genres a reader's word means: the same key, a known synonym, or every word of it inside the genre's name.</summary>
