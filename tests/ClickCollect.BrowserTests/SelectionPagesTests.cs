@@ -23,7 +23,7 @@ public sealed class SelectionPagesTests
             genres = new[] { "polars", "Polar nordique" }, likedAuthors = new[] { "Fred Vargas" }, avoid = new[] { "thriller", "pas trop violent" },
             notes = "Lit le soir ; préfère les enquêtes qui prennent leur temps.", useHistory = true,
         }), System.Net.HttpStatusCode.Created);
-        var id = created.GetProperty("request").GetProperty("id").GetInt64();
+        var id = created.GetProperty("id").GetInt64();
         await DemoAccounts.StaffAsync(app, "librarian");
         using var browser = new Browser(site, Browser.DesktopWidth);
 

@@ -32,7 +32,7 @@ internal sealed class ConfirmSelectionRequestValidator : AbstractValidator<Confi
 /// </summary>
 internal static class ConfirmSelection
 {
-    public static async Task<Results<Ok<SelectionDetailResponse>, ProblemHttpResult>> Handle(
+    public static async Task<Results<Ok<SelectionRequestResponse>, ProblemHttpResult>> Handle(
         long id, ConfirmSelectionRequest request, CurrentUser user, SelectionWorkbench bench, SelectionStore requests,
         ProposalStore proposals, HoldStore holds, OutboxStore outbox, Db db, TimeProvider clock, CancellationToken ct)
     {

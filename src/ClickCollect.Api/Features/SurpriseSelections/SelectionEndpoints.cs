@@ -77,7 +77,7 @@ internal static class SelectionEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
     }
 
-    static async Task<Results<Created<SelectionDetailResponse>, ProblemHttpResult>> Create(
+    static async Task<Results<Created<SelectionRequestResponse>, ProblemHttpResult>> Create(
         CreateSelectionRequest request, CurrentUser user, PatronResolver patrons, PickupPointStore points, SelectionStore store,
         SelectionWorkbench bench, Db db, TimeProvider clock, CancellationToken ct)
     {
@@ -113,7 +113,7 @@ internal static class SelectionEndpoints
         return TypedResults.Ok(rows.Select(r => r.ToResponse(now, user.IsStaff)).ToList());
     }
 
-    static async Task<Results<Ok<SelectionDetailResponse>, ProblemHttpResult>> Get(
+    static async Task<Results<Ok<SelectionRequestResponse>, ProblemHttpResult>> Get(
         long id, CurrentUser user, SelectionStore store, SelectionWorkbench bench, TimeProvider clock, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
@@ -122,7 +122,7 @@ internal static class SelectionEndpoints
         return TypedResults.Ok(await bench.DetailAsync(row, user.IsStaff, now, ct));
     }
 
-    static async Task<Results<Ok<SelectionDetailResponse>, ProblemHttpResult>> Cancel(
+    static async Task<Results<Ok<SelectionRequestResponse>, ProblemHttpResult>> Cancel(
         long id, CurrentUser user, SelectionStore store, SelectionWorkbench bench, Db db, TimeProvider clock, CancellationToken ct)
     {
         var now = clock.GetUtcNow();

@@ -94,10 +94,14 @@ internal sealed record SelectionRequestResponse(long Id, SelectionStatus Status,
     string[] Genres, string[] LikedAuthors, string[] LikedTitles, string[] Avoid, string Notes, bool UseHistory,
     int? RepeatEveryWeeks, int? RepeatTimes, int Occurrence, long? FirstRequestId, SelectionChannel Channel,
     DateTimeOffset CreatedAt, DateTimeOffset OpensAt, long? ClaimedByStaffId, string? ClaimedByName, DateTimeOffset? ClaimedUntil,
-    string LibrarianNote, DateTimeOffset? ConfirmedAt, DateTimeOffset? CancelledAt);
+    string LibrarianNote, DateTimeOffset? ConfirmedAt, DateTimeOffset? CancelledAt)
+{
+    /// <summary>The current bundle, when one request is read in full by staff (the reader never sees it: a surprise); null in lists.</summary>
+    public ProposalResponse? Proposal { get; init; }
 
-/// <summary>The request in full, its current bundle (staff only) and the holds it became.</summary>
-internal sealed record SelectionDetailResponse(SelectionRequestResponse Request, ProposalResponse? Proposal, IReadOnlyList<Holds.HoldResponse> Holds);
+    /// <summary>The holds the request became, when one request is read in full; null in lists.</summary>
+    public IReadOnlyList<Holds.HoldResponse>? Holds { get; init; }
+}
 
 internal sealed record ProposalResponse(long RequestId, SelectionStatus Status, int? Seed, DateTimeOffset? ClaimedUntil,
     IReadOnlyList<ProposalItemResponse> Items, IReadOnlyList<string> Unmatched, IReadOnlyDictionary<string, int> Excluded,

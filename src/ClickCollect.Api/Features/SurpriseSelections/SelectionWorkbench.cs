@@ -42,11 +42,11 @@ internal sealed class SelectionWorkbench(SelectionStore requests, ProposalStore 
         row.Status == SelectionStatus.Confirmed ? "Cette sélection est déjà confirmée." : "Cette demande a été annulée.");
 
     /// <summary>The request in full as staff see it (or its owner: no bundle then, it stays a surprise), and its holds.</summary>
-    public async Task<SelectionDetailResponse> DetailAsync(SelectionRow row, bool forStaff, DateTimeOffset now, CancellationToken ct)
+    public async Task<SelectionRequestResponse> DetailAsync(SelectionRow row, bool forStaff, DateTimeOffset now, CancellationToken ct)
     {
         var holdRows = new List<HoldResponse>();
         foreach (var holdId in await requests.HoldIdsAsync(row.Id, ct))
             if (await holds.GetAsync(holdId, ct) is { } hold) holdRows.Add(hold.ToResponse());
-        return new(row.ToResponse(now, forStaff), forStaff ? await proposals.ReadAsync(row, now, ct) : null, holdRows);
+        return row.ToResponse(now, forStaff) with { Proposal = forStaff ? await proposals.ReadAsync(row, now, ct) : null, Holds = holdRows };
     }
 }

@@ -14,16 +14,16 @@ internal static class WorkbenchEndpoints
 {
     public const int CandidateLimit = 20;
 
-    internal static async Task<Results<Ok<SelectionDetailResponse>, ProblemHttpResult>> Claim(
+    internal static async Task<Results<Ok<SelectionRequestResponse>, ProblemHttpResult>> Claim(
         long id, CurrentUser user, SelectionWorkbench bench, SelectionStore requests, Db db, TimeProvider clock, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var problem = await WorkAsync(db, bench, id, user, now, (_, _) => Task.FromResult<ProblemHttpResult?>(null), ct);
-        return problem ?? (Results<Ok<SelectionDetailResponse>, ProblemHttpResult>)TypedResults.Ok(
+        return problem ?? (Results<Ok<SelectionRequestResponse>, ProblemHttpResult>)TypedResults.Ok(
             await bench.DetailAsync((await requests.GetAsync(id, now, ct))!, forStaff: true, now, ct));
     }
 
-    internal static async Task<Results<Ok<SelectionDetailResponse>, ProblemHttpResult>> Release(
+    internal static async Task<Results<Ok<SelectionRequestResponse>, ProblemHttpResult>> Release(
         long id, CurrentUser user, SelectionWorkbench bench, SelectionStore requests, Db db, TimeProvider clock, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
@@ -134,7 +134,7 @@ internal static class WorkbenchEndpoints
         return TypedResults.Ok(items);
     }
 
-    internal static async Task<Results<Ok<SelectionDetailResponse>, ProblemHttpResult>> Note(
+    internal static async Task<Results<Ok<SelectionRequestResponse>, ProblemHttpResult>> Note(
         long id, SelectionNoteRequest request, CurrentUser user, SelectionWorkbench bench, SelectionStore requests, Db db,
         TimeProvider clock, CancellationToken ct)
     {
@@ -144,7 +144,7 @@ internal static class WorkbenchEndpoints
             await requests.SetNoteAsync(uow, id, request.Note, now, ct);
             return null;
         }, ct);
-        return problem ?? (Results<Ok<SelectionDetailResponse>, ProblemHttpResult>)TypedResults.Ok(
+        return problem ?? (Results<Ok<SelectionRequestResponse>, ProblemHttpResult>)TypedResults.Ok(
             await bench.DetailAsync((await requests.GetAsync(id, now, ct))!, forStaff: true, now, ct));
     }
 

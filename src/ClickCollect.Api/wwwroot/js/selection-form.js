@@ -143,7 +143,7 @@ export function selectionRequestView(signedIn) {
     main.appendChild(selectionForm({
       staff: false,
       sent: (answer) => {
-        bind(status, 'sel.form.sent', { id: answer.request.id });
+        bind(status, 'sel.form.sent', { id: answer.id });
         status.hidden = false;
         status.scrollIntoView && status.scrollIntoView();
       },

@@ -106,9 +106,9 @@ export function phoneRequestView() {
         cardNumber: params.get('card') || '',
         sent: (answer, body) => {
           clear(status);
-          status.appendChild(el('span', { i18n: 'sel.form.sentStaff', args: { id: answer.request.id, card: body.patronCardNumber } }));
+          status.appendChild(el('span', { i18n: 'sel.form.sentStaff', args: { id: answer.id, card: body.patronCardNumber } }));
           status.appendChild(document.createTextNode(' '));
-          status.appendChild(el('a', { href: '#/selection?id=' + answer.request.id, i18n: 'sel.form.openIt' }));
+          status.appendChild(el('a', { href: '#/selection?id=' + answer.id, i18n: 'sel.form.openIt' }));
           status.hidden = false;
         },
       })].forEach((node) => main.appendChild(node));

@@ -72,7 +72,7 @@ export function workbenchView(currentStaff) {
 
   function draw(answer) {
     detail = answer;
-    const r = answer.request;
+    const r = answer;
     ui.root.setAttribute('data-state', r.status);
     ui.message.hidden = true;
     clear(ui.body);

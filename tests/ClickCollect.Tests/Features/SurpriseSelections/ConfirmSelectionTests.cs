@@ -23,7 +23,7 @@ public abstract class ConfirmSelectionTests<TDb> where TDb : ITestDatabase, new(
         var confirmed = await ReadAsync(await librarian.PostAsJsonAsync($"/api/selection-requests/{id}/confirm",
             new { copyIds = copies, note = "Le troisième est mon préféré !" }), HttpStatusCode.OK);
 
-        Assert.Equal("confirmed", confirmed.GetProperty("request").GetProperty("status").GetString());
+        Assert.Equal("confirmed", confirmed.GetProperty("status").GetString());
         var holds = confirmed.GetProperty("holds").EnumerateArray().ToList();
         Assert.Equal(copies.Order(), holds.Select(h => h.GetProperty("copyId").GetInt64()).Order());
         Assert.All(holds, h =>
@@ -47,6 +47,27 @@ public abstract class ConfirmSelectionTests<TDb> where TDb : ITestDatabase, new(
     }
 
     [Fact]
+    public async Task A_retried_confirmation_with_the_same_idempotency_key_replays_the_answer_and_places_nothing_twice()
+    {
+        await using var app = await TestApp.StartAsync<TDb>();
+        var adults = await PickupPointIdAsync(app, CentralAdults);
+        var id = await CreateAsync(await PatronAsync(app, "P0003"), Tastes(adults, 2));
+        var librarian = await app.StaffClientAsync("librarian");
+        var copies = CopyIds(await ProposeAsync(librarian, id));
+        librarian.DefaultRequestHeaders.Add("Idempotency-Key", $"confirm-{id}");
+
+        var first = await ReadAsync(await librarian.PostAsJsonAsync($"/api/selection-requests/{id}/confirm", new { copyIds = copies }), HttpStatusCode.OK);
+        var retried = await librarian.PostAsJsonAsync($"/api/selection-requests/{id}/confirm", new { copyIds = copies });
+
+        Assert.Equal("true", retried.Headers.GetValues("Idempotent-Replayed").Single());
+        var again = await ReadAsync(retried, HttpStatusCode.OK);
+        Assert.Equal(first.GetProperty("holds").EnumerateArray().Select(h => h.GetProperty("id").GetInt64()),
+            again.GetProperty("holds").EnumerateArray().Select(h => h.GetProperty("id").GetInt64()));
+        Assert.Equal(2, await CountAsync(app, "select count(*) from holds where channel = 'selection'"));
+        Assert.Equal(1, await CountAsync(app, "select count(*) from sms_outbox where kind = 'selectionReady'"));
+    }
+
+    [Fact]
     public async Task A_copy_taken_meanwhile_refuses_the_whole_confirmation_naming_it_and_nothing_is_written()
     {
         await using var app = await TestApp.StartAsync<TDb>();
@@ -66,7 +87,7 @@ public abstract class ConfirmSelectionTests<TDb> where TDb : ITestDatabase, new(
         Assert.Equal(0, await CountAsync(app, "select count(*) from sms_outbox where kind = 'selectionReady'"));
         Assert.Equal(2, await CountAsync(app, $"select count(*) from copies where status = 'onShelf' and id in ({copies[0]}, {copies[2]})"));
         var detail = await librarian.GetFromJsonAsync<JsonElement>($"/api/selection-requests/{id}");
-        Assert.Equal("proposed", detail.GetProperty("request").GetProperty("status").GetString());
+        Assert.Equal("proposed", detail.GetProperty("status").GetString());
 
         // Without it, the confirmation goes through.
         await ReadAsync(await librarian.PostAsJsonAsync($"/api/selection-requests/{id}/confirm", new { copyIds = new[] { copies[0], copies[2] } }), HttpStatusCode.OK);

@@ -32,7 +32,7 @@ internal static class SelectionKit
 
     public static async Task<long> CreateAsync(HttpClient client, object body) =>
         (await ReadAsync(await client.PostAsJsonAsync("/api/selection-requests", body), HttpStatusCode.Created))
-            .GetProperty("request").GetProperty("id").GetInt64();
+            .GetProperty("id").GetInt64();
 
     /// <summary>A new librarian (a staff row of their own, so claims can tell them apart) and a client acting as them.</summary>
     public static async Task<HttpClient> LibrarianAsync(TestApp app)

@@ -18,7 +18,7 @@ public abstract class SelectionRequestTests<TDb> where TDb : ITestDatabase, new(
         var quarter = await PickupPointIdAsync(app, Quarter);
         var first = await PatronAsync(app, "P0001");
         var created = await ReadAsync(await first.PostAsJsonAsync("/api/selection-requests", Tastes(adults)), HttpStatusCode.Created);
-        var request = created.GetProperty("request");
+        var request = created;
         Assert.Equal(("open", "web", 5, "P0001"), (request.GetProperty("status").GetString(), request.GetProperty("channel").GetString(),
             request.GetProperty("count").GetInt32(), request.GetProperty("patronCardNumber").GetString()));
         Assert.Equal(["polars", "Polar nordique"], request.GetProperty("genres").EnumerateArray().Select(g => g.GetString()));
@@ -50,8 +50,8 @@ public abstract class SelectionRequestTests<TDb> where TDb : ITestDatabase, new(
 
         var created = await ReadAsync(await counter.PostAsJsonAsync("/api/selection-requests",
             new { pickupPointId = adults, count = 3, genres = new[] { "Bande dessinée" }, patronCardNumber = "P0010" }), HttpStatusCode.Created);
-        Assert.Equal(("phone", "P0010"), (created.GetProperty("request").GetProperty("channel").GetString(),
-            created.GetProperty("request").GetProperty("patronCardNumber").GetString()));
+        Assert.Equal(("phone", "P0010"), (created.GetProperty("channel").GetString(),
+            created.GetProperty("patronCardNumber").GetString()));
         var theirs = await (await PatronAsync(app, "P0010")).GetFromJsonAsync<JsonElement[]>("/api/selection-requests");
         Assert.Single(theirs!);
         await ProblemAssert.IsProblemAsync(await (await PatronAsync(app, "P0011")).PostAsJsonAsync("/api/selection-requests",
@@ -108,7 +108,7 @@ public abstract class SelectionRequestTests<TDb> where TDb : ITestDatabase, new(
 
         var cancelled = await ReadAsync(await patron.PostAsync($"/api/selection-requests/{id}/cancel", null), HttpStatusCode.OK);
 
-        Assert.Equal("cancelled", cancelled.GetProperty("request").GetProperty("status").GetString());
+        Assert.Equal("cancelled", cancelled.GetProperty("status").GetString());
         Assert.Equal(0, await CountAsync(app, "select count(*) from selection_items"));
         Assert.Equal(1, await CountAsync(app, "select count(*) from selection_requests where id = @id and status = 'cancelled'", new { id }));
         await ProblemAssert.IsProblemAsync(await patron.PostAsync($"/api/selection-requests/{id}/cancel", null), HttpStatusCode.Conflict, "selection_closed");

@@ -43,7 +43,7 @@ public abstract class WorkbenchTests<TDb> where TDb : ITestDatabase, new()
         // The same answer when the request is read back.
         var detail = await librarian.GetFromJsonAsync<JsonElement>($"/api/selection-requests/{id}");
         Assert.Equal(CopyIds(proposal), CopyIds(detail.GetProperty("proposal")));
-        Assert.Equal("proposed", detail.GetProperty("request").GetProperty("status").GetString());
+        Assert.Equal("proposed", detail.GetProperty("status").GetString());
     }
 
     [Fact]
@@ -56,7 +56,7 @@ public abstract class WorkbenchTests<TDb> where TDb : ITestDatabase, new()
         var other = await LibrarianAsync(app);
 
         var claimed = await ReadAsync(await sophie.PostAsync($"/api/selection-requests/{id}/claim", null), HttpStatusCode.OK);
-        Assert.Equal("claimed", claimed.GetProperty("request").GetProperty("status").GetString());
+        Assert.Equal("claimed", claimed.GetProperty("status").GetString());
         var refused = await ProblemAssert.IsProblemAsync(await other.PostAsync($"/api/selection-requests/{id}/claim", null), HttpStatusCode.Conflict, "selection_claimed");
         Assert.Equal("Sophie Bernard (bibliothécaire)", refused.GetProperty("claimedBy").GetString());
         await ProblemAssert.IsProblemAsync(await other.PostAsync($"/api/selection-requests/{id}/proposal", null), HttpStatusCode.Conflict, "selection_claimed");
@@ -180,7 +180,7 @@ public abstract class WorkbenchTests<TDb> where TDb : ITestDatabase, new()
         var librarian = await app.StaffClientAsync("librarian");
 
         var noted = await ReadAsync(await librarian.PutAsJsonAsync($"/api/selection-requests/{id}/note", new { note = "Bonne lecture, Sophie" }), HttpStatusCode.OK);
-        Assert.Equal("Bonne lecture, Sophie", noted.GetProperty("request").GetProperty("librarianNote").GetString());
+        Assert.Equal("Bonne lecture, Sophie", noted.GetProperty("librarianNote").GetString());
 
         await ProblemAssert.IsProblemAsync(await librarian.PutAsJsonAsync($"/api/selection-requests/{id}/note", new { note = new string('x', 501) }),
             HttpStatusCode.BadRequest, null, "note");
