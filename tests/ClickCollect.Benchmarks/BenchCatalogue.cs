@@ -33,8 +33,13 @@ internal sealed class BenchCatalogue
         {
             titles.Add(new CandidateTitle
             {
-                Id = titles.Count + 1, Title = row.Title, Authors = CatalogueText.JoinAuthors(row.Authors), Genres = CatalogueText.JoinGenres(row.Genres),
-                Audience = row.Audience, Format = row.Format, Language = row.Language,
+                Id = titles.Count + 1,
+                Title = row.Title,
+                Authors = CatalogueText.JoinAuthors(row.Authors),
+                Genres = CatalogueText.JoinGenres(row.Genres),
+                Audience = row.Audience,
+                Format = row.Format,
+                Language = row.Language,
             });
         }
         var source = $"{titles.Count} demo titles";
@@ -60,7 +65,10 @@ internal sealed class BenchCatalogue
         }
         return new BenchCatalogue
         {
-            Titles = titles, Copies = copies, Popularity = popularity, Source = source,
+            Titles = titles,
+            Copies = copies,
+            Popularity = popularity,
+            Source = source,
             BranchNames = new Dictionary<long, string> { [1] = "Centrale", [2] = "Les Prés", [3] = "Saint-Rémy", [4] = "Bibliobus" },
         };
     }

@@ -19,9 +19,16 @@ public sealed class SelectionPagesTests
         var reader = await PatronAsync(app, "P0001");
         var created = await ReadAsync(await reader.PostAsJsonAsync("/api/selection-requests", new
         {
-            pickupPointId = adults, count = 5, audience = "adult", formats = new[] { "book" }, languages = new[] { "fr" },
-            genres = new[] { "polars", "Polar nordique" }, likedAuthors = new[] { "Fred Vargas" }, avoid = new[] { "thriller", "pas trop violent" },
-            notes = "Lit le soir ; préfère les enquêtes qui prennent leur temps.", useHistory = true,
+            pickupPointId = adults,
+            count = 5,
+            audience = "adult",
+            formats = new[] { "book" },
+            languages = new[] { "fr" },
+            genres = new[] { "polars", "Polar nordique" },
+            likedAuthors = new[] { "Fred Vargas" },
+            avoid = new[] { "thriller", "pas trop violent" },
+            notes = "Lit le soir ; préfère les enquêtes qui prennent leur temps.",
+            useHistory = true,
         }), System.Net.HttpStatusCode.Created);
         var id = created.GetProperty("id").GetInt64();
         await DemoAccounts.StaffAsync(app, "librarian");

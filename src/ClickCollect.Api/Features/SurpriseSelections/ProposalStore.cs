@@ -113,7 +113,13 @@ internal sealed class ProposalStore(Db db, CatalogueStore catalogue, IOptions<Se
             var (rows, _) = await catalogue.SearchAsync(new TitleSearch(words, null, null, null, null, false, 1, 50), ct);
             anchors.AddRange(rows.Select(t => new CandidateTitle
             {
-                Id = t.Id, Title = t.Title, Authors = t.Authors, Genres = t.Genres, Audience = t.Audience, Format = t.Format, Language = t.Language,
+                Id = t.Id,
+                Title = t.Title,
+                Authors = t.Authors,
+                Genres = t.Genres,
+                Audience = t.Audience,
+                Format = t.Format,
+                Language = t.Language,
             }));
         }
         return anchors;
@@ -152,7 +158,12 @@ internal sealed class ProposalStore(Db db, CatalogueStore catalogue, IOptions<Se
     async Task<bool> InsertAsync(UnitOfWork uow, long requestId, BundleItem item, int position, CancellationToken ct) =>
         await uow.ExecuteAsync(InsertItemSql, new
         {
-            RequestId = requestId, item.CopyId, item.TitleId, Position = position, item.Pinned, item.Score,
+            RequestId = requestId,
+            item.CopyId,
+            item.TitleId,
+            Position = position,
+            item.Pinned,
+            item.Score,
             Explanation = JsonSerializer.Serialize(new ItemExplanation(item.Reasons, item.Signals), Json),
         }, ct) == 1;
 

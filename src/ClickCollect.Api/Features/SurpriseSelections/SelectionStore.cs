@@ -31,14 +31,23 @@ internal sealed class SelectionStore(Db db)
         var r = s.Request;
         return uow.QuerySingleAsync<long>(InsertSql, new
         {
-            s.PatronId, r.PickupPointId, r.Count,
+            s.PatronId,
+            r.PickupPointId,
+            r.Count,
             Audience = r.Audience is { } a ? DapperSetup.ToDb(a) : null,
             Formats = SelectionRow.Json(r.Formats?.Select(DapperSetup.ToDb)),
             Languages = SelectionRow.Json(r.Languages?.Select(l => l.ToLowerInvariant())),
-            Genres = SelectionRow.Json(r.Genres), LikedAuthors = SelectionRow.Json(r.LikedAuthors),
-            LikedTitles = SelectionRow.Json(r.LikedTitles), Avoid = SelectionRow.Json(r.Avoid),
-            Notes = r.Notes?.Trim() ?? "", UseHistory = r.UseHistory == true, r.RepeatEveryWeeks, r.RepeatTimes,
-            Channel = DapperSetup.ToDb(s.Channel), s.StaffId, s.Now,
+            Genres = SelectionRow.Json(r.Genres),
+            LikedAuthors = SelectionRow.Json(r.LikedAuthors),
+            LikedTitles = SelectionRow.Json(r.LikedTitles),
+            Avoid = SelectionRow.Json(r.Avoid),
+            Notes = r.Notes?.Trim() ?? "",
+            UseHistory = r.UseHistory == true,
+            r.RepeatEveryWeeks,
+            r.RepeatTimes,
+            Channel = DapperSetup.ToDb(s.Channel),
+            s.StaffId,
+            s.Now,
         }, ct);
     }
 

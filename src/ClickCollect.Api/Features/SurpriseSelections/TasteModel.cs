@@ -3,59 +3,19 @@ namespace ClickCollect.Api.Features.SurpriseSelections;
 /// <summary>
 /// The reader's words matched once against the catalogue the builder was given: which vocabulary
 /// genres each stated genre means, which catalogue authors the liked names are, which records the
-/// liked titles are, what to avoid, and the read-alike profiles. Genre and author strings repeat
-/// across thousands of titles, so each distinct string is analysed once and cached (that keeps a
-/// 100,000-copy proposal within its latency budget).
+/// liked titles are, what to avoid, and the read-alike profiles. The catalogue's own strings are
+/// analysed in TasteModel.Catalogue.cs.
 /// </summary>
-internal sealed class TasteModel
+internal sealed partial class TasteModel
 {
     public const int BroadGenrePercent = 15;
     public const int BroadGenreMinimumTitles = 20;
 
-    readonly Dictionary<string, int> genreIds = new(StringComparer.Ordinal);   // genre key → id
-    readonly Dictionary<string, int> nameIds = new(StringComparer.Ordinal);    // a genre as spelt in the catalogue → id (-1: none)
-    readonly List<string> genreNames = [];                                     // id → catalogue spelling
-    readonly Dictionary<string, GenreInfo> genreCache = new(StringComparer.Ordinal);
-    readonly Dictionary<string, AuthorInfo> authorCache = new(StringComparer.Ordinal);
-    readonly Dictionary<long, string> titleKeys = [];
     readonly bool[] broad;
     long[] termsByGenre = [];
 
     public sealed record GenreTerm(string Text, int[] GenreIds);
     public sealed record Profile(string Label, int[] GenreIds);
-
-    public sealed class GenreInfo
-    {
-        public required int[] Ids { get; init; }
-        /// <summary>The set as text, to tell sets apart.</summary>
-        public string Key => string.Join(',', Ids);
-        public bool Avoided { get; set; }
-        /// <summary>The first read-alike profile it fits, as a label; computed once, when first asked.</summary>
-        public string? ReadAlike { get; set; }
-        public bool ReadAlikeKnown { get; set; }
-    }
-
-    /// <summary>An authors field, analysed only as far as asked (most titles never need their tokens).</summary>
-    public sealed class AuthorInfo(string authors)
-    {
-        string[]? names, keys;
-        string[][]? tokens;
-        string? folded;
-
-        public string[] Names => names ??= Catalogue.CatalogueText.SplitAuthors(authors);
-        /// <summary>Folded names: the key of "at most two per author".</summary>
-        public string[] Keys => keys ??= Names.Select(TasteText.Fold).ToArray();
-        public string[][] Tokens => tokens ??= Names.Select(TasteText.Tokens).ToArray();
-        /// <summary>The whole field folded: a cheap first test before looking at each name.</summary>
-        public string Folded => folded ??= TasteText.Fold(authors);
-
-        public bool MayContain(string[] words)
-        {
-            foreach (var word in words)
-                if (!Folded.Contains(word, StringComparison.Ordinal)) return false;
-            return true;
-        }
-    }
 
     readonly HashSet<Catalogue.DocumentFormat> formats;
     readonly HashSet<string> languages;
@@ -197,54 +157,6 @@ internal sealed class TasteModel
     /// <summary>Bit i set: stated genre term i means this vocabulary genre.</summary>
     public long TermsOf(int id) => id < termsByGenre.Length ? termsByGenre[id] : 0;
 
-    public bool IsBroad(int id) => broad[id];
-
-    public GenreInfo Genres(string genres)
-    {
-        if (genreCache.TryGetValue(genres, out var info)) return info;
-        // Spans and an alternate lookup: no substring per genre name (thousands of titles per proposal).
-        var names = nameIds.GetAlternateLookup<ReadOnlySpan<char>>();
-        Span<int> ids = stackalloc int[32];
-        var count = 0;
-        var text = genres.AsSpan();
-        foreach (var range in text.Split(Catalogue.CatalogueText.GenreSeparator))
-        {
-            var name = text[range].Trim();
-            if (name.IsEmpty) continue;
-            if (!names.TryGetValue(name, out var id))
-            {
-                var spelt = name.ToString();
-                var key = TasteText.Key(spelt);
-                if (key.Length == 0) id = -1;
-                else if (!genreIds.TryGetValue(key, out id))
-                {
-                    id = genreNames.Count;
-                    genreIds[key] = id;
-                    genreNames.Add(spelt);
-                }
-                nameIds[spelt] = id;
-            }
-            if (id >= 0 && count < ids.Length && !ids[..count].Contains(id)) ids[count++] = id;
-        }
-        ids[..count].Sort();
-        info = new GenreInfo { Ids = ids[..count].ToArray() };
-        genreCache[genres] = info;
-        return info;
-    }
-
-    public AuthorInfo Authors(string authors)
-    {
-        if (!authorCache.TryGetValue(authors, out var info)) authorCache[authors] = info = new AuthorInfo(authors);
-        return info;
-    }
-
-    public string TitleKey(CandidateTitle title)
-    {
-        if (!titleKeys.TryGetValue(title.Id, out var key)) titleKeys[title.Id] = key = TasteText.Key(title.Title);
-        return key;
-    }
-
-    public bool HasTitleTerms => KeywordTerms.Count > 0 || avoidPhrases.Length > 0;
 
     /// <summary>The first avoided term this title hits (genre, author or words of its title), or null.</summary>
     public bool Avoided(CandidateTitle title)

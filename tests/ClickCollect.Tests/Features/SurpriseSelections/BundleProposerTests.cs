@@ -242,7 +242,10 @@ public sealed class BundleProposerTests
         var shelf = new Shelf().Title(1, "Germinal", "Zola, Émile", "Roman");
         var bundle = BundleProposer.Propose(shelf.For(new Tastes
         {
-            Genres = ["roman", "pas trop violent"], LikedAuthors = ["Zola", "Nobody Known"], LikedTitles = ["Titre inconnu"], Avoid = ["gore"],
+            Genres = ["roman", "pas trop violent"],
+            LikedAuthors = ["Zola", "Nobody Known"],
+            LikedTitles = ["Titre inconnu"],
+            Avoid = ["gore"],
         }));
 
         Assert.Equal(["pas trop violent", "Nobody Known", "Titre inconnu", "gore"], bundle.Unmatched);
