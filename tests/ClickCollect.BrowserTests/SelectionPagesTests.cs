@@ -122,6 +122,14 @@ public sealed class SelectionPagesTests
         Assert.Equal(["Fantasy"], request.GetProperty("genres").EnumerateArray().Select(g => g.GetString()));
         Assert.Equal(["Tolkien", "Christelle Dabos"], request.GetProperty("likedAuthors").EnumerateArray().Select(g => g.GetString()));
         Assert.True(request.GetProperty("useHistory").GetBoolean());
+
+        // Their requests are listed under the form; an open one can be cancelled (it stays, cancelled).
+        var id = request.GetProperty("id").GetInt64();
+        Assert.Contains("3 documents", browser.WaitForText($".mine li[data-id='{id}']", "En attente"));
+        browser.Screenshot("selection-patron-sent");
+        browser.Find($".mine li[data-id='{id}'] button.cancel").Click();
+        Assert.Contains("annulée", browser.WaitForText("main .notice", "annulée"));
+        browser.WaitForText($".mine li[data-id='{id}']", "Annulée");
         Assert.Empty(browser.ScriptErrors());
     }
 

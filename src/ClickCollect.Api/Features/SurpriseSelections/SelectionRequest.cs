@@ -20,6 +20,8 @@ internal sealed class SelectionRow
     public long PickupPointId { get; init; }
     public string PickupPointName { get; init; } = "";
     public long PickupBranchId { get; init; }
+    /// <summary>The pickup point's branch's zone: times in messages are its wall-clock times.</summary>
+    public string TimeZone { get; init; } = "Europe/Paris";
     public int ItemCount { get; init; }
     public string? Audience { get; init; }
     public string Formats { get; init; } = "[]";
@@ -48,6 +50,8 @@ internal sealed class SelectionRow
     public DateTimeOffset? CancelledAt { get; init; }
 
     public long SeriesId => FirstRequestId ?? Id;
+
+    public DateTime Local(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, TimeZoneInfo.FindSystemTimeZoneById(TimeZone)).DateTime;
 
     public bool IsClosed => Status is SelectionStatus.Confirmed or SelectionStatus.Cancelled;
 

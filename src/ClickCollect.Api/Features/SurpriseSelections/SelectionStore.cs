@@ -53,7 +53,7 @@ internal sealed class SelectionStore(Db db)
 
     const string SelectSql = """
         select r.id, r.patron_id, pa.card_number, pa.first_name, r.pickup_point_id, pp.name as pickup_point_name,
-               pb.branch_id as pickup_branch_id, r.item_count, r.audience, r.formats, r.languages, r.genres, r.liked_authors,
+               pb.branch_id as pickup_branch_id, br.time_zone, r.item_count, r.audience, r.formats, r.languages, r.genres, r.liked_authors,
                r.liked_titles, r.avoid, r.notes, r.use_history, r.repeat_every_weeks, r.repeat_times, r.occurrence, r.first_request_id,
                r.opens_at, r.status, r.channel, r.claimed_by_staff_id, s.display_name as claimed_by_name, r.claimed_until,
                r.proposal_seed, r.proposal_summary, r.librarian_note, r.created_at, r.confirmed_at, r.cancelled_at
@@ -61,6 +61,7 @@ internal sealed class SelectionStore(Db db)
         join patrons pa on pa.id = r.patron_id
         join pickup_points pp on pp.id = r.pickup_point_id
         join pickup_point_branches pb on pb.pickup_point_id = r.pickup_point_id
+        join branches br on br.id = pb.branch_id
         left join staff s on s.id = r.claimed_by_staff_id
         """;
 

@@ -27,9 +27,9 @@ internal sealed class SelectionWorkbench(SelectionStore requests, ProposalStore 
         if (row.IsClosed) return new(null, Closed(row));
         if (row.OpensAt > now)
             return new(null, Problems.Conflict("selection_not_due", "Pas encore ouverte",
-                $"Cette sélection répétée s'ouvrira le {row.OpensAt.UtcDateTime:yyyy-MM-dd}."));
+                $"Cette sélection répétée s'ouvrira le {row.Local(row.OpensAt).ToString("dd/MM/yyyy", System.Globalization.CultureInfo.InvariantCulture)}."));
         return new(null, TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Déjà prise en charge",
-            detail: $"{row.ClaimedByName} prépare cette sélection (jusqu'à {row.ClaimedUntil:HH:mm} UTC si rien ne bouge).",
+            detail: $"{row.ClaimedByName} prépare cette sélection (jusqu'à {row.Local(row.ClaimedUntil!.Value).ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture)} si rien ne bouge).",
             extensions: new Dictionary<string, object?>
             {
                 ["code"] = "selection_claimed",

@@ -126,9 +126,13 @@ export function selectionForm(spec) {
   return form;
 }
 
-// The patron pages' view: the form when signed in, an invitation to sign in otherwise.
+// The patron pages' view: the form when signed in, an invitation to sign in otherwise, and the
+// reader's own requests (GET /api/selection-requests; POST /api/selection-requests/{id}/cancel).
 // signedIn(): the patron, or null.
 export function selectionRequestView(signedIn) {
+  let mine = null;
+  let status = null;
+
   function render(main) {
     clear(main);
     main.appendChild(el('h1', { i18n: 'sel.form.title' }));
@@ -137,17 +141,57 @@ export function selectionRequestView(signedIn) {
         el('p', {}, el('a', { href: '#/connexion', i18n: 'sel.form.signIn' }))]);
       return;
     }
-    const status = el('div', { className: 'notice', role: 'status', hidden: true });
-    main.appendChild(el('p', { className: 'intro', i18n: 'sel.form.intro' }));
-    main.appendChild(status);
-    main.appendChild(selectionForm({
-      staff: false,
-      sent: (answer) => {
-        bind(status, 'sel.form.sent', { id: answer.id });
-        status.hidden = false;
-        status.scrollIntoView && status.scrollIntoView();
-      },
-    }));
+    status = el('div', { className: 'notice', role: 'status', hidden: true });
+    mine = el('section', { className: 'my-selections', 'aria-labelledby': 'my-selections-title' });
+    append(main, [el('p', { className: 'intro', i18n: 'sel.form.intro' }), status,
+      selectionForm({
+        staff: false,
+        sent: (answer) => {
+          say('sel.form.sent', { id: answer.id });
+          listMine();
+        },
+      }),
+      mine]);
+    listMine();
   }
+
+  function say(key, args) {
+    bind(status, key, args);
+    status.hidden = false;
+    if (status.scrollIntoView) status.scrollIntoView();
+  }
+
+  async function listMine() {
+    let requests;
+    try {
+      requests = await api('/api/selection-requests');
+    } catch (error) {
+      return; // the form still works; the list comes back with the next visit
+    }
+    clear(mine);
+    mine.appendChild(el('h2', { id: 'my-selections-title', i18n: 'sel.mine.title' }));
+    if (!requests.length) {
+      mine.appendChild(el('p', { i18n: 'sel.mine.none' }));
+      return;
+    }
+    mine.appendChild(el('ul', { className: 'mine' }, requests.map((r) => el('li', { 'data-id': String(r.id) },
+      el('span', { i18n: 'sel.mine.line', args: { id: String(r.id), n: r.count, pickup: r.pickupPointName } }), ' — ',
+      el('strong', { i18n: 'sel.patronStatus.' + r.status }), ' ',
+      r.status === 'confirmed' || r.status === 'cancelled' ? null
+        : el('button', { type: 'button', className: 'secondary cancel', i18n: 'sel.mine.cancel', onClick: () => cancel(r.id) })))));
+  }
+
+  async function cancel(id) {
+    try {
+      await api('/api/selection-requests/' + id + '/cancel', { method: 'POST' });
+      say('sel.mine.cancelled', { id: String(id) });
+    } catch (failure) {
+      clear(status);
+      append(status, problemMessage(failure));
+      status.hidden = false;
+    }
+    listMine();
+  }
+
   return { title: 'sel.form.title', render: render };
 }
