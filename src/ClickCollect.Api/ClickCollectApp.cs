@@ -14,6 +14,7 @@ using ClickCollect.Api.Features.Patrons;
 using ClickCollect.Api.Features.PickLists;
 using ClickCollect.Api.Features.Slots;
 using ClickCollect.Api.Features.Staff;
+using ClickCollect.Api.Features.SurpriseSelections;
 using ClickCollect.Api.Infrastructure.Auth;
 using ClickCollect.Api.Infrastructure.Database;
 using ClickCollect.Api.Infrastructure.Http;
@@ -78,6 +79,7 @@ internal static class ClickCollectApp
         services.AddLoans();
         services.AddFines();
         services.AddLockdowns();
+        services.AddSelections();
     }
 
     public static void UseClickCollect(this WebApplication app)
@@ -122,6 +124,7 @@ internal static class ClickCollectApp
         api.MapFines();
         api.MapLockdowns();
         api.MapAudit();
+        api.MapSelections();
     }
 
     static async Task<Results<Ok<HealthResponse>, ProblemHttpResult>> Health(Db db, CancellationToken ct)

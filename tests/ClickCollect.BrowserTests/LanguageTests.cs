@@ -24,7 +24,7 @@ public sealed class LanguageTests
         Assert.Equal("true", browser.Find("[data-lang=en]").GetAttribute("aria-pressed"));
         Assert.Equal("Sign in", browser.Find("main h1").Text);
         Assert.Equal("ClickCollect — Libraries", browser.Find(".brand a").Text);
-        Assert.Equal(["Catalogue", "My reservations", "My account", "Sign in"],
+        Assert.Equal(["Catalogue", "My reservations", "Surprise selection", "My account", "Sign in"],
             browser.FindAll(".site-nav li").Where(li => li.Displayed).Select(li => li.Text).ToArray());
         Assert.Equal("Source code", browser.Find("footer a[href='/source.zip']").Text);
         Assert.StartsWith("Sign in — ", browser.Driver.Title);

@@ -29,7 +29,7 @@ public sealed class StaffPagesTests
         Assert.Equal("Accueil", browser.Find("main h1").Text);
         Assert.Contains(director.DisplayName, browser.Find("main .lead").Text);
         Assert.Equal($"{director.DisplayName} — Direction", browser.WaitFor("#greeting").Text);
-        Assert.Equal(["Accueil", "Catalogue", "Comptoir", "Bibliobus", "Lecteurs", "SMS", "Confinements", "Se déconnecter"], // lockdowns: directors only
+        Assert.Equal(["Accueil", "Catalogue", "Comptoir", "Bibliobus", "Lecteurs", "Sélections", "SMS", "Confinements", "Se déconnecter"], // lockdowns: directors only
             browser.FindAll("#staff-nav li").Select(li => li.Text).ToArray());
         if (width == Browser.DesktopWidth) browser.Screenshot("staff-home");
         Assert.Empty(browser.ScriptErrors());

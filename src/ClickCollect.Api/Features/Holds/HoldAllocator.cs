@@ -5,8 +5,9 @@ namespace ClickCollect.Api.Features.Holds;
 
 /// <summary>
 /// Gives copies to holds, inside the caller's unit of work. A new hold takes a copy on the shelf at
-/// its pickup point's branch first (ToPick), else one from another branch (InTransit). A copy coming
-/// back goes to the oldest queued hold that can use it. Every claim is a conditional update, so two
+/// its pickup point's branch first (ToPick), else one from another branch (InTransit); at equal
+/// distance, a copy no surprise-selection proposal reserves (so a librarian's bundle still holds at
+/// confirmation, issue #7). A copy coming back goes to the oldest queued hold that can use it. Every claim is a conditional update, so two
 /// transactions can never both take one copy.
 /// </summary>
 internal sealed class HoldAllocator
@@ -16,7 +17,8 @@ internal sealed class HoldAllocator
     const string CandidatesSql = """
         select c.id, c.branch_id from copies c
         where c.title_id = @TitleId and c.status = 'onShelf' and (@CopyId is null or c.id = @CopyId)
-        order by case when c.branch_id = (select branch_id from pickup_point_branches where pickup_point_id = @PickupPointId) then 0 else 1 end, c.id
+        order by case when c.branch_id = (select branch_id from pickup_point_branches where pickup_point_id = @PickupPointId) then 0 else 1 end,
+                 case when exists (select 1 from selection_items si where si.copy_id = c.id) then 1 else 0 end, c.id
         """;
     const string ClaimCopySql = "update copies set status = @Status, updated_at = @Now where id = @Id and status = 'onShelf'";
     const string AssignSql = """

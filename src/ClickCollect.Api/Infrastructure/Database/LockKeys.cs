@@ -3,7 +3,7 @@ namespace ClickCollect.Api.Infrastructure.Database;
 /// <summary>
 /// Keys for <see cref="UnitOfWork.LockAsync"/>, one key space per kind of thing so a title and a
 /// patron with the same id never share a lock. Take them in this order when taking several:
-/// <see cref="Lending"/> first, then patron, then title, then slot.
+/// <see cref="Lending"/> first, then selections, then patron, then title, then slot.
 /// </summary>
 internal static class LockKeys
 {
@@ -17,6 +17,8 @@ internal static class LockKeys
     /// </summary>
     public const long Lending = 4L << 56;
 
+    /// <summary>Every change to surprise-selection bundles (their soft reservations), network-wide: librarians are few.</summary>
+    public static long Selections => 5L << 56;
     public static long Slot(long pickupPointId, DateTimeOffset start) =>
         (3L << 56) | (pickupPointId << 32) ^ (start.ToUnixTimeSeconds() / 60);
 }

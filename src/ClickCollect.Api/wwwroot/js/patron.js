@@ -1,5 +1,5 @@
 // The patron pages: catalogue, a title and reserving it, choosing a pickup slot, "Mes réservations",
-// sign-in (card number + PIN), account.
+// surprise selection request, sign-in (card number + PIN), account.
 //   POST /api/patrons/sign-in {cardNumber, pin} sets the page cookie; GET /api/patrons/me; POST /api/sign-out
 import { api } from './api.js';
 import { calendarView } from './calendar.js';
@@ -9,6 +9,7 @@ import { bind } from './i18n.js';
 import { showLockdownBanner } from './lockdown-banner.js';
 import { displayPhone } from './phone.js';
 import { reservationsView } from './reservations.js';
+import { selectionRequestView } from './selection-form.js';
 import { parseHash, setUpLanguageSwitch, startRouter } from './shell.js';
 import { signInForm } from './sign-in.js';
 import { titleView } from './title.js';
@@ -44,6 +45,7 @@ const views = {
   reservations: signedInOnly(reservationsView({ takeNotice: takeNotice }), 'reservations.needSignIn'),
   connexion: { title: 'signIn.title', render: renderSignIn },
   compte: { title: 'account.title', render: renderAccount },
+  selection: selectionRequestView(() => patron),
 };
 
 function takeNotice() {

@@ -1,4 +1,4 @@
-// The staff pages: sign-in (username + password), home, catalogue search, patron search.
+// The staff pages: sign-in (username + password), home, catalogue search, patron search, surprise selections.
 //   POST /api/staff/sign-in {username, password} sets the page cookie; GET /api/staff/me; POST /api/sign-out
 // Sections appear here as the features behind them exist.
 import { api } from '../js/api.js';
@@ -12,6 +12,8 @@ import { loadListView } from './loadlist.js';
 import { lockdownsView } from './lockdowns.js';
 import { patronsView } from './patrons.js';
 import { smsView } from './sms.js';
+import { phoneRequestView, queueView } from './selections.js';
+import { workbenchView } from './workbench.js';
 
 const main = document.getElementById('main');
 let staff = null; // GET /api/staff/me when signed in: { id, username, displayName, role, branchId, active }
@@ -35,6 +37,9 @@ const views = {
   bibliobus: signedInOnly(loadListView('#/bibliobus')),
   sms: signedInOnly(smsView('#/sms')),
   confinements: signedInOnly(lockdownsView(() => staff && staff.role === 'director')),
+  selections: signedInOnly(queueView('#/selections')),
+  selection: signedInOnly(workbenchView(() => staff)),
+  'demande-selection': signedInOnly(phoneRequestView()),
 };
 
 function roleArg(role) {
