@@ -48,8 +48,10 @@ internal sealed class ProposalStore(Db db, CatalogueStore catalogue, IOptions<Se
     //   union select c.title_id from loans l join copies c on c.id = l.copy_id
     //         where l.patron_id = @PatronId and l.loaned_on >= @SinceDate
     // and let its retention purge bound what this can see.
+    // Loans made at the counter and loans imported from the library system alike (Features/Loans).
     const string PastLoansSql = """
-        select title_id from holds where patron_id = @PatronId and status = 'collected' and closed_at >= @Since
+        select c.title_id from loans l join copies c on c.id = l.copy_id
+        where l.patron_id = @PatronId and l.loaned_on >= @Since
         """;
     const string MarksSql = "select title_id, mark from selection_title_marks where request_id = @Id";
     const string PinnedSql = "select copy_id from selection_items where request_id = @Id and pinned order by position";
@@ -78,7 +80,7 @@ internal sealed class ProposalStore(Db db, CatalogueStore catalogue, IOptions<Se
         var had = new HashSet<long>(await uow.QueryAsync<long>(HeldNowSql, new { row.PatronId }, ct));
         had.UnionWith(await uow.QueryAsync<long>(EarlierOccurrencesSql, new { row.SeriesId }, ct));
         if (row.UseHistory)
-            had.UnionWith(await uow.QueryAsync<long>(PastLoansSql, new { row.PatronId, Since = now.AddMonths(-options.Value.HistoryMonths) }, ct));
+            had.UnionWith(await uow.QueryAsync<long>(PastLoansSql, new { row.PatronId, Since = DateOnly.FromDateTime(now.AddMonths(-options.Value.HistoryMonths).UtcDateTime) }, ct));
         var marks = (await uow.QueryAsync<(long TitleId, string Mark)>(MarksSql, new { row.Id }, ct)).ToList();
         var pinned = (await uow.QueryAsync<long>(PinnedSql, new { row.Id }, ct)).AsList();
 

@@ -160,12 +160,15 @@ public abstract class ConfirmSelectionTests<TDb> where TDb : ITestDatabase, new(
         var (read, readCopies) = await TitleAsync(app, "CENTRALE");
         var (unread, _) = await TitleAsync(app, "CENTRALE");
         var patron = await PatronAsync(app, "P0014");
-        var patronId = await CountAsync(app, "select id from patrons where card_number = 'P0014'");
-        // A hold the patron collected last month: the trace of a loan (until Features/Loans lands).
-        await ExecuteAsync(app, """
-            insert into holds (patron_id, title_id, copy_id, pickup_point_id, status, channel, created_at, closed_at, updated_at)
-            values (@patronId, @read, @copy, @adults, 'collected', 'web', @at, @at, @at)
-            """, new { patronId, read, copy = readCopies[0], adults, at = app.Clock.GetUtcNow().AddDays(-30) });
+        // A loan last month, brought over from the library system and since returned.
+        var director = await app.StaffClientAsync("director");
+        await using (var c = await app.Service<ClickCollect.Api.Infrastructure.Database.Db>().OpenAsync(default))
+        {
+            var barcode = await Dapper.SqlMapper.ExecuteScalarAsync<string>(c, "select barcode from copies where id = @id", new { id = readCopies[0] });
+            await ReadAsync(await director.PostAsync("/api/loans/import", new StringContent(
+                $"cardNumber,barcode,loanedOn,dueOn\nP0014,{barcode},2026-02-08,2026-03-08\n", System.Text.Encoding.UTF8, "text/csv")), HttpStatusCode.OK);
+            await ReadAsync(await director.PostAsJsonAsync("/api/loans/returns", new { barcode }), HttpStatusCode.OK);
+        }
         var librarian = await app.StaffClientAsync("librarian");
 
         var withoutConsent = await CreateAsync(patron, new { pickupPointId = adults, count = 2, likedAuthors = new[] { "Auteur Test" }, useHistory = false });
