@@ -21,7 +21,9 @@ public sealed class CounterPageTests
         var hold = await ReadAsync(await patron.PostAsJsonAsync("/api/holds", new { titleId = title, pickupPointId = point }), HttpStatusCode.Created);
         var appointment = await ReadAsync(await patron.PostAsJsonAsync("/api/appointments", new
         {
-            pickupPointId = point, slotStart = "2026-03-10T10:00:00+00:00", holdIds = new[] { hold.GetProperty("id").GetInt64() },
+            pickupPointId = point,
+            slotStart = "2026-03-10T10:00:00+00:00",
+            holdIds = new[] { hold.GetProperty("id").GetInt64() },
         }), HttpStatusCode.Created);
         using var browser = new Browser(site);
 

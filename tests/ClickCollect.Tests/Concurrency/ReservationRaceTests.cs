@@ -23,7 +23,11 @@ public abstract class ReservationRaceTests<TDb> where TDb : ITestDatabase, new()
         var director = await app.StaffClientAsync("director");
         await ReadAsync(await director.PutAsJsonAsync($"/api/pickup-points/{point}/opening", new
         {
-            leadTimeMinutes = 60, horizonDays = 14, pickupOpenDays = 5, stopSlotMinutes = 30, stopSlotCapacity = 4,
+            leadTimeMinutes = 60,
+            horizonDays = 14,
+            pickupOpenDays = 5,
+            stopSlotMinutes = 30,
+            stopSlotCapacity = 4,
             windows = new[] { new { weekday = 3, startsAt = "10:00:00", endsAt = "12:00:00", slotMinutes = 30, capacity } },
         }), HttpStatusCode.OK);
         return point;

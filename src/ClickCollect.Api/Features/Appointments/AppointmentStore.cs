@@ -75,7 +75,13 @@ internal sealed class AppointmentStore(Db db, Notify notify)
             return Refuse("slot_items_full", "Créneau complet", "Ce créneau ne peut plus recevoir autant de documents.");
         var id = await uow.QuerySingleOrDefaultAsync<long?>(BookSql, new
         {
-            a.PatronId, a.PickupPointId, SlotStart = a.Slot.Start, SlotEnd = a.Slot.End, a.Channel, a.Now, Capacity = capacity,
+            a.PatronId,
+            a.PickupPointId,
+            SlotStart = a.Slot.Start,
+            SlotEnd = a.Slot.End,
+            a.Channel,
+            a.Now,
+            Capacity = capacity,
         }, ct);
         if (id is null) return Refuse("slot_full", "Créneau complet", "Plus de place dans ce créneau : choisissez-en un autre.");
         foreach (var holdId in a.HoldIds)

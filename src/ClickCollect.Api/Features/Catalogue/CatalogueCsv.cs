@@ -1,6 +1,6 @@
-using ClickCollect.Api.Infrastructure;
 using System.Globalization;
 using System.Text;
+using ClickCollect.Api.Infrastructure;
 using ClickCollect.Api.Infrastructure.Csv;
 using ClickCollect.Api.Infrastructure.Http;
 

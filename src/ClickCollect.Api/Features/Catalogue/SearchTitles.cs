@@ -1,5 +1,5 @@
-using ClickCollect.Api.Infrastructure;
 using System.Text;
+using ClickCollect.Api.Infrastructure;
 using FluentValidation;
 using Microsoft.AspNetCore.Mvc;
 

@@ -49,7 +49,10 @@ internal sealed class HoldStore(Db db, HoldAllocator allocator, Notify notify)
 
     static object Parameters(HoldFilter f) => new
     {
-        f.PatronId, f.PickupPointId, f.HoldId, f.Limit,
+        f.PatronId,
+        f.PickupPointId,
+        f.HoldId,
+        f.Limit,
         Status = f.Status is { } s ? DapperSetup.ToDb(s) : null,
     };
 
@@ -93,7 +96,13 @@ internal sealed class HoldStore(Db db, HoldAllocator allocator, Notify notify)
         await uow.LockAsync(LockKeys.Title(titleId), ct);
         var id = await uow.QuerySingleAsync<long>(InsertSql, new
         {
-            hold.PatronId, TitleId = titleId, hold.CopyId, hold.PickupPointId, hold.Channel, hold.StaffId, hold.Now,
+            hold.PatronId,
+            TitleId = titleId,
+            hold.CopyId,
+            hold.PickupPointId,
+            hold.Channel,
+            hold.StaffId,
+            hold.Now,
         }, ct);
         await allocator.AllocateAsync(uow, id, titleId, hold.CopyId, hold.PickupPointId, hold.Now, ct);
         return new PlaceHoldOutcome.Placed(id);

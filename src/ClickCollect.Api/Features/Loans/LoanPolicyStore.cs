@@ -1,6 +1,6 @@
-using ClickCollect.Api.Infrastructure;
 using System.Data.Common;
 using ClickCollect.Api.Features.Catalogue;
+using ClickCollect.Api.Infrastructure;
 using ClickCollect.Api.Infrastructure.Database;
 using Dapper;
 

@@ -140,7 +140,9 @@ internal sealed class BibliobusStore(Db db)
     public Task<int> SetExceptionAsync(UnitOfWork uow, long stopId, StopException e, CancellationToken ct) =>
         uow.ExecuteAsync(UpsertExceptionSql, new
         {
-            StopId = stopId, e.Date, e.Kind,
+            StopId = stopId,
+            e.Date,
+            e.Kind,
             ArrivesAt = e.Kind == StopExceptionKind.Changed ? e.ArrivesAt : null,
             DepartsAt = e.Kind == StopExceptionKind.Changed ? e.DepartsAt : null,
             Note = e.Note ?? "",

@@ -58,9 +58,18 @@ internal sealed class OutboxStore(Db db, IOptions<SmsOptions> options)
         if (!message.Urgent) due = SmsRules.QuietUntil(due, SmsRules.Zone(to.TimeZone), o.QuietHoursStart, o.QuietHoursEnd);
         return await uow.ExecuteAsync(EnqueueSql, new
         {
-            message.PatronId, ToNumber = to.Phone, message.Kind, message.Body, message.Urgent,
-            Status = reason is null ? SmsStatus.Pending : SmsStatus.Skipped, Reason = reason,
-            message.DedupeKey, to.BranchId, message.NotBefore, NextAttemptAt = due, Now = now,
+            message.PatronId,
+            ToNumber = to.Phone,
+            message.Kind,
+            message.Body,
+            message.Urgent,
+            Status = reason is null ? SmsStatus.Pending : SmsStatus.Skipped,
+            Reason = reason,
+            message.DedupeKey,
+            to.BranchId,
+            message.NotBefore,
+            NextAttemptAt = due,
+            Now = now,
         }, ct) == 1;
     }
 
@@ -103,7 +112,12 @@ internal sealed class OutboxStore(Db db, IOptions<SmsOptions> options)
         DateTimeOffset now, CancellationToken ct) =>
         await db.WriteAsync(uow => uow.ExecuteAsync(ReportSql, new
         {
-            Sid = sid, Id = outboxId, Status = status, ProviderStatus = providerStatus, Error = error, Now = now,
+            Sid = sid,
+            Id = outboxId,
+            Status = status,
+            ProviderStatus = providerStatus,
+            Error = error,
+            Now = now,
         }, ct), ct) == 1;
 
     const string OptOutSql = """

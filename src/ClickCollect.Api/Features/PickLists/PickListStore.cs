@@ -117,7 +117,13 @@ internal sealed class PickListStore(Db db)
         IEnumerable<long> holdIds, DateTimeOffset now, CancellationToken ct) =>
         db.WriteAsync(uow => uow.ExecuteAsync(RecordPrintSql, new
         {
-            Kind = kind, PlaceId = placeId, Date = date, StaffId = staffId, Now = now, Format = format,
-            PublicVariant = publicVariant, HoldIds = JsonSerializer.Serialize(holdIds.Order()),
+            Kind = kind,
+            PlaceId = placeId,
+            Date = date,
+            StaffId = staffId,
+            Now = now,
+            Format = format,
+            PublicVariant = publicVariant,
+            HoldIds = JsonSerializer.Serialize(holdIds.Order()),
         }, ct), ct);
 }

@@ -1,6 +1,6 @@
-using ClickCollect.Api.Infrastructure;
 using System.Text.Json;
 using ClickCollect.Api.Features.Catalogue;
+using ClickCollect.Api.Infrastructure;
 
 namespace ClickCollect.Api.Features.SurpriseSelections;
 

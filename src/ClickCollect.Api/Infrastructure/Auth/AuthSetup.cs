@@ -1,6 +1,6 @@
+using ClickCollect.Api.Infrastructure.OpenApi;
 using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using ClickCollect.Api.Infrastructure.OpenApi;
 using Microsoft.AspNetCore.DataProtection;
 
 namespace ClickCollect.Api.Infrastructure.Auth;

@@ -1,6 +1,6 @@
 using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.RateLimiting;
 using ClickCollect.Api.Infrastructure.Auth;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace ClickCollect.Api.Infrastructure.Http;
 

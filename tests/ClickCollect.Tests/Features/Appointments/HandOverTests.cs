@@ -23,7 +23,9 @@ public abstract class HandOverTests<TDb> where TDb : ITestDatabase, new()
         var h2 = await ReadAsync(await patron.PostAsJsonAsync("/api/holds", new { titleId = waiting, pickupPointId = point }), HttpStatusCode.Created);
         var appointment = await ReadAsync(await patron.PostAsJsonAsync("/api/appointments", new
         {
-            pickupPointId = point, slotStart = Today11, holdIds = new[] { h1.GetProperty("id").GetInt64(), h2.GetProperty("id").GetInt64() },
+            pickupPointId = point,
+            slotStart = Today11,
+            holdIds = new[] { h1.GetProperty("id").GetInt64(), h2.GetProperty("id").GetInt64() },
         }), HttpStatusCode.Created);
         var staff = await app.StaffClientAsync("counter");
         await ReadAsync(await staff.PostAsJsonAsync($"/api/pick-lists/{point}/2026-03-10/picked", new { barcode = h1.GetProperty("barcode").GetString() }), HttpStatusCode.OK);

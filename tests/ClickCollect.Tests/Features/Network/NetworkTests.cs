@@ -40,7 +40,9 @@ public abstract class NetworkTests<TDb> where TDb : ITestDatabase, new()
         var route = await Read(await director.PostAsJsonAsync($"/api/bibliobuses/{bus.GetProperty("id").GetInt64()}/routes", new { name = "Villages" }), HttpStatusCode.Created);
         var stop = await Read(await director.PostAsJsonAsync($"/api/routes/{route.GetProperty("id").GetInt64()}/stops", new
         {
-            name = "Lux – église", address = "Place de l'église", position = 1,
+            name = "Lux – église",
+            address = "Place de l'église",
+            position = 1,
             schedule = new[] { new { weekday = 4, arrivesAt = "10:00:00", departsAt = "11:30:00" } },
         }), HttpStatusCode.Created);
         Assert.Equal("10:00:00", stop.GetProperty("schedule")[0].GetProperty("arrivesAt").GetString());

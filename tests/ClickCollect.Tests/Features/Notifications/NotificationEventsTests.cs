@@ -147,7 +147,12 @@ public abstract class NotificationEventsTests<TDb> where TDb : ITestDatabase, ne
         var staff = await app.StaffClientAsync("counter");
         await ReadAsync(await staff.PostAsJsonAsync("/api/patrons", new
         {
-            cardNumber = "FIXE1", pin = "1234", firstName = "Léon", lastName = "Fixe", phone = "01 23 45 67 89", smsConsent = true,
+            cardNumber = "FIXE1",
+            pin = "1234",
+            firstName = "Léon",
+            lastName = "Fixe",
+            phone = "01 23 45 67 89",
+            smsConsent = true,
         }), HttpStatusCode.Created);
 
         foreach (var card in new[] { "P0001", "P0003", "P0005", "FIXE1", "P0007" }) await ReadyHoldAsync(app, card);

@@ -12,7 +12,9 @@ public sealed class SmsOptionsTests
     {
         await using var app = await TestApp.StartAsync(new()
         {
-            ["Sms:QuietHoursStart"] = "21:30", ["Sms:QuietHoursEnd"] = "07:45", ["Sms:RetryBaseDelay"] = "00:01:00",
+            ["Sms:QuietHoursStart"] = "21:30",
+            ["Sms:QuietHoursEnd"] = "07:45",
+            ["Sms:RetryBaseDelay"] = "00:01:00",
         });
         var o = app.Service<IOptions<SmsOptions>>().Value;
         Assert.Equal((new TimeOnly(21, 30), new TimeOnly(7, 45), TimeSpan.FromMinutes(1)), (o.QuietHoursStart, o.QuietHoursEnd, o.RetryBaseDelay));

@@ -28,9 +28,16 @@ public abstract class TwilioWebhooksTests<TDb> where TDb : ITestDatabase, new()
 
     static Dictionary<string, string> Inbound(string from, string body) => new()
     {
-        ["MessageSid"] = "SM" + Guid.NewGuid().ToString("N"), ["AccountSid"] = FakeTwilio.AccountSid, ["From"] = from,
-        ["To"] = FakeTwilio.From, ["Body"] = body, ["NumMedia"] = "0", ["NumSegments"] = "1", ["SmsStatus"] = "received",
-        ["ApiVersion"] = "2010-04-01", ["FromCountry"] = "FR",
+        ["MessageSid"] = "SM" + Guid.NewGuid().ToString("N"),
+        ["AccountSid"] = FakeTwilio.AccountSid,
+        ["From"] = from,
+        ["To"] = FakeTwilio.From,
+        ["Body"] = body,
+        ["NumMedia"] = "0",
+        ["NumSegments"] = "1",
+        ["SmsStatus"] = "received",
+        ["ApiVersion"] = "2010-04-01",
+        ["FromCountry"] = "FR",
     };
 
     /// <summary>Texts the app from <paramref name="from"/>; returns the reply Twilio would send back.</summary>
@@ -75,8 +82,14 @@ public abstract class TwilioWebhooksTests<TDb> where TDb : ITestDatabase, new()
         {
             var form = new Dictionary<string, string>
             {
-                ["MessageSid"] = row.ProviderSid!, ["SmsSid"] = row.ProviderSid!, ["MessageStatus"] = status, ["SmsStatus"] = status,
-                ["AccountSid"] = FakeTwilio.AccountSid, ["From"] = FakeTwilio.From, ["To"] = ConsentingPhone, ["ApiVersion"] = "2010-04-01",
+                ["MessageSid"] = row.ProviderSid!,
+                ["SmsSid"] = row.ProviderSid!,
+                ["MessageStatus"] = status,
+                ["SmsStatus"] = status,
+                ["AccountSid"] = FakeTwilio.AccountSid,
+                ["From"] = FakeTwilio.From,
+                ["To"] = ConsentingPhone,
+                ["ApiVersion"] = "2010-04-01",
             };
             if (error is not null) form["ErrorCode"] = error;
             return form;

@@ -36,7 +36,9 @@ public abstract class PickListTests<TDb> where TDb : ITestDatabase, new()
             if (i < 3)
                 await ReadAsync(await patron.PostAsJsonAsync("/api/appointments", new
                 {
-                    pickupPointId = point, slotStart = $"{Wednesday}T{13 + i}:00:00+00:00", holdIds = new[] { hold.GetProperty("id").GetInt64() },
+                    pickupPointId = point,
+                    slotStart = $"{Wednesday}T{13 + i}:00:00+00:00",
+                    holdIds = new[] { hold.GetProperty("id").GetInt64() },
                 }), HttpStatusCode.Created);
         }
         return (point, holds);

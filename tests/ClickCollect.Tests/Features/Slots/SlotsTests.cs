@@ -69,7 +69,11 @@ public abstract class SlotsTests<TDb> where TDb : ITestDatabase, new()
         var director = await app.StaffClientAsync("director");
         var saved = await director.PutAsJsonAsync($"/api/pickup-points/{point}/opening", new
         {
-            leadTimeMinutes = 0, horizonDays = 3, pickupOpenDays = 4, stopSlotMinutes = 30, stopSlotCapacity = 4,
+            leadTimeMinutes = 0,
+            horizonDays = 3,
+            pickupOpenDays = 4,
+            stopSlotMinutes = 30,
+            stopSlotCapacity = 4,
             windows = new[] { new { weekday = 2, startsAt = "16:00:00", endsAt = "17:00:00", slotMinutes = 30, capacity = 2, maxItems = 6 } },
         });
         Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
@@ -86,7 +90,11 @@ public abstract class SlotsTests<TDb> where TDb : ITestDatabase, new()
         var director = await app.StaffClientAsync("director");
         await ProblemAssert.IsProblemAsync(await director.PutAsJsonAsync($"/api/pickup-points/{point}/opening", new
         {
-            leadTimeMinutes = -1, horizonDays = 0, pickupOpenDays = 4, stopSlotMinutes = 30, stopSlotCapacity = 4,
+            leadTimeMinutes = -1,
+            horizonDays = 0,
+            pickupOpenDays = 4,
+            stopSlotMinutes = 30,
+            stopSlotCapacity = 4,
             windows = new[]
             {
                 new { weekday = 2, startsAt = "10:00:00", endsAt = "12:00:00", slotMinutes = 30, capacity = 0 },
