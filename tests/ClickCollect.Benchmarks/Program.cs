@@ -101,6 +101,9 @@ Console.WriteLine(b95 < 50
     ? $"Target met: builder p95 {b95:F1} ms < 50 ms ({b95 / s95:F2}× the plain sort of the same candidates)."
     : $"Target MISSED: builder p95 {b95:F1} ms ≥ 50 ms ({b95 / s95:F2}× the plain sort of the same candidates).");
 
+// 3. The cost of a booking, against a bare conditional insert on the same database.
+await BookingBench.RunAsync(400);
+
 static string LoadAverage() =>
     File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "unknown";
 
