@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using ClickCollect.Api.Infrastructure;
 using ClickCollect.Api.Infrastructure.Csv;
 using ClickCollect.Api.Infrastructure.Http;
@@ -23,32 +22,9 @@ internal static class CatalogueCsv
         "barcode", "branchCode", "shelfLocation", "callNumber", "status",
     ];
 
-    const char Unreadable = '\uFFFD';
-    const string NotUtf8 = "Caractère illisible : le fichier n'est pas en UTF-8. Enregistrez-le en « UTF-8 » et recommencez.";
-
     static readonly string[] RequiredColumns = ["recordId", "title", "language", "audience", "format"];
 
-    /// <summary>
-    /// A UTF-8 reader (a byte order mark is tolerated). Bytes that are not UTF-8 become U+FFFD, which
-    /// <see cref="Parse"/> refuses on the exact line and column: a Windows-1252 export would otherwise
-    /// turn every "é" into "�" without a word.
-    /// </summary>
-    public static TextReader OpenReader(Stream stream) =>
-        new StreamReader(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false),
-            detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024, leaveOpen: true);
-
-    /// <summary>
-    /// Reads a request body. It is buffered first (at most the route's body limit) because the parser
-    /// reads synchronously and the server does not allow synchronous reads of a request.
-    /// </summary>
-    public static async Task<CatalogueFile> ReadAsync(Stream body, CancellationToken ct)
-    {
-        using var buffer = new MemoryStream();
-        await body.CopyToAsync(buffer, ct);
-        buffer.Position = 0;
-        using var reader = OpenReader(buffer);
-        return Parse(reader);
-    }
+    public static Task<CatalogueFile> ReadAsync(Stream body, CancellationToken ct) => CsvImport.ReadBodyAsync(body, Parse, ct);
 
     public static CatalogueFile Parse(TextReader text)
     {
@@ -59,7 +35,7 @@ internal static class CatalogueCsv
         using var records = csv.ReadAll().GetEnumerator();
         if (!records.MoveNext())
             return new CatalogueFile(0, [], [new(1, "file", "Le fichier est vide : une ligne d'en-tête est attendue.")]);
-        var header = ReadHeader(records.Current, rejected);
+        var header = CsvImport.ReadHeader(records.Current, Columns, RequiredColumns, rejected);
         if (header is null) return new CatalogueFile(0, [], rejected);
         while (records.MoveNext())
         {
@@ -67,28 +43,6 @@ internal static class CatalogueCsv
             if (ToRow(records.Current, header, rejected) is { } row) rows.Add(row);
         }
         return new CatalogueFile(read, rows, rejected);
-    }
-
-    /// <summary>Column name → position; null (with the reasons) when the header is unusable.</summary>
-    static Dictionary<string, int>? ReadHeader(CsvRecord record, List<ImportRejection> rejected)
-    {
-        var before = rejected.Count;
-        if (record.Error is not null) rejected.Add(new(record.Line, "header", record.Error));
-        var positions = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-        for (var i = 0; i < record.Fields.Count; i++)
-        {
-            var name = record.Fields[i].Trim();
-            if (name.Contains(Unreadable)) rejected.Add(new(record.Line, "file", NotUtf8));
-            var known = Columns.FirstOrDefault(c => c.Equals(name, StringComparison.OrdinalIgnoreCase));
-            if (known is null)
-                rejected.Add(new(record.Line, name.Length == 0 ? "header" : name,
-                    $"Colonne inconnue « {name} ». Colonnes possibles : {string.Join(", ", Columns)}."));
-            else if (!positions.TryAdd(known, i))
-                rejected.Add(new(record.Line, known, $"La colonne « {known} » apparaît deux fois."));
-        }
-        foreach (var missing in RequiredColumns.Where(c => !positions.ContainsKey(c)))
-            rejected.Add(new(record.Line, missing, $"Colonne obligatoire absente de l'en-tête : « {missing} »."));
-        return rejected.Count == before ? positions : null;
     }
 
     static CatalogueRow? ToRow(CsvRecord record, Dictionary<string, int> header, List<ImportRejection> rejected)
@@ -109,8 +63,8 @@ internal static class CatalogueCsv
         string Text(string column) => header.TryGetValue(column, out var i) ? Clean(record.Fields[i]) : "";
         string? Optional(string column) => Text(column) is { Length: > 0 } value ? value : null;
         var before = rejected.Count;
-        foreach (var (column, _) in header.Where(c => record.Fields[c.Value].Contains(Unreadable)))
-            rejected.Add(new(line, column, NotUtf8));
+        foreach (var (column, _) in header.Where(c => record.Fields[c.Value].Contains(CsvImport.Unreadable)))
+            rejected.Add(new(line, column, CsvImport.NotUtf8));
 
         int? year = null;
         if (Optional("year") is { } yearText)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ClickCollect.Api.Infrastructure.Csv;
 using ClickCollect.Api.Infrastructure.Database;
 
 namespace ClickCollect.Api.Features.Catalogue;
@@ -30,7 +31,7 @@ internal static class CatalogueImportCommand
         var watch = Stopwatch.StartNew();
         CatalogueFile file;
         await using (var stream = File.OpenRead(path))
-        using (var reader = CatalogueCsv.OpenReader(stream))
+        using (var reader = CsvImport.OpenReader(stream))
             file = CatalogueCsv.Parse(reader);
         var parsed = watch.Elapsed;
         var importer = services.GetRequiredService<CatalogueImport>();

@@ -1,4 +1,5 @@
 using ClickCollect.Api.Features.Catalogue;
+using ClickCollect.Api.Infrastructure.Csv;
 
 namespace ClickCollect.Api.Features.Demo;
 
@@ -13,7 +14,7 @@ internal static class DemoCatalogue
     {
         using var stream = typeof(DemoCatalogue).Assembly.GetManifestResourceStream("demo/demo-titles.csv")
             ?? throw new InvalidOperationException("demo-titles.csv is not embedded in the assembly.");
-        using var reader = CatalogueCsv.OpenReader(stream);
+        using var reader = CsvImport.OpenReader(stream);
         var file = CatalogueCsv.Parse(reader);
         if (file.Rejected.Count > 0)
             throw new InvalidOperationException($"demo-titles.csv line {file.Rejected[0].Line}: {file.Rejected[0].Reason}");

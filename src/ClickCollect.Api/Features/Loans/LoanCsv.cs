@@ -1,5 +1,4 @@
 using System.Globalization;
-using ClickCollect.Api.Features.Catalogue;
 using ClickCollect.Api.Infrastructure.Csv;
 using ClickCollect.Api.Infrastructure.Http;
 
@@ -19,16 +18,7 @@ internal static class LoanCsv
 {
     public static readonly string[] Columns = ["cardNumber", "barcode", "loanedOn", "dueOn"];
 
-    const char Unreadable = '\uFFFD';
-
-    public static async Task<LoanFile> ReadAsync(Stream body, CancellationToken ct)
-    {
-        using var buffer = new MemoryStream();
-        await body.CopyToAsync(buffer, ct);
-        buffer.Position = 0;
-        using var reader = CatalogueCsv.OpenReader(buffer); // UTF-8, and bytes that are not become U+FFFD, refused below
-        return Parse(reader);
-    }
+    public static Task<LoanFile> ReadAsync(Stream body, CancellationToken ct) => CsvImport.ReadBodyAsync(body, Parse, ct);
 
     public static LoanFile Parse(TextReader text)
     {
@@ -36,7 +26,7 @@ internal static class LoanCsv
         using var records = new CsvReader(text).ReadAll().GetEnumerator();
         if (!records.MoveNext())
             return new LoanFile(0, [], [new(1, "file", "Le fichier est vide : une ligne d'en-tête cardNumber,barcode,loanedOn,dueOn est attendue.")]);
-        var header = ReadHeader(records.Current, rejected);
+        var header = CsvImport.ReadHeader(records.Current, Columns, Columns, rejected);
         if (header is null) return new LoanFile(0, [], rejected);
 
         var rows = new List<LoanImportRow>();
@@ -47,25 +37,6 @@ internal static class LoanCsv
             if (ToRow(records.Current, header, rejected) is { } row) rows.Add(row);
         }
         return new LoanFile(read, rows, rejected);
-    }
-
-    static Dictionary<string, int>? ReadHeader(CsvRecord record, List<ImportRejection> rejected)
-    {
-        var before = rejected.Count;
-        if (record.Error is not null) rejected.Add(new(record.Line, "header", record.Error));
-        var positions = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-        for (var i = 0; i < record.Fields.Count; i++)
-        {
-            var name = record.Fields[i].Trim();
-            var known = Columns.FirstOrDefault(c => c.Equals(name, StringComparison.OrdinalIgnoreCase));
-            if (known is null)
-                rejected.Add(new(record.Line, name.Length == 0 ? "header" : name, $"Colonne inconnue « {name} ». Colonnes attendues : {string.Join(", ", Columns)}."));
-            else if (!positions.TryAdd(known, i))
-                rejected.Add(new(record.Line, known, $"La colonne « {known} » apparaît deux fois."));
-        }
-        foreach (var missing in Columns.Where(c => !positions.ContainsKey(c)))
-            rejected.Add(new(record.Line, missing, $"Colonne obligatoire absente de l'en-tête : « {missing} »."));
-        return rejected.Count == before ? positions : null;
     }
 
     static LoanImportRow? ToRow(CsvRecord record, Dictionary<string, int> header, List<ImportRejection> rejected)
@@ -83,8 +54,8 @@ internal static class LoanCsv
         }
         var before = rejected.Count;
         string Text(string column) => record.Fields[header[column]].Trim();
-        foreach (var column in Columns.Where(c => Text(c).Contains(Unreadable)))
-            rejected.Add(new(line, column, "Caractère illisible : le fichier n'est pas en UTF-8."));
+        foreach (var column in Columns.Where(c => Text(c).Contains(CsvImport.Unreadable)))
+            rejected.Add(new(line, column, CsvImport.NotUtf8));
 
         var card = Text("cardNumber");
         var barcode = Text("barcode");

@@ -1,5 +1,6 @@
 using System.Text;
 using ClickCollect.Api.Features.Catalogue;
+using ClickCollect.Api.Infrastructure.Csv;
 
 namespace ClickCollect.Tests.Features.Catalogue;
 
@@ -81,7 +82,7 @@ public sealed class CatalogueCsvTests
     public void Bytes_that_are_not_UTF8_are_refused_on_their_line()
     {
         var latin1 = Encoding.Latin1.GetBytes("recordId,title,language,audience,format\nR1,Nana,fr,adult,book\nR2,Thérèse,fr,adult,book\n");
-        using var reader = CatalogueCsv.OpenReader(new MemoryStream(latin1));
+        using var reader = CsvImport.OpenReader(new MemoryStream(latin1));
         var file = CatalogueCsv.Parse(reader);
         Assert.Equal("3.title", Keys(file));
         Assert.Equal(["R1"], file.Rows.Select(r => r.RecordId));
@@ -91,7 +92,7 @@ public sealed class CatalogueCsvTests
     public void A_byte_order_mark_is_tolerated()
     {
         var bytes = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes("recordId,title,language,audience,format\r\nR1,Nana,fr,adult,book\r\n")).ToArray();
-        using var reader = CatalogueCsv.OpenReader(new MemoryStream(bytes));
+        using var reader = CsvImport.OpenReader(new MemoryStream(bytes));
         Assert.Equal("R1", Assert.Single(CatalogueCsv.Parse(reader).Rows).RecordId);
     }
 }
