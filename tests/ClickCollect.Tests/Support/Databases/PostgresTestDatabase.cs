@@ -43,6 +43,15 @@ public sealed class PostgresTestDatabase : ITestDatabase
         var connectionString = await CreateAsync("");
         await TestApp.PrepareTemplateAsync("postgres", connectionString);
         NpgsqlConnection.ClearAllPools();
-        return new NpgsqlConnectionStringBuilder(connectionString).Database!;
+        var name = new NpgsqlConnectionStringBuilder(connectionString).Database!;
+        // A copy fails while any session is open on its template (55006). A background job of the app
+        // that seeded it may still hold or reopen one: close the template to connections for good.
+        await using var admin = new NpgsqlConnection(PostgresServer.Instance.ConnectionString("postgres"));
+        await admin.OpenAsync();
+        await using var cmd = admin.CreateCommand();
+        cmd.CommandText = $"alter database \"{name}\" allow_connections false; "
+            + $"select pg_terminate_backend(pid) from pg_stat_activity where datname = '{name}' and pid <> pg_backend_pid();";
+        await cmd.ExecuteNonQueryAsync();
+        return name;
     }
 }
