@@ -106,9 +106,6 @@ internal static class ClickCollectApp
         app.MapGet("/health", Health).WithName("Health").WithSummary("200 when the database answers").WithTags("Health")
             .AllowAnonymous().ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
-        app.MapGet("/source.zip", SourceCode).WithName("SourceCode").WithSummary("The source of this running version (AGPL-3.0 §13)")
-            .WithTags("Health").AllowAnonymous().ProducesProblem(StatusCodes.Status404NotFound);
-
         var api = app.MapGroup("/api");
         api.MapNetwork();
         api.MapSlots();
@@ -141,14 +138,6 @@ internal static class ClickCollectApp
         {
             return Problems.Create(StatusCodes.Status503ServiceUnavailable, "database_unavailable", "Base de données injoignable", e.Message);
         }
-    }
-
-    static Results<PhysicalFileHttpResult, ProblemHttpResult> SourceCode()
-    {
-        var zip = Path.Combine(AppContext.BaseDirectory, "source.zip");
-        return File.Exists(zip)
-            ? TypedResults.PhysicalFile(zip, "application/zip", "clickcollect-source.zip")
-            : Problems.Create(StatusCodes.Status404NotFound, "not_found", "Archive des sources absente", "Construisez l'application avec dotnet build.");
     }
 
     internal sealed record HealthResponse(string Status, string Database);

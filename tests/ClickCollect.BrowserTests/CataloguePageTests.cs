@@ -159,7 +159,7 @@ public sealed class CataloguePageTests
         foreach (var hidden in new[] { ".site-nav", ".lang-switch", "form.search-form", "main .paging" })
             Assert.False(browser.Find(hidden).Displayed, hidden);
         Assert.True(browser.Find("main .title-card").Displayed);
-        Assert.True(browser.Find("footer a[href='/source.zip']").Displayed);
+        Assert.True(browser.Find("footer a[rel=license]").Displayed);
         Assert.Equal("rgba(0, 0, 0, 1)", browser.Find("main .title-card .availability").GetCssValue("color"));
         Assert.True(new FileInfo(browser.SavePdf("catalogue-print")).Length > 1000);
     }

@@ -26,7 +26,7 @@ public sealed class LanguageTests
         Assert.Equal("ClickCollect — Libraries", browser.Find(".brand a").Text);
         Assert.Equal(["Catalogue", "My reservations", "Surprise selection", "My account", "Sign in"],
             browser.FindAll(".site-nav li").Where(li => li.Displayed).Select(li => li.Text).ToArray());
-        Assert.Equal("Source code", browser.Find("footer a[href='/source.zip']").Text);
+        Assert.Equal("free software licensed under", browser.Find("footer span[data-i18n='footer.freeSoftware']").Text);
         Assert.StartsWith("Sign in — ", browser.Driver.Title);
 
         // A server refusal is translated by its code.

@@ -25,7 +25,6 @@ internal static class PickListPdf
 
     static readonly Lazy<bool> Setup = new(() =>
     {
-        PdfSharp.PdfSharpLicense.SetAgplLicense(); // PDFsharp 6.5 is AGPL-3.0 (see LICENSE)
         GlobalFontSettings.FontResolver ??= new DejaVuFontResolver();
         return true;
     });

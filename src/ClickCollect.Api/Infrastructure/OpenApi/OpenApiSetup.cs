@@ -12,8 +12,8 @@ internal static class OpenApiSetup
             {
                 Title = "ClickCollect",
                 Version = "v1",
-                Description = "Cliqué-retiré pour les réseaux de bibliothèques publiques. Licence AGPL-3.0-or-later.",
-                License = new OpenApiLicense { Name = "AGPL-3.0-or-later", Identifier = "AGPL-3.0-or-later" },
+                Description = "Cliqué-retiré pour les réseaux de bibliothèques publiques. Licence Apache-2.0.",
+                License = new OpenApiLicense { Name = "Apache-2.0", Identifier = "Apache-2.0" },
             };
             document.Components ??= new OpenApiComponents();
             document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();

@@ -17,7 +17,6 @@ const fr = {
   'nav.signOut': 'Se déconnecter',
   'greeting': 'Bonjour {name}',
   'footer.freeSoftware': 'logiciel libre sous licence',
-  'footer.source': 'Code source',
 
   'signIn.title': 'Se connecter',
   'signIn.intro': 'Connectez-vous avec le numéro de votre carte de bibliothèque et votre code PIN.',
@@ -399,7 +398,6 @@ const en = {
   'nav.signOut': 'Sign out',
   'greeting': 'Hello {name}',
   'footer.freeSoftware': 'free software licensed under',
-  'footer.source': 'Source code',
 
   'signIn.title': 'Sign in',
   'signIn.intro': 'Sign in with your library card number and your PIN.',

@@ -9,7 +9,7 @@ public sealed class StaticPagesTests
     [Theory]
     [InlineData("/", "/js/patron.js")]
     [InlineData("/staff/", "/staff/staff.js")]
-    public async Task A_page_is_served_as_French_HTML_with_its_script_and_the_source_footer(string path, string script)
+    public async Task A_page_is_served_as_French_HTML_with_its_script_and_the_licence_footer(string path, string script)
     {
         await using var app = await TestApp.StartAsync();
         var response = await app.CreateClient().GetAsync(path);
@@ -19,8 +19,23 @@ public sealed class StaticPagesTests
         var html = await response.Content.ReadAsStringAsync();
         Assert.Contains("<html lang=\"fr\">", html);
         Assert.Contains($"<script type=\"module\" src=\"{script}\"></script>", html);
-        Assert.Contains("<a href=\"/source.zip\"", html);
-        Assert.Contains("<a href=\"https://www.gnu.org/licenses/agpl-3.0.html\"", html);
+        Assert.Contains("<a href=\"https://www.apache.org/licenses/LICENSE-2.0\" rel=\"license\">Apache-2.0</a>", html);
+        Assert.DoesNotContain("source.zip", html);
+    }
+
+    // #14: the build used to zip every file of the working tree (a local .env, production settings)
+    // and serve it at /source.zip. Nothing of the tree is served but wwwroot.
+    [Theory]
+    [InlineData("/source.zip")]
+    [InlineData("/appsettings.json")]
+    [InlineData("/ClickCollect.Api.dll")]
+    public async Task Nothing_outside_the_pages_is_served(string path)
+    {
+        await using var app = await TestApp.StartAsync();
+        var response = await app.CreateClient().GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.False(File.Exists(Path.Combine(AppContext.BaseDirectory, "source.zip")), "the build no longer packs the source");
     }
 
     [Theory]
