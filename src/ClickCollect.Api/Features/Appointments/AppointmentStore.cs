@@ -49,30 +49,30 @@ internal sealed class AppointmentStore(Db db, Notify notify)
         """;
     const string LinkSql = "insert into appointment_holds (appointment_id, hold_id) values (@AppointmentId, @HoldId)";
 
-    /// <summary>Books the slot for the holds, or says why not. Nothing is written unless the outcome is Booked.</summary>
+    const string SameSlotSql = """
+        select id from appointments
+        where patron_id = @PatronId and pickup_point_id = @PickupPointId and slot_start = @SlotStart and status in ('booked', 'arrived')
+        """;
+
+    /// <summary>
+    /// Books the slot for the holds, or says why not. Nothing is written unless the outcome is Booked or
+    /// Joined: a patron who already has an appointment in that slot at that pickup point gets the holds
+    /// added to it (issue 10: one patron, one place, however many times they book).
+    /// </summary>
     public async Task<BookOutcome> BookAsync(UnitOfWork uow, NewAppointment a, int capacity, int maxPerDay, (DateTimeOffset Start, DateTimeOffset End) day, CancellationToken ct)
     {
         await uow.LockAsync(LockKeys.Patron(a.PatronId), ct);
-        var holds = (await uow.QueryAsync<HoldCheck>(HoldsSql(uow.Dialect), new { Ids = uow.Dialect.KeyList(a.HoldIds) }, ct)).ToList();
-        var unknown = a.HoldIds.Where(id => !holds.Any(h => h.Id == id && h.PatronId == a.PatronId)).ToList();
-        if (unknown.Count > 0) return new BookOutcome.UnknownHolds(unknown);
-        if (holds.FirstOrDefault(h => h.PickupPointId != a.PickupPointId) is { } elsewhere)
-            return Refuse("hold_elsewhere", "Autre point de retrait", $"La réservation {elsewhere.Id} est à retirer ailleurs.");
-        if (holds.FirstOrDefault(h => !HoldStatuses.Allocated.Contains(h.Status)) is { } waiting)
-            return Refuse("hold_not_allocated", "Document pas encore disponible",
-                $"La réservation {waiting.Id} est « {DapperSetup.ToDb(waiting.Status)} » : elle ne peut pas encore être retirée.");
-        if (holds.FirstOrDefault(h => h.Booked > 0) is { } twice)
-            return Refuse("hold_already_booked", "Déjà un rendez-vous", $"La réservation {twice.Id} a déjà un rendez-vous.");
-        if (holds.FirstOrDefault(h => h.PickupDeadline < a.SlotDate) is { } late)
-            return Refuse("after_deadline", "Après la date limite",
-                $"La réservation {late.Id} doit être retirée au plus tard le {late.PickupDeadline:dd/MM/yyyy}.");
+        if (await CheckHoldsAsync(uow, a.PatronId, a.PickupPointId, a.SlotDate, a.HoldIds, ct) is { } refused) return refused;
+        await uow.LockAsync(LockKeys.Slot(a.PickupPointId, a.Slot.Start), ct);
+        if (await TooManyItemsAsync(uow, a.PickupPointId, a.Slot, a.HoldIds.Count, ct))
+            return Refuse("slot_items_full", "Créneau complet", "Ce créneau ne peut plus recevoir autant de documents.");
+        if (await uow.QuerySingleOrDefaultAsync<long?>(SameSlotSql, new { a.PatronId, a.PickupPointId, SlotStart = a.Slot.Start }, ct) is { } existing)
+        {
+            await LinkAsync(uow, existing, a.HoldIds, ct);
+            return new BookOutcome.Joined(existing);
+        }
         if (await uow.QuerySingleAsync<long>(SameDaySql, new { a.PatronId, DayStart = day.Start, DayEnd = day.End }, ct) >= maxPerDay)
             return Refuse("appointment_limit", "Trop de rendez-vous ce jour-là", $"{maxPerDay} rendez-vous par jour au plus.");
-
-        await uow.LockAsync(LockKeys.Slot(a.PickupPointId, a.Slot.Start), ct);
-        if (a.Slot.MaxItems is { } maxItems
-            && await uow.QuerySingleAsync<long>(ItemsInSlotSql, new { a.PickupPointId, SlotStart = a.Slot.Start }, ct) + a.HoldIds.Count > maxItems)
-            return Refuse("slot_items_full", "Créneau complet", "Ce créneau ne peut plus recevoir autant de documents.");
         var id = await uow.QuerySingleOrDefaultAsync<long?>(BookSql, new
         {
             a.PatronId,
@@ -84,14 +84,113 @@ internal sealed class AppointmentStore(Db db, Notify notify)
             Capacity = capacity,
         }, ct);
         if (id is null) return Refuse("slot_full", "Créneau complet", "Plus de place dans ce créneau : choisissez-en un autre.");
-        foreach (var holdId in a.HoldIds)
-            await uow.ExecuteAsync(LinkSql, new { AppointmentId = id, HoldId = holdId }, ct);
+        await LinkAsync(uow, id.Value, a.HoldIds, ct);
         // Booked on the web or by SMS: the patron is waiting for the confirmation, quiet hours or not.
         await notify.AppointmentBookedAsync(uow, id.Value, urgent: a.Channel is HoldChannel.Web or HoldChannel.Sms, a.Now, ct);
         return new BookOutcome.Booked(id.Value);
     }
 
-    static BookOutcome.Refused Refuse(string code, string title, string detail) => new(code, title, detail);
+    /// <summary>
+    /// Why these holds cannot be collected by the patron at the pickup point on that date, or null when
+    /// they can: the patron's, for this pickup point, allocated, not already in an appointment, not past
+    /// their pickup deadline. Call it under the patron's lock.
+    /// </summary>
+    internal static async Task<BookOutcome?> CheckHoldsAsync(UnitOfWork uow, long patronId, long pickupPointId, DateOnly slotDate,
+        IReadOnlyList<long> holdIds, CancellationToken ct)
+    {
+        var holds = (await uow.QueryAsync<HoldCheck>(HoldsSql(uow.Dialect), new { Ids = uow.Dialect.KeyList(holdIds) }, ct)).ToList();
+        var unknown = holdIds.Where(id => !holds.Any(h => h.Id == id && h.PatronId == patronId)).ToList();
+        if (unknown.Count > 0) return new BookOutcome.UnknownHolds(unknown);
+        if (holds.FirstOrDefault(h => h.PickupPointId != pickupPointId) is { } elsewhere)
+            return Refuse("hold_elsewhere", "Autre point de retrait", $"La réservation {elsewhere.Id} est à retirer ailleurs.");
+        if (holds.FirstOrDefault(h => !HoldStatuses.Allocated.Contains(h.Status)) is { } waiting)
+            return Refuse("hold_not_allocated", "Document pas encore disponible",
+                $"La réservation {waiting.Id} est « {DapperSetup.ToDb(waiting.Status)} » : elle ne peut pas encore être retirée.");
+        if (holds.FirstOrDefault(h => h.Booked > 0) is { } twice)
+            return Refuse("hold_already_booked", "Déjà un rendez-vous", $"La réservation {twice.Id} a déjà un rendez-vous.");
+        if (holds.FirstOrDefault(h => h.PickupDeadline < slotDate) is { } late)
+            return Refuse("after_deadline", "Après la date limite",
+                $"La réservation {late.Id} doit être retirée au plus tard le {late.PickupDeadline:dd/MM/yyyy}.");
+        return null;
+    }
+
+    /// <summary>True when the slot has a document cap and <paramref name="adding"/> more would pass it. Call it under the slot's lock.</summary>
+    static async Task<bool> TooManyItemsAsync(UnitOfWork uow, long pickupPointId, Slot slot, int adding, CancellationToken ct) =>
+        slot.MaxItems is { } maxItems
+        && await uow.QuerySingleAsync<long>(ItemsInSlotSql, new { PickupPointId = pickupPointId, SlotStart = slot.Start }, ct) + adding > maxItems;
+
+    static async Task LinkAsync(UnitOfWork uow, long appointmentId, IReadOnlyList<long> holdIds, CancellationToken ct)
+    {
+        foreach (var holdId in holdIds)
+            await uow.ExecuteAsync(LinkSql, new { AppointmentId = appointmentId, HoldId = holdId }, ct);
+    }
+
+    const string StatusSql = "select status from appointments where id = @Id";
+
+    /// <summary>Adds documents to a booked or arrived appointment (<c>POST /api/appointments/{id}/holds</c>): the same checks as a booking.</summary>
+    public async Task<BookOutcome> AddHoldsAsync(UnitOfWork uow, AppointmentResponse appointment, long patronId, Slot slot, DateOnly slotDate,
+        IReadOnlyList<long> holdIds, CancellationToken ct)
+    {
+        await uow.LockAsync(LockKeys.Patron(patronId), ct);
+        if (await CheckHoldsAsync(uow, patronId, appointment.PickupPointId, slotDate, holdIds, ct) is { } refused) return refused;
+        await uow.LockAsync(LockKeys.Slot(appointment.PickupPointId, slot.Start), ct);
+        if (await uow.QuerySingleAsync<AppointmentStatus>(StatusSql, new { appointment.Id }, ct) is not (AppointmentStatus.Booked or AppointmentStatus.Arrived) and var status)
+            return Refuse("appointment_closed", "Rendez-vous terminé", $"Le rendez-vous est « {DapperSetup.ToDb(status)} ».");
+        if (await TooManyItemsAsync(uow, appointment.PickupPointId, slot, holdIds.Count, ct))
+            return Refuse("slot_items_full", "Créneau complet", "Ce créneau ne peut plus recevoir autant de documents.");
+        await LinkAsync(uow, appointment.Id, holdIds, ct);
+        return new BookOutcome.Joined(appointment.Id);
+    }
+
+    const string DeadlinesSql = """
+        select min(h.pickup_deadline) from appointment_holds ah join holds h on h.id = ah.hold_id
+        where ah.appointment_id = @Id and h.status in ('toPick', 'inTransit', 'ready')
+        """;
+    const string SameDayOthersSql = SameDaySql + " and id <> @Id";
+    // The same conditional insert as a booking, as an update: the place is taken in the new slot only
+    // if one is left there, and the old one is freed by the same statement.
+    const string MoveSql = """
+        update appointments set slot_start = @SlotStart, slot_end = @SlotEnd, updated_at = @Now
+        where id = @Id and status = 'booked'
+          and (select count(*) from appointments
+               where pickup_point_id = @PickupPointId and slot_start = @SlotStart and status in ('booked', 'arrived', 'completed')) < @Capacity
+        """;
+
+    /// <summary>
+    /// Moves a booked appointment to another slot of its pickup point (<c>POST /api/appointments/{id}/move</c>) under the
+    /// rules of a booking (capacity, document cap, appointments per day, pickup deadlines); the patron is told by SMS.
+    /// </summary>
+    public async Task<BookOutcome> MoveAsync(UnitOfWork uow, AppointmentResponse appointment, long patronId, Slot slot, DateOnly slotDate, int capacity,
+        int maxPerDay, (DateTimeOffset Start, DateTimeOffset End) day, HoldChannel channel, DateTimeOffset now, CancellationToken ct)
+    {
+        await uow.LockAsync(LockKeys.Patron(patronId), ct);
+        if (await uow.QuerySingleAsync<AppointmentStatus>(StatusSql, new { appointment.Id }, ct) is not AppointmentStatus.Booked and var status)
+            return Refuse("appointment_closed", "Rendez-vous terminé", $"Le rendez-vous est « {DapperSetup.ToDb(status)} » : il ne peut plus être déplacé.");
+        if (await uow.QuerySingleOrDefaultAsync<DateOnly?>(DeadlinesSql, new { appointment.Id }, ct) is { } deadline && deadline < slotDate)
+            return Refuse("after_deadline", "Après la date limite", $"Les documents doivent être retirés au plus tard le {deadline:dd/MM/yyyy}.");
+        if (await uow.QuerySingleOrDefaultAsync<long?>(SameSlotSql, new { PatronId = patronId, appointment.PickupPointId, SlotStart = slot.Start }, ct) is not null)
+            return Refuse("appointment_exists", "Déjà un rendez-vous à cette heure",
+                "Le lecteur a déjà un rendez-vous sur ce créneau : ajoutez-y les documents, puis annulez celui-ci.");
+        if (await uow.QuerySingleAsync<long>(SameDayOthersSql, new { PatronId = patronId, DayStart = day.Start, DayEnd = day.End, appointment.Id }, ct) >= maxPerDay)
+            return Refuse("appointment_limit", "Trop de rendez-vous ce jour-là", $"{maxPerDay} rendez-vous par jour au plus.");
+        await uow.LockAsync(LockKeys.Slot(appointment.PickupPointId, slot.Start), ct);
+        if (await TooManyItemsAsync(uow, appointment.PickupPointId, slot, appointment.Holds.Count, ct))
+            return Refuse("slot_items_full", "Créneau complet", "Ce créneau ne peut plus recevoir autant de documents.");
+        var moved = await uow.ExecuteAsync(MoveSql, new
+        {
+            appointment.Id,
+            appointment.PickupPointId,
+            SlotStart = slot.Start,
+            SlotEnd = slot.End,
+            Capacity = capacity,
+            Now = now,
+        }, ct);
+        if (moved == 0) return Refuse("slot_full", "Créneau complet", "Plus de place dans ce créneau : choisissez-en un autre.");
+        await notify.AppointmentMovedAsync(uow, appointment.Id, urgent: channel is HoldChannel.Web, now, ct);
+        return new BookOutcome.Booked(appointment.Id);
+    }
+
+    internal static BookOutcome.Refused Refuse(string code, string title, string detail) => new(code, title, detail);
 
     const string ListSql = """
         select a.id, a.patron_id, p.card_number, p.first_name || ' ' || p.last_name as patron_name, a.pickup_point_id,

@@ -19,6 +19,8 @@ internal static class AppointmentsEndpoints
             .Validate(o => o.MaxPerPatronPerDay > 0, "Appointments:MaxPerPatronPerDay must be positive.").ValidateOnStart();
         services.AddSingleton<AppointmentStore>();
         services.AddSingleton<IValidator<BookAppointmentRequest>, BookAppointmentRequestValidator>();
+        services.AddSingleton<IValidator<AddHoldsRequest>, AddHoldsRequestValidator>();
+        services.AddSingleton<IValidator<MoveAppointmentRequest>, MoveAppointmentRequestValidator>();
         services.AddSingleton<AppointmentAccess>();
         services.AddHostedService<NoShowWorker>();
     }
@@ -26,7 +28,8 @@ internal static class AppointmentsEndpoints
     public static void MapAppointments(this IEndpointRouteBuilder api)
     {
         var appointments = api.MapGroup("/appointments").WithTags("Appointments").RequireAuthorization(Policies.PatronOrStaff);
-        appointments.MapPost("/", Book).WithName("BookAppointment").WithSummary("Book a pickup slot for some holds; 409 when the slot is full")
+        appointments.MapPost("/", Book).WithName("BookAppointment")
+            .WithSummary("Book a pickup slot for some holds; 409 when the slot is full; 200 when they join the patron's appointment in that slot")
             .WithValidation<BookAppointmentRequest>().WithIdempotency<BookAppointmentRequest>()
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         appointments.MapGet("/", List).WithName("ListAppointments")
@@ -37,12 +40,19 @@ internal static class AppointmentsEndpoints
         appointments.MapPost("/{id:long}/handover", HandOver.HandOverAsync).WithName("HandOverAppointment")
             .WithSummary("Check out every Ready hold of the appointment (loans with due dates) and answer the receipt")
             .RequireAuthorization(Policies.Staff).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        appointments.MapPost("/{id:long}/holds", ChangeAppointment.AddHoldsAsync).WithName("AddHoldsToAppointment")
+            .WithSummary("Add documents (ready or to pick) to a booked appointment").WithValidation<AddHoldsRequest>()
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        appointments.MapPost("/{id:long}/move", ChangeAppointment.MoveAsync).WithName("MoveAppointment")
+            .WithSummary("Move a booked appointment to another slot of its pickup point (the rules of a booking); the patron gets an SMS")
+            .WithValidation<MoveAppointmentRequest>()
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         appointments.MapPost("/{id:long}/arrival", Arrive).WithName("ArriveForAppointment")
             .WithSummary("\"I'm here\": from 30 minutes before the slot").ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
     }
 
-    static async Task<Results<Created<AppointmentResponse>, ProblemHttpResult>> Book(
+    static async Task<Results<Created<AppointmentResponse>, Ok<AppointmentResponse>, ProblemHttpResult>> Book(
         BookAppointmentRequest request, CurrentUser user, PatronResolver patrons, SlotStore slots, AppointmentStore store, LockdownStore lockdowns,
         Db db, IOptions<AppointmentOptions> options, TimeProvider clock, CancellationToken ct)
     {
@@ -69,7 +79,7 @@ internal static class AppointmentsEndpoints
             await uow.LockSharedAsync(LockKeys.Lending, ct);
             var capacity = LockdownRules.CappedCapacity(slot.Capacity, date, await lockdowns.PeriodsForPickupPointAsync(uow, request.PickupPointId, ct));
             outcome = await store.BookAsync(uow, appointment, capacity, options.Value.MaxPerPatronPerDay, day, ct);
-            if (outcome is BookOutcome.Booked) await uow.CommitAsync(ct);
+            if (outcome is BookOutcome.Booked or BookOutcome.Joined) await uow.CommitAsync(ct);
         }
         switch (outcome)
         {
@@ -78,12 +88,13 @@ internal static class AppointmentsEndpoints
             case BookOutcome.Refused(var code, var title, var detail):
                 return Problems.Conflict(code, title, detail);
         }
+        if (outcome is BookOutcome.Joined(var joined)) return TypedResults.Ok((await store.GetAsync(joined, ct))!);
         var id = ((BookOutcome.Booked)outcome).AppointmentId;
         return TypedResults.Created($"/api/appointments/{id}", (await store.GetAsync(id, ct))!);
     }
 
     /// <summary>Why a requested start is not a bookable slot, most specific reason first.</summary>
-    static ProblemHttpResult SlotRefusal(PickupCalendar calendar, DateTimeOffset start, DateTimeOffset now)
+    internal static ProblemHttpResult SlotRefusal(PickupCalendar calendar, DateTimeOffset start, DateTimeOffset now)
     {
         var date = SlotCalculator.LocalDate(start, calendar.Zone);
         var today = calendar.Today(now);

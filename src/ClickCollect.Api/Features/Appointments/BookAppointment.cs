@@ -22,6 +22,8 @@ internal sealed class BookAppointmentRequestValidator : AbstractValidator<BookAp
 internal abstract record BookOutcome
 {
     public sealed record Booked(long AppointmentId) : BookOutcome;
+    /// <summary>The holds joined the patron's appointment already in that slot (answered 200, no extra place used).</summary>
+    public sealed record Joined(long AppointmentId) : BookOutcome;
     /// <summary>A refusal: the stable code and the French explanation of a 409 problem.</summary>
     public sealed record Refused(string Code, string Title, string Detail) : BookOutcome;
     /// <summary>Hold ids that are not the patron's (answered as a 400 naming holdIds).</summary>

@@ -42,6 +42,9 @@ internal static class Messages
     public static string AppointmentCancelled(DateTimeOffset slot, TimeZoneInfo zone, string pickupPoint) =>
         $"Votre rendez-vous du {DayAndTime(slot, zone)} à {pickupPoint} est annulé.";
 
+    public static string AppointmentMoved(DateTimeOffset slot, TimeZoneInfo zone, string pickupPoint, int items) =>
+        $"Rendez-vous déplacé au {DayAndTime(slot, zone)} à {pickupPoint} ({Documents(items)}). Répondez ICI à votre arrivée, ANNULER pour annuler.";
+
     public static string AppointmentReminder(DateTimeOffset slot, TimeZoneInfo zone, string pickupPoint) =>
         $"Rappel : rendez-vous demain, {DayAndTime(slot, zone)}, à {pickupPoint}. Répondez ICI à votre arrivée, ANNULER pour annuler.";
 

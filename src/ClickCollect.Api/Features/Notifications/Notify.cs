@@ -68,6 +68,19 @@ internal sealed class Notify(NotificationStore store, OutboxStore outbox)
             $"{SmsKinds.AppointmentCancelled}:{appointmentId}", a.BranchId), now, ct);
     }
 
+    /// <summary>
+    /// Moved to another slot (AppointmentStore.MoveAsync): the patron is told the new time, and a reminder still
+    /// queued for the old time is dropped, so the reminder job queues one for the new time.
+    /// </summary>
+    public async Task<bool> AppointmentMovedAsync(UnitOfWork uow, long appointmentId, bool urgent, DateTimeOffset now, CancellationToken ct)
+    {
+        await outbox.ForgetPendingAsync(uow, AppointmentReminderKey(appointmentId), ct);
+        if (await store.AppointmentAsync(uow, appointmentId, ct) is not { Status: AppointmentStatus.Booked } a) return false;
+        return await outbox.EnqueueAsync(uow, new OutboxMessage(a.PatronId, SmsKinds.AppointmentMoved,
+            Messages.AppointmentMoved(a.SlotStart, SmsRules.Zone(a.TimeZone), a.PickupPointName, (int)a.Items), now, urgent,
+            $"{SmsKinds.AppointmentMoved}:{appointmentId}:{a.SlotStart.ToUnixTimeSeconds()}", a.BranchId), now, ct);
+    }
+
     /// <summary>The day before a booked appointment (the reminder job).</summary>
     public async Task<bool> AppointmentReminderAsync(UnitOfWork uow, long appointmentId, DateTimeOffset now, CancellationToken ct)
     {

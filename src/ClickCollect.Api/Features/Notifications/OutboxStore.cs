@@ -81,6 +81,12 @@ internal sealed class OutboxStore(Db db, IOptions<SmsOptions> options)
     public Task<int> SkipPendingAsync(UnitOfWork uow, string dedupeKey, string reason, DateTimeOffset now, CancellationToken ct) =>
         uow.ExecuteAsync(SkipPendingSql, new { DedupeKey = dedupeKey, Reason = reason, Now = now }, ct);
 
+    const string ForgetPendingSql = "delete from sms_outbox where dedupe_key = @DedupeKey and status = 'pending'";
+
+    /// <summary>Removes a queued message and frees its dedupe key, so the same event can be queued again (a reminder for a moved appointment).</summary>
+    public Task<int> ForgetPendingAsync(UnitOfWork uow, string dedupeKey, CancellationToken ct) =>
+        uow.ExecuteAsync(ForgetPendingSql, new { DedupeKey = dedupeKey }, ct);
+
     const string ListSql = """
         select o.id, o.kind, o.body, o.status, o.last_error as reason, o.to_number, o.urgent, o.attempts, o.created_at,
                o.next_attempt_at, o.sent_at, o.provider_sid, o.provider_status,

@@ -16,6 +16,7 @@ internal static class SmsKinds
     public const string AppointmentBooked = "appointmentBooked";
     public const string AppointmentCancelled = "appointmentCancelled";
     public const string AppointmentReminder = "appointmentReminder";
+    public const string AppointmentMoved = "appointmentMoved";
     /// <summary>Enqueued by the loans feature at the configured offsets after a due date.</summary>
     public const string OverdueReminder = "overdueReminder";
     /// <summary>Enqueued by the lockdowns feature to patrons with loans.</summary>

@@ -2,8 +2,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using ClickCollect.Api.Features.Appointments;
+using ClickCollect.Api.Infrastructure.Database;
 using ClickCollect.Tests.Support;
 using ClickCollect.Tests.Support.Databases;
+using Dapper;
 using static ClickCollect.Tests.Support.Library;
 
 namespace ClickCollect.Tests.Features.Appointments;
@@ -139,6 +141,56 @@ public abstract class AppointmentsTests<TDb> where TDb : ITestDatabase, new()
         var queued = await ReadAsync(await (await PatronAsync(app, "P0003")).PostAsJsonAsync("/api/holds", new { titleId = title, pickupPointId = point }), HttpStatusCode.Created);
         await ProblemAssert.IsProblemAsync(await (await PatronAsync(app, "P0003")).PostAsJsonAsync("/api/appointments",
             new { pickupPointId = point, slotStart = Wednesday11, holdIds = new[] { queued.GetProperty("id").GetInt64() } }), HttpStatusCode.Conflict, "hold_not_allocated");
+    }
+
+    [Fact] // #10: a second booking in the same slot joins the first appointment
+    public async Task Booking_the_same_slot_again_adds_the_holds_to_the_first_appointment_without_taking_a_place()
+    {
+        await using var app = await TestApp.StartAsync<TDb>();
+        var (patron, first, point) = await PatronWithHoldAsync(app, "P0001");
+        var (_, second, _) = await PatronWithHoldAsync(app, "P0001");
+        var (_, third, _) = await PatronWithHoldAsync(app, "P0001");
+        var booked = await ReadAsync(await patron.PostAsJsonAsync("/api/appointments", new { pickupPointId = point, slotStart = Wednesday11, holdIds = new[] { first } }), HttpStatusCode.Created);
+        var id = booked.GetProperty("id").GetInt64();
+
+        var joined = await ReadAsync(await patron.PostAsJsonAsync("/api/appointments", new { pickupPointId = point, slotStart = Wednesday11, holdIds = new[] { second } }), HttpStatusCode.OK);
+        Assert.Equal(id, joined.GetProperty("id").GetInt64());
+        var added = await ReadAsync(await patron.PostAsJsonAsync($"/api/appointments/{id}/holds", new { holdIds = new[] { third } }), HttpStatusCode.OK);
+        Assert.Equal(3, added.GetProperty("holds").GetArrayLength());
+        await ProblemAssert.IsProblemAsync(await patron.PostAsJsonAsync($"/api/appointments/{id}/holds", new { holdIds = new[] { third } }),
+            HttpStatusCode.Conflict, "hold_already_booked");
+
+        var slots = await app.CreateClient().GetFromJsonAsync<JsonElement[]>($"/api/pickup-points/{point}/slots?from=2026-03-11&to=2026-03-11");
+        Assert.Equal(1, slots!.Single(s => s.GetProperty("start").GetString() == Wednesday11).GetProperty("booked").GetInt32());
+    }
+
+    [Fact] // #10: moving follows the booking rules and tells the patron
+    public async Task Moving_an_appointment_frees_the_old_place_takes_a_new_one_and_queues_a_moved_sms()
+    {
+        await using var app = await TestApp.StartAsync<TDb>();
+        var (patron, hold, point) = await PatronWithHoldAsync(app, "P0002");
+        var id = (await ReadAsync(await patron.PostAsJsonAsync("/api/appointments", new { pickupPointId = point, slotStart = Wednesday11, holdIds = new[] { hold } }), HttpStatusCode.Created))
+            .GetProperty("id").GetInt64();
+        const string Later = "2026-03-11T09:30:00+00:00";
+        for (var i = 3; i <= 6; i++) // fill 10:30
+        {
+            var (other, otherHold, _) = await PatronWithHoldAsync(app, $"P{i:D4}");
+            await ReadAsync(await other.PostAsJsonAsync("/api/appointments", new { pickupPointId = point, slotStart = Later, holdIds = new[] { otherHold } }), HttpStatusCode.Created);
+        }
+
+        await ProblemAssert.IsProblemAsync(await patron.PostAsJsonAsync($"/api/appointments/{id}/move", new { slotStart = Later }), HttpStatusCode.Conflict, "slot_full");
+        await ProblemAssert.IsProblemAsync(await patron.PostAsJsonAsync($"/api/appointments/{id}/move", new { slotStart = "2026-03-16T09:00:00+00:00" }),
+            HttpStatusCode.Conflict, "slot_closed");
+        var staff = await app.StaffClientAsync("counter");
+        var moved = await ReadAsync(await staff.PostAsJsonAsync($"/api/appointments/{id}/move", new { slotStart = "2026-03-12T10:00:00+00:00" }), HttpStatusCode.OK);
+        Assert.Equal(DateTimeOffset.Parse("2026-03-12T10:00:00+00:00"), moved.GetProperty("slotStart").GetDateTimeOffset());
+
+        var slots = await app.CreateClient().GetFromJsonAsync<JsonElement[]>($"/api/pickup-points/{point}/slots?from=2026-03-11&to=2026-03-12");
+        Assert.Equal(0, slots!.Single(s => s.GetProperty("start").GetString() == Wednesday11).GetProperty("booked").GetInt32());
+        Assert.Equal(1, slots!.Single(s => s.GetProperty("start").GetString() == "2026-03-12T10:00:00+00:00").GetProperty("booked").GetInt32());
+        await using var c = await app.Service<Db>().OpenAsync(default);
+        var body = await c.QuerySingleAsync<string>("select body from sms_outbox where kind = 'appointmentMoved'");
+        Assert.StartsWith("Rendez-vous déplacé au jeudi 12 mars à 11h00", body);
     }
 }
 
