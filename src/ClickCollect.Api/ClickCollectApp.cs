@@ -4,6 +4,7 @@ using ClickCollect.Api.Features.Appointments;
 using ClickCollect.Api.Features.Audit;
 using ClickCollect.Api.Features.Catalogue;
 using ClickCollect.Api.Features.Demo;
+using ClickCollect.Api.Features.Figures;
 using ClickCollect.Api.Features.Fines;
 using ClickCollect.Api.Features.Holds;
 using ClickCollect.Api.Features.Loans;
@@ -80,6 +81,7 @@ internal static class ClickCollectApp
         services.AddFines();
         services.AddLockdowns();
         services.AddSelections();
+        services.AddFigures();
     }
 
     public static void UseClickCollect(this WebApplication app)
@@ -122,6 +124,7 @@ internal static class ClickCollectApp
         api.MapLockdowns();
         api.MapAudit();
         api.MapSelections();
+        api.MapFigures();
     }
 
     static async Task<Results<Ok<HealthResponse>, ProblemHttpResult>> Health(Db db, CancellationToken ct)

@@ -198,6 +198,9 @@ internal sealed class HoldStore(Db db, HoldAllocator allocator, Notify notify)
         returning title_id, requested_copy_id, pickup_point_id
         """;
     const string CopyLostSql = "update copies set status = 'lost', updated_at = @Now where id = @Id";
+    const string NotFoundReportSql = """
+        insert into not_found_reports (hold_id, copy_id, pickup_point_id, reported_at) values (@HoldId, @CopyId, @PickupPointId, @Now)
+        """;
 
     sealed class Unallocated { public long TitleId { get; init; } public long? RequestedCopyId { get; init; } public long PickupPointId { get; init; } }
 
@@ -213,6 +216,8 @@ internal sealed class HoldStore(Db db, HoldAllocator allocator, Notify notify)
         var hold = await uow.QuerySingleOrDefaultAsync<Unallocated>(MissingCopySql, new { Id = holdId, Now = now, CopyId = copyId }, ct);
         if (hold is null) return null;
         await uow.ExecuteAsync(CopyLostSql, new { Id = copyId, Now = now }, ct);
+        // Kept apart from the hold (which may later lose its patron) for the "not found on the shelf" figure.
+        await uow.ExecuteAsync(NotFoundReportSql, new { HoldId = holdId, CopyId = copyId, hold.PickupPointId, Now = now }, ct);
         await uow.LockAsync(LockKeys.Title(hold.TitleId), ct);
         return await allocator.AllocateAsync(uow, holdId, hold.TitleId, hold.RequestedCopyId, hold.PickupPointId, now, ct);
     }

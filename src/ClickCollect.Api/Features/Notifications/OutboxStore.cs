@@ -37,9 +37,9 @@ internal sealed class OutboxStore(Db db, IOptions<SmsOptions> options)
         where p.id = @PatronId
         """;
     const string EnqueueSql = """
-        insert into sms_outbox (patron_id, to_number, kind, body, urgent, status, last_error, dedupe_key, branch_id,
+        insert into sms_outbox (patron_id, to_number, kind, body, segments, urgent, status, last_error, dedupe_key, branch_id,
                                 not_before, next_attempt_at, created_at, updated_at)
-        values (@PatronId, @ToNumber, @Kind, @Body, @Urgent, @Status, @Reason, @DedupeKey, @BranchId, @NotBefore, @NextAttemptAt, @Now, @Now)
+        values (@PatronId, @ToNumber, @Kind, @Body, @Segments, @Urgent, @Status, @Reason, @DedupeKey, @BranchId, @NotBefore, @NextAttemptAt, @Now, @Now)
         on conflict (dedupe_key) do nothing
         """;
 
@@ -62,6 +62,7 @@ internal sealed class OutboxStore(Db db, IOptions<SmsOptions> options)
             ToNumber = to.Phone,
             message.Kind,
             message.Body,
+            Segments = SmsSegments.Count(message.Body),
             message.Urgent,
             Status = reason is null ? SmsStatus.Pending : SmsStatus.Skipped,
             Reason = reason,
