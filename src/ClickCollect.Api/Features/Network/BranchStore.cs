@@ -13,6 +13,16 @@ internal sealed class BranchStore(Db db)
         return await c.ExecuteScalarAsync<long>(new CommandDefinition(ExistsSql, new { Id = id }, cancellationToken: ct)) > 0;
     }
 
+    const string TimeZoneSql = "select time_zone from branches where id = @Id";
+
+    /// <summary>The phone region national numbers are read in for this branch's patrons (FR without a branch).</summary>
+    public async Task<string> PhoneRegionAsync(long? id, CancellationToken ct)
+    {
+        if (id is null) return Patrons.PhoneNumber.DefaultRegion;
+        await using var c = await db.OpenAsync(ct);
+        return Patrons.PhoneNumber.RegionOf(await c.ExecuteScalarAsync<string?>(new CommandDefinition(TimeZoneSql, new { Id = id }, cancellationToken: ct)));
+    }
+
     const string ListSql = "select id, code, name, time_zone, address, phone from branches order by name, id";
     const string ListCountersSql = """
         select c.id, c.branch_id, c.name, p.id as pickup_point_id

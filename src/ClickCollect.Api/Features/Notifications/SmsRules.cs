@@ -16,7 +16,8 @@ internal static class SmsRules
         if (string.IsNullOrWhiteSpace(phone)) return "pas de numéro de téléphone";
         if (!consent) return "pas de consentement aux SMS";
         if (optedOut) return "désinscrit par STOP";
-        if (phone.StartsWith("+33", StringComparison.Ordinal) && !PhoneNumber.IsFrenchMobile(phone)) return "numéro fixe : pas de SMS";
+        if (!PhoneNumber.TryNormalise(phone, out var e164)) return "numéro non reconnu : pas de SMS";
+        if (!PhoneNumber.IsMobile(e164)) return "numéro fixe : pas de SMS";
         return null;
     }
 

@@ -74,7 +74,11 @@ internal static class PatronsEndpoints
     {
         if (request.HomeBranchId is { } branchId && !await branches.ExistsAsync(branchId, ct))
             return Problems.Field("homeBranchId", $"La bibliothèque {branchId} n'existe pas.");
-        PhoneNumber.TryNormalise(request.Phone, out var phone);
+        // National numbers are read in the home branch's region ("079 123 45 67" is Swiss in Geneva, French in Paris).
+        string? phone = null;
+        if (!string.IsNullOrWhiteSpace(request.Phone)
+            && !PhoneNumber.TryNormalise(request.Phone, out phone, await branches.PhoneRegionAsync(request.HomeBranchId, ct)))
+            return Problems.Field("phone", PhoneNumber.NotRecognised);
         var patron = new NewPatron(request.CardNumber.Trim(), hashing.Hash(request.Pin), request.FirstName.Trim(), request.LastName.Trim(),
             phone, string.IsNullOrWhiteSpace(request.Email) ? null : request.Email.Trim(), request.SmsConsent, request.HomeBranchId, clock.GetUtcNow());
         var id = await db.WriteAsync(uow => store.CreateAsync(uow, patron, ct), ct);
@@ -106,8 +110,9 @@ internal sealed class CreatePatronRequestValidator : AbstractValidator<CreatePat
         RuleFor(r => r.Pin).NotEmpty().Matches("^[0-9]{4,8}$").WithMessage("Le code PIN compte 4 à 8 chiffres.");
         RuleFor(r => r.FirstName).NotEmpty().MaximumLength(100);
         RuleFor(r => r.LastName).NotEmpty().MaximumLength(100);
+        // Read again in the home branch's region by the handler; this catches what is no number anywhere.
         RuleFor(r => r.Phone).Must(p => PhoneNumber.TryNormalise(p, out _)).When(r => !string.IsNullOrWhiteSpace(r.Phone))
-            .WithMessage("Numéro de téléphone non reconnu (ex. 06 12 34 56 78 ou +33 6 12 34 56 78).");
+            .WithMessage(PhoneNumber.NotRecognised);
         RuleFor(r => r.Email).EmailAddress().MaximumLength(200).When(r => !string.IsNullOrWhiteSpace(r.Email));
         RuleFor(r => r.SmsConsent).Equal(false).When(r => string.IsNullOrWhiteSpace(r.Phone))
             .WithMessage("Le consentement SMS demande un numéro de téléphone.");

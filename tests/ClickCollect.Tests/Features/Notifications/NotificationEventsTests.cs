@@ -173,6 +173,29 @@ public abstract class NotificationEventsTests<TDb> where TDb : ITestDatabase, ne
     }
 
     [Fact]
+    public async Task A_reunion_mobile_typed_the_way_it_is_dialled_from_paris_gets_its_sms()
+    {
+        await using var twilio = await FakeTwilio.StartAsync();
+        await using var app = await TestApp.StartAsync<TDb>(Settings(twilio));
+        var staff = await app.StaffClientAsync("counter");
+        var patron = await ReadAsync(await staff.PostAsJsonAsync("/api/patrons", new
+        {
+            cardNumber = "RUN1",
+            pin = "1234",
+            firstName = "Mélissa",
+            lastName = "Payet",
+            phone = "0692 12 34 56",
+            smsConsent = true,
+        }), HttpStatusCode.Created);
+        Assert.Equal("+262692123456", patron.GetProperty("phone").GetString());
+
+        await ReadyHoldAsync(app, "RUN1");
+        await DispatchAsync(app);
+
+        Assert.Equal("+262692123456", Assert.Single(twilio.Messages).To);
+    }
+
+    [Fact]
     public async Task Without_credentials_nothing_leaves_and_staff_find_the_messages_to_phone_instead()
     {
         await using var twilio = await FakeTwilio.StartAsync();

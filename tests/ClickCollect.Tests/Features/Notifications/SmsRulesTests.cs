@@ -40,12 +40,18 @@ public sealed class SmsRulesTests
 
     [Theory]
     [InlineData("+33612345678", true, false, null)]
-    [InlineData("+33712345678", true, false, null)]
+    [InlineData("+33752345678", true, false, null)]
     [InlineData(null, true, false, "pas de numéro de téléphone")]
     [InlineData("+33612345678", false, false, "pas de consentement aux SMS")]
     [InlineData("+33612345678", true, true, "désinscrit par STOP")]
     [InlineData("+33123456789", true, false, "numéro fixe : pas de SMS")]
-    [InlineData("+32470123456", true, false, null)] // abroad: Twilio decides
+    [InlineData("+32470123456", true, false, null)]  // a Belgian mobile
+    [InlineData("+262692123456", true, false, null)] // a Réunion mobile
+    [InlineData("+377612345678", true, false, null)] // a Monaco mobile
+    [InlineData("+41791234567", true, false, null)]  // a Swiss mobile
+    [InlineData("+262262123456", true, false, "numéro fixe : pas de SMS")] // a Réunion landline
+    [InlineData("+3225123456", true, false, "numéro fixe : pas de SMS")]   // a Brussels landline
+    [InlineData("+33012", true, false, "numéro non reconnu : pas de SMS")]
     public void Only_patrons_who_agreed_on_a_mobile_that_did_not_opt_out_get_sms(string? phone, bool consent, bool optedOut, string? reason) =>
         Assert.Equal(reason, SmsRules.SkipReason(phone, consent, optedOut));
 
