@@ -7,6 +7,7 @@ using ClickCollect.Api.Features.Demo;
 using ClickCollect.Api.Features.Figures;
 using ClickCollect.Api.Features.Fines;
 using ClickCollect.Api.Features.Holds;
+using ClickCollect.Api.Features.Ils;
 using ClickCollect.Api.Features.Loans;
 using ClickCollect.Api.Features.Lockdowns;
 using ClickCollect.Api.Features.Network;
@@ -82,6 +83,7 @@ internal static class ClickCollectApp
         services.AddLockdowns();
         services.AddSelections();
         services.AddFigures();
+        services.AddIls();
     }
 
     public static void UseClickCollect(this WebApplication app)

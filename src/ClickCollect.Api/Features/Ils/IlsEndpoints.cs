@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Options;
+
+namespace ClickCollect.Api.Features.Ils;
+
+internal static class IlsEndpoints
+{
+    public static void AddIls(this IServiceCollection services)
+    {
+        services.AddOptions<IlsOptions>().BindConfiguration(IlsOptions.Section)
+            .Validate(o => o.IsSip2 || o.Provider.Equals("none", StringComparison.OrdinalIgnoreCase), "Ils:Provider must be none or sip2.")
+            .Validate(o => o.OutboxInterval >= TimeSpan.FromSeconds(1), "Ils:OutboxInterval must be at least a second.")
+            .ValidateOnStart();
+        services.AddOptions<Sip2Options>().BindConfiguration(Sip2Options.Section)
+            .Validate(o => o.Timeout > TimeSpan.Zero, "Sip2:Timeout must be positive.")
+            .Validate(o => o.Retries is >= 0 and <= 10, "Sip2:Retries must be between 0 and 10.")
+            .Validate(o => o.MaxConnections is >= 1 and <= 64, "Sip2:MaxConnections must be between 1 and 64.")
+            .Validate(o => o.Port is > 0 and < 65536, "Sip2:Port must be a TCP port.")
+            .Validate(o => KnownEncoding(o.Encoding), "Sip2:Encoding must be an encoding name such as utf-8 or windows-1252.")
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Sip2Options>, Sip2HostRequired>();
+        services.AddSingleton<Sip2Client>();
+        services.AddSingleton<LibrarySystem>();
+    }
+
+    static bool KnownEncoding(string name)
+    {
+        try
+        {
+            Sip2Client.EncodingOf(name);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>With Ils:Provider=sip2 the server must be named.</summary>
+    sealed class Sip2HostRequired(IOptions<IlsOptions> ils) : IValidateOptions<Sip2Options>
+    {
+        public ValidateOptionsResult Validate(string? name, Sip2Options options) =>
+            ils.Value.IsSip2 && string.IsNullOrWhiteSpace(options.Host)
+                ? ValidateOptionsResult.Fail("Sip2:Host is required when Ils:Provider is sip2.")
+                : ValidateOptionsResult.Success;
+    }
+}
