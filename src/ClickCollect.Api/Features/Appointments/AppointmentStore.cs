@@ -27,24 +27,24 @@ internal sealed class AppointmentStore(Db db, Notify notify)
     static string HoldsSql(SqlDialect sql) => $"""
         select h.id, h.patron_id, h.pickup_point_id, h.status, h.pickup_deadline,
                (select count(*) from appointment_holds ah join appointments a on a.id = ah.appointment_id
-                where ah.hold_id = h.id and a.status in ('booked', 'arrived')) as booked
+                where ah.hold_id = h.id and a.status in {AppointmentStatuses.OpenSql}) as booked
         from holds h where {sql.InKeys("h.id", "@Ids")}
         """;
-    const string SameDaySql = """
+    const string SameDaySql = $"""
         select count(*) from appointments
-        where patron_id = @PatronId and status in ('booked', 'arrived') and slot_start >= @DayStart and slot_start < @DayEnd
+        where patron_id = @PatronId and status in {AppointmentStatuses.TakingPlaceSql} and slot_start >= @DayStart and slot_start < @DayEnd
         """;
-    const string ItemsInSlotSql = """
+    const string ItemsInSlotSql = $"""
         select count(*) from appointment_holds ah join appointments a on a.id = ah.appointment_id
-        where a.pickup_point_id = @PickupPointId and a.slot_start = @SlotStart and a.status in ('booked', 'arrived', 'completed')
+        where a.pickup_point_id = @PickupPointId and a.slot_start = @SlotStart and a.status in {AppointmentStatuses.TakingPlaceSql}
         """;
     // Capacity is enforced by this one statement, under the slot lock (PostgreSQL) or the single
     // writer (SQLite): two bookings racing for the last place cannot both see it free.
-    const string BookSql = """
+    const string BookSql = $"""
         insert into appointments (patron_id, pickup_point_id, slot_start, slot_end, status, channel, created_at, updated_at)
         select @PatronId, @PickupPointId, @SlotStart, @SlotEnd, 'booked', @Channel, @Now, @Now
         where (select count(*) from appointments
-               where pickup_point_id = @PickupPointId and slot_start = @SlotStart and status in ('booked', 'arrived', 'completed')) < @Capacity
+               where pickup_point_id = @PickupPointId and slot_start = @SlotStart and status in {AppointmentStatuses.TakingPlaceSql}) < @Capacity
         returning id
         """;
     const string LinkSql = "insert into appointment_holds (appointment_id, hold_id) values (@AppointmentId, @HoldId)";
@@ -229,11 +229,11 @@ internal sealed class AppointmentStore(Db db, Notify notify)
         update appointments set status = 'arrived', arrived_at = @Now, updated_at = @Now
         where id = @Id and status = 'booked' and slot_start <= @Opens and slot_end > @Closes
         """;
-    const string CancelSql = """
-        update appointments set status = 'cancelled', closed_at = @Now, updated_at = @Now where id = @Id and status in ('booked', 'arrived')
+    const string CancelSql = $"""
+        update appointments set status = 'cancelled', closed_at = @Now, updated_at = @Now where id = @Id and status in {AppointmentStatuses.OpenSql}
         """;
-    const string NoShowSql = """
-        update appointments set status = 'noShow', closed_at = @Now, updated_at = @Now where status in ('booked', 'arrived') and slot_end < @Cutoff
+    const string NoShowSql = $"""
+        update appointments set status = 'noShow', closed_at = @Now, updated_at = @Now where status in {AppointmentStatuses.OpenSql} and slot_end < @Cutoff
         """;
 
     /// <summary>"I'm here": only for a booked appointment, from <paramref name="opensBefore"/> before the slot to <paramref name="grace"/> after it.</summary>
@@ -251,8 +251,8 @@ internal sealed class AppointmentStore(Db db, Notify notify)
         return cancelled;
     }
 
-    const string CompleteSql = """
-        update appointments set status = 'completed', closed_at = @Now, updated_at = @Now where id = @Id and status in ('booked', 'arrived')
+    const string CompleteSql = $"""
+        update appointments set status = 'completed', closed_at = @Now, updated_at = @Now where id = @Id and status in {AppointmentStatuses.OpenSql}
         """;
 
     /// <summary>The bag was handed over. False unless the appointment was booked or arrived.</summary>

@@ -27,7 +27,7 @@ internal static class HandOver
         TimeProvider clock, CancellationToken ct)
     {
         if (await appointments.GetAsync(id, ct) is not { } appointment) return Problems.NotFound("Le rendez-vous", id);
-        if (appointment.Status is not (AppointmentStatus.Booked or AppointmentStatus.Arrived))
+        if (!AppointmentStatuses.Open.Contains(appointment.Status))
             return Problems.Conflict("appointment_closed", "Rendez-vous terminé", $"Le rendez-vous est « {DapperSetup.ToDb(appointment.Status)} ».");
         var patron = (await patrons.FindByCardAsync(appointment.PatronCardNumber, ct))!;
         if (patron.BlockedReason is { } reason)

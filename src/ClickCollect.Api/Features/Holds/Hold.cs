@@ -5,15 +5,6 @@ internal enum HoldStatus { Queued, ToPick, InTransit, Ready, Collected, Expired,
 
 internal enum HoldChannel { Web, Phone, Sms, Selection }
 
-internal static class HoldStatuses
-{
-    /// <summary>Holds that count against the patron's limit and keep their copy.</summary>
-    public static readonly HoldStatus[] Active = [HoldStatus.Queued, HoldStatus.ToPick, HoldStatus.InTransit, HoldStatus.Ready];
-
-    /// <summary>Holds that have a copy allocated (the unique index in 0004_reservations.sql says the same).</summary>
-    public static readonly HoldStatus[] Allocated = [HoldStatus.ToPick, HoldStatus.InTransit, HoldStatus.Ready];
-}
-
 internal sealed class HoldRow
 {
     public long Id { get; init; }

@@ -1,3 +1,4 @@
+using ClickCollect.Api.Features.Appointments;
 using ClickCollect.Api.Features.Notifications;
 using ClickCollect.Api.Infrastructure.Database;
 using Dapper;
@@ -16,7 +17,7 @@ internal sealed record HoldFilter(long? PatronId = null, HoldStatus? Status = nu
 /// </summary>
 internal sealed class HoldStore(Db db, HoldAllocator allocator, Notify notify)
 {
-    const string SelectSql = """
+    const string SelectSql = $"""
         select h.id, h.patron_id, pa.card_number, h.title_id, t.title, t.authors, h.requested_copy_id, h.copy_id, c.barcode,
                h.pickup_point_id, pp.name as pickup_point_name, h.status, h.channel, h.created_at, h.ready_at, h.pickup_deadline,
                a.id as appointment_id, a.slot_start,
@@ -27,7 +28,7 @@ internal sealed class HoldStore(Db db, HoldAllocator allocator, Notify notify)
         join titles t on t.id = h.title_id
         join pickup_points pp on pp.id = h.pickup_point_id
         left join copies c on c.id = h.copy_id
-        left join appointments a on a.status in ('booked', 'arrived')
+        left join appointments a on a.status in {AppointmentStatuses.OpenSql}
              and a.id in (select ah.appointment_id from appointment_holds ah where ah.hold_id = h.id)
         """;
 
@@ -58,9 +59,9 @@ internal sealed class HoldStore(Db db, HoldAllocator allocator, Notify notify)
 
     const string TitleOfCopySql = "select title_id from copies where id = @Id and status not in ('lost', 'withdrawn')";
     const string TitleExistsSql = "select count(*) from titles where id = @Id";
-    const string ActiveCountSql = "select count(*) from holds where patron_id = @PatronId and status in ('queued', 'toPick', 'inTransit', 'ready')";
-    const string SameTitleSql = """
-        select id from holds where patron_id = @PatronId and title_id = @TitleId and status in ('queued', 'toPick', 'inTransit', 'ready')
+    const string ActiveCountSql = $"select count(*) from holds where patron_id = @PatronId and status in {HoldStatuses.ActiveSql}";
+    const string SameTitleSql = $"""
+        select id from holds where patron_id = @PatronId and title_id = @TitleId and status in {HoldStatuses.ActiveSql}
         """;
     const string InsertSql = """
         insert into holds (patron_id, title_id, requested_copy_id, pickup_point_id, status, channel, placed_by_staff_id, created_at, updated_at)
@@ -108,18 +109,18 @@ internal sealed class HoldStore(Db db, HoldAllocator allocator, Notify notify)
         return new PlaceHoldOutcome.Placed(id);
     }
 
-    const string CloseSql = """
+    const string CloseSql = $"""
         update holds set status = @Status, closed_at = @Now, updated_at = @Now
-        where id = @Id and status in ('queued', 'toPick', 'inTransit', 'ready')
+        where id = @Id and status in {HoldStatuses.ActiveSql}
         returning copy_id, title_id
         """;
-    const string DetachSql = """
+    const string DetachSql = $"""
         delete from appointment_holds where hold_id = @Id
-          and appointment_id in (select id from appointments where status in ('booked', 'arrived'))
+          and appointment_id in (select id from appointments where status in {AppointmentStatuses.OpenSql})
         """;
-    const string CancelEmptyAppointmentsSql = """
+    const string CancelEmptyAppointmentsSql = $"""
         update appointments set status = 'cancelled', closed_at = @Now, updated_at = @Now
-        where status in ('booked', 'arrived') and patron_id = @PatronId
+        where status in {AppointmentStatuses.OpenSql} and patron_id = @PatronId
           and not exists (select 1 from appointment_holds ah where ah.appointment_id = appointments.id)
         """;
 
@@ -179,9 +180,9 @@ internal sealed class HoldStore(Db db, HoldAllocator allocator, Notify notify)
     public async Task<bool> CollectAsync(UnitOfWork uow, long holdId, DateTimeOffset now, CancellationToken ct) =>
         await uow.ExecuteAsync(CollectSql, new { Id = holdId, Now = now }, ct) == 1;
 
-    const string FindOnListSql = """
+    const string FindOnListSql = $"""
         select h.id from holds h join copies c on c.id = h.copy_id
-        where c.barcode = @Barcode and h.pickup_point_id = @PickupPointId and h.status in ('toPick', 'inTransit', 'ready')
+        where c.barcode = @Barcode and h.pickup_point_id = @PickupPointId and h.status in {HoldStatuses.AllocatedSql}
         """;
 
     /// <summary>The active hold for which the copy with this barcode was allocated, at this pickup point.</summary>
@@ -191,10 +192,10 @@ internal sealed class HoldStore(Db db, HoldAllocator allocator, Notify notify)
         return await c.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(FindOnListSql, new { Barcode = barcode, PickupPointId = pickupPointId }, cancellationToken: ct));
     }
 
-    const string AllocatedCopySql = "select copy_id from holds where id = @Id and status in ('toPick', 'inTransit')";
-    const string MissingCopySql = """
+    const string AllocatedCopySql = $"select copy_id from holds where id = @Id and status in {HoldStatuses.PreparingSql}";
+    const string MissingCopySql = $"""
         update holds set copy_id = null, status = 'queued', allocated_at = null, updated_at = @Now
-        where id = @Id and status in ('toPick', 'inTransit') and copy_id = @CopyId
+        where id = @Id and status in {HoldStatuses.PreparingSql} and copy_id = @CopyId
         returning title_id, requested_copy_id, pickup_point_id
         """;
     const string CopyLostSql = "update copies set status = 'lost', updated_at = @Now where id = @Id";

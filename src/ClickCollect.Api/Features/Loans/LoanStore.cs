@@ -115,8 +115,8 @@ internal sealed class LoanStore(Db db, LoanPolicyStore policies, LockdownStore l
         update loans set returned_on = @ReturnedOn, returned_at = @Now, returned_by_staff_id = @StaffId, updated_at = @Now
         where id = @Id and returned_on is null
         """;
-    const string CopyAfterSql = """
-        select c.status, (select h.id from holds h where h.copy_id = c.id and h.status in ('toPick', 'inTransit', 'ready')) as hold_id
+    const string CopyAfterSql = $"""
+        select c.status, (select h.id from holds h where h.copy_id = c.id and h.status in {HoldStatuses.AllocatedSql}) as hold_id
         from copies c where c.id = @Id
         """;
 

@@ -1,4 +1,5 @@
 using System.Data;
+using ClickCollect.Api.Features.Appointments;
 using ClickCollect.Api.Features.Fines;
 using ClickCollect.Api.Features.Slots;
 using ClickCollect.Api.Infrastructure.Database;
@@ -60,12 +61,12 @@ internal sealed class LockdownEffectsStore(LockdownStore lockdowns, FinesStore f
         from holds h join pickup_point_branches pb on pb.pickup_point_id = h.pickup_point_id
         where h.status = 'ready' and (@HoldId is null or h.id = @HoldId)
         """;
-    const string BookedSlotsSql = """
+    const string BookedSlotsSql = $"""
         select a.pickup_point_id, a.slot_start, count(*) as booked, pb.branch_id, b.time_zone
         from appointments a
         join pickup_point_branches pb on pb.pickup_point_id = a.pickup_point_id
         join branches b on b.id = pb.branch_id
-        where a.status in ('booked', 'arrived') and a.slot_start >= @Now
+        where a.status in {AppointmentStatuses.TakingPlaceSql} and a.slot_start >= @Now
         group by a.pickup_point_id, a.slot_start, pb.branch_id, b.time_zone
         """;
     const string PaidSql = "select patron_id, sum(amount_cents) as cents from fine_ledger group by patron_id";

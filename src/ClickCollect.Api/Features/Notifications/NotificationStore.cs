@@ -63,9 +63,9 @@ internal sealed class NotificationStore(Db db)
     public Task<AppointmentNotice?> AppointmentAsync(UnitOfWork uow, long id, CancellationToken ct) =>
         uow.QuerySingleOrDefaultAsync<AppointmentNotice>(AppointmentSql, new { Id = id }, ct);
 
-    const string ForPhoneSql = AppointmentSelect + """
+    const string ForPhoneSql = AppointmentSelect + $"""
 
-        where a.patron_id in (select id from patrons where phone = @Phone) and a.status in ('booked', 'arrived')
+        where a.patron_id in (select id from patrons where phone = @Phone) and a.status in {AppointmentStatuses.OpenSql}
           and a.slot_end > @From and a.slot_start < @To
         order by a.slot_start, a.id
         """;
@@ -89,11 +89,11 @@ internal sealed class NotificationStore(Db db)
     }
 
     // Holds with an appointment to collect them are left out: the appointment reminder speaks for them.
-    const string ExpiringSql = HoldSelect + """
+    const string ExpiringSql = HoldSelect + $"""
 
         where h.status = 'ready' and h.pickup_deadline >= @FromDate and h.pickup_deadline <= @ToDate
           and not exists (select 1 from appointment_holds ah join appointments a on a.id = ah.appointment_id
-                          where ah.hold_id = h.id and a.status in ('booked', 'arrived'))
+                          where ah.hold_id = h.id and a.status in {AppointmentStatuses.OpenSql})
         order by h.id
         """;
 

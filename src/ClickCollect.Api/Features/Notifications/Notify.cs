@@ -42,7 +42,7 @@ internal sealed class Notify(NotificationStore store, OutboxStore outbox)
     public async Task<bool> CopyNotFoundAsync(UnitOfWork uow, long holdId, long missingCopyId, DateTimeOffset now, CancellationToken ct)
     {
         if (await store.HoldAsync(uow, holdId, ct) is not { } hold || !HoldStatuses.Active.Contains(hold.Status)) return false;
-        var anotherCopy = hold.Status is HoldStatus.ToPick or HoldStatus.InTransit or HoldStatus.Ready;
+        var anotherCopy = HoldStatuses.Allocated.Contains(hold.Status);
         return await outbox.EnqueueAsync(uow, new OutboxMessage(hold.PatronId, SmsKinds.CopyNotFound,
             Messages.CopyNotFound(hold.Title, anotherCopy), now,
             DedupeKey: $"{SmsKinds.CopyNotFound}:{holdId}:{missingCopyId}", BranchId: hold.BranchId), now, ct);

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using ClickCollect.Api.Features.Appointments;
+using ClickCollect.Api.Features.Holds;
 using ClickCollect.Api.Infrastructure.Database;
 using Dapper;
 
@@ -32,7 +34,7 @@ internal sealed class PickListStore(Db db)
 {
     // Allocated holds (to pick, in transit from another branch, or already picked and staged) whose
     // appointment falls on the day, or that have no appointment yet.
-    const string RowsSql = """
+    const string RowsSql = $"""
         select h.id as hold_id, h.status as hold_status, c.id as copy_id, c.barcode, t.title, t.authors, c.call_number, c.shelf_location,
                c.branch_id as owner_branch_id, ob.name as owner_branch_name, p.card_number, p.first_name, p.last_name,
                a.id as appointment_id, a.slot_start, a.status as appointment_status, h.pickup_point_id, pp.name as pickup_point_name,
@@ -44,9 +46,9 @@ internal sealed class PickListStore(Db db)
         join branches ob on ob.id = c.branch_id
         join pickup_points pp on pp.id = h.pickup_point_id
         left join stops s on s.id = pp.stop_id
-        left join appointments a on a.status in ('booked', 'arrived')
+        left join appointments a on a.status in {AppointmentStatuses.OpenSql}
              and a.id in (select ah.appointment_id from appointment_holds ah where ah.hold_id = h.id)
-        where h.status in ('toPick', 'inTransit', 'ready') and h.pickup_point_id = @PickupPointId
+        where h.status in {HoldStatuses.AllocatedSql} and h.pickup_point_id = @PickupPointId
           and (a.id is null or (a.slot_start >= @DayStart and a.slot_start < @DayEnd))
         """;
 

@@ -1,3 +1,4 @@
+using ClickCollect.Api.Features.Appointments;
 using ClickCollect.Api.Features.Network;
 using ClickCollect.Api.Infrastructure.Database;
 using Dapper;
@@ -107,9 +108,9 @@ internal sealed class SlotStore(Db db)
 
     sealed class BookedRow { public DateTimeOffset SlotStart { get; init; } public long Booked { get; init; } }
 
-    const string BookedSql = """
+    const string BookedSql = $"""
         select slot_start, count(*) as booked from appointments
-        where pickup_point_id = @Id and slot_start >= @From and slot_start < @To and status in ('booked', 'arrived', 'completed')
+        where pickup_point_id = @Id and slot_start >= @From and slot_start < @To and status in {AppointmentStatuses.TakingPlaceSql}
         group by slot_start
         """;
 

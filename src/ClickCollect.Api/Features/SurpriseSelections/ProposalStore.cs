@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ClickCollect.Api.Features.Catalogue;
+using ClickCollect.Api.Features.Holds;
 using ClickCollect.Api.Infrastructure.Database;
 using Dapper;
 using Microsoft.Extensions.Options;
@@ -32,8 +33,8 @@ internal sealed class ProposalStore(Db db, CatalogueStore catalogue, IOptions<Se
     const string BranchesSql = "select id, name from branches";
 
     // Operational, not history: what the patron holds right now (a second hold on it would be refused).
-    const string HeldNowSql = """
-        select title_id from holds where patron_id = @PatronId and status in ('queued', 'toPick', 'inTransit', 'ready')
+    const string HeldNowSql = $"""
+        select title_id from holds where patron_id = @PatronId and status in {HoldStatuses.ActiveSql}
         """;
     // The request's own record: titles confirmed in earlier occurrences of a recurring selection.
     const string EarlierOccurrencesSql = """
@@ -218,7 +219,7 @@ internal sealed class ProposalStore(Db db, CatalogueStore catalogue, IOptions<Se
         (await uow.QueryAsync<long>(string.Format(System.Globalization.CultureInfo.InvariantCulture, ReservedElsewhereSql, uow.Dialect.InKeys("copy_id", "@CopyIds")),
             new { Id = requestId, CopyIds = uow.Dialect.KeyList(copyIds) }, ct)).ToHashSet();
 
-    const string HoldGotCopySql = "select count(*) from holds where id = @Id and copy_id = @CopyId and status in ('toPick', 'inTransit')";
+    const string HoldGotCopySql = $"select count(*) from holds where id = @Id and copy_id = @CopyId and status in {HoldStatuses.PreparingSql}";
 
     /// <summary>True when the hold was given that very copy (not queued behind whoever holds it now).</summary>
     public async Task<bool> HoldGotCopyAsync(UnitOfWork uow, long holdId, long copyId, CancellationToken ct) =>
