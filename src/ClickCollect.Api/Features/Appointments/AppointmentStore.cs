@@ -49,9 +49,9 @@ internal sealed class AppointmentStore(Db db, Notify notify)
         """;
     const string LinkSql = "insert into appointment_holds (appointment_id, hold_id) values (@AppointmentId, @HoldId)";
 
-    const string SameSlotSql = """
+    const string SameSlotSql = $"""
         select id from appointments
-        where patron_id = @PatronId and pickup_point_id = @PickupPointId and slot_start = @SlotStart and status in ('booked', 'arrived')
+        where patron_id = @PatronId and pickup_point_id = @PickupPointId and slot_start = @SlotStart and status in {AppointmentStatuses.OpenSql}
         """;
 
     /// <summary>
@@ -142,18 +142,18 @@ internal sealed class AppointmentStore(Db db, Notify notify)
         return new BookOutcome.Joined(appointment.Id);
     }
 
-    const string DeadlinesSql = """
+    const string DeadlinesSql = $"""
         select min(h.pickup_deadline) from appointment_holds ah join holds h on h.id = ah.hold_id
-        where ah.appointment_id = @Id and h.status in ('toPick', 'inTransit', 'ready')
+        where ah.appointment_id = @Id and h.status in {HoldStatuses.AllocatedSql}
         """;
     const string SameDayOthersSql = SameDaySql + " and id <> @Id";
     // The same conditional insert as a booking, as an update: the place is taken in the new slot only
     // if one is left there, and the old one is freed by the same statement.
-    const string MoveSql = """
+    const string MoveSql = $"""
         update appointments set slot_start = @SlotStart, slot_end = @SlotEnd, updated_at = @Now
         where id = @Id and status = 'booked'
           and (select count(*) from appointments
-               where pickup_point_id = @PickupPointId and slot_start = @SlotStart and status in ('booked', 'arrived', 'completed')) < @Capacity
+               where pickup_point_id = @PickupPointId and slot_start = @SlotStart and status in {AppointmentStatuses.TakingPlaceSql}) < @Capacity
         """;
 
     /// <summary>
