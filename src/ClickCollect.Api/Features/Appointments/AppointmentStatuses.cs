@@ -13,10 +13,11 @@ internal static class AppointmentStatuses
     /// collection (so they appear on that day's pick list, and no reminder of the pickup deadline is sent).</summary>
     public const string OpenSql = "('booked', 'arrived')";
 
-    /// <summary>Takes a place in its slot: counts against the slot's capacity (bookings, the slots' "booked",
-    /// a lockdown's capacity cap, the patron's appointments per day). A completed appointment used its place
-    /// too; a cancelled one gave it back, and a no-show's slot is over.</summary>
-    public const string TakingPlaceSql = "('booked', 'arrived', 'completed')";
+    /// <summary>Takes a place in its slot, i.e. was not cancelled: counts against the slot's capacity (bookings,
+    /// moves, the slots' "booked", a lockdown's capacity cap, the patron's appointments per day) and in the
+    /// occupancy figures. A completed appointment used its place, a no-show kept it from anyone else until the
+    /// slot was over (and only a slot that is over has no-shows); a cancelled one gave it back.</summary>
+    public const string TakingPlaceSql = "('booked', 'arrived', 'completed', 'noShow')";
 
     public static readonly AppointmentStatus[] Open = StatusList.Parse<AppointmentStatus>(OpenSql);
     public static readonly AppointmentStatus[] TakingPlace = StatusList.Parse<AppointmentStatus>(TakingPlaceSql);

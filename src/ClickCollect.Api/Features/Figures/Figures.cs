@@ -202,7 +202,7 @@ internal static class FiguresCalculator
         foreach (var (point, slots) in data.OfferedSlots)
             foreach (var slot in slots)
                 Cell(point, local(slot.Start))[0] += slot.Capacity;
-        foreach (var a in appointments.Where(a => a.Status != AppointmentStatus.Cancelled))
+        foreach (var a in appointments.Where(a => AppointmentStatuses.TakingPlace.Contains(a.Status)))
             Cell(a.PickupPointId, local(a.SlotStart))[1] += a.N;
         return cells.Select(c => new OccupancyCell(c.Key.Point, c.Key.Weekday, c.Key.Hour, c.Value[0], c.Value[1])).ToList();
     }

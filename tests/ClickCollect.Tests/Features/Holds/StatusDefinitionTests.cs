@@ -16,7 +16,7 @@ public sealed partial class StatusDefinitionTests
         Assert.Equal([HoldStatus.ToPick, HoldStatus.InTransit, HoldStatus.Ready], HoldStatuses.Allocated);
         Assert.Equal([HoldStatus.ToPick, HoldStatus.InTransit], HoldStatuses.Preparing);
         Assert.Equal([AppointmentStatus.Booked, AppointmentStatus.Arrived], AppointmentStatuses.Open);
-        Assert.Equal([AppointmentStatus.Booked, AppointmentStatus.Arrived, AppointmentStatus.Completed], AppointmentStatuses.TakingPlace);
+        Assert.Equal([AppointmentStatus.Booked, AppointmentStatus.Arrived, AppointmentStatus.Completed, AppointmentStatus.NoShow], AppointmentStatuses.TakingPlace);
         Assert.Throws<ArgumentException>(() => StatusList.Parse<HoldStatus>("('queued', 'picked')"));
     }
 
