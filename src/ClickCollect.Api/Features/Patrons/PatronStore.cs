@@ -54,20 +54,40 @@ internal sealed class PatronStore(Db db)
         return await c.QuerySingleOrDefaultAsync<PatronRow>(new CommandDefinition(GetByCardSql, new { CardNumber = cardNumber }, cancellationToken: ct));
     }
 
-    // The phone desk looks patrons up by card number, name or phone.
-    const string SearchSql = $"""
-        select {Columns} from patrons
-        where upper(card_number) like upper(@Pattern) or upper(last_name) like upper(@Pattern)
-           or upper(first_name) like upper(@Pattern) or phone like @Pattern
-        order by upper(last_name), upper(first_name), id
-        limit @Limit
-        """;
-
-    public async Task<IReadOnlyList<PatronRow>> SearchAsync(string query, int limit, CancellationToken ct)
+    /// <summary>
+    /// The phone desk's one search box (issue 10): a card number, words of the name in any order, case and accents
+    /// ("berenice dupont" finds "Bérénice Dupont"), or a phone number written any usual way (<paramref name="phone"/>,
+    /// already in E.164), or the last digits of one. Exact card first, then by name.
+    /// </summary>
+    public async Task<IReadOnlyList<PatronRow>> SearchAsync(string query, string? phone, int limit, CancellationToken ct)
     {
-        var pattern = "%" + query.Replace("%", "").Replace("_", "") + "%";
+        var words = SearchText.Fold(query).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Take(5).ToList();
+        var digits = new string(query.Where(char.IsAsciiDigit).ToArray()).TrimStart('0'); // "06 12" is "+33 6 12"
+        var onlyPhoneCharacters = query.All(ch => char.IsAsciiDigit(ch) || " .-+()".Contains(ch));
+        var parameters = new DynamicParameters(new
+        {
+            Query = query,
+            Phone = phone,
+            // "56 07", the end of a number the caller reads out
+            Digits = onlyPhoneCharacters && digits.Length >= 4 ? "%" + digits + "%" : null,
+            Limit = limit,
+        });
+        var haystack = db.Dialect.Fold("first_name || ' ' || last_name || ' ' || card_number");
+        var conditions = new List<string>();
+        for (var i = 0; i < words.Count; i++)
+        {
+            conditions.Add($"{haystack} like @W{i}");
+            parameters.Add($"W{i}", "%" + words[i].Replace("%", "").Replace("_", "") + "%");
+        }
+        var byName = conditions.Count == 0 ? "" : "or (" + string.Join(" and ", conditions) + ")";
+        var sql = $"""
+            select {Columns} from patrons
+            where upper(card_number) = upper(@Query) or phone = @Phone or (@Digits is not null and phone like @Digits) {byName}
+            order by case when upper(card_number) = upper(@Query) then 0 else 1 end, upper(last_name), upper(first_name), id
+            limit @Limit
+            """;
         await using var c = await db.OpenAsync(ct);
-        return (await c.QueryAsync<PatronRow>(new CommandDefinition(SearchSql, new { Pattern = pattern, Limit = limit }, cancellationToken: ct))).AsList();
+        return (await c.QueryAsync<PatronRow>(new CommandDefinition(sql, parameters, cancellationToken: ct))).AsList();
     }
 
     const string InsertSql = """

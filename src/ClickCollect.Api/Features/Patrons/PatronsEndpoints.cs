@@ -56,7 +56,8 @@ internal static class PatronsEndpoints
     static async Task<Ok<List<PatronResponse>>> Search(string? q, PatronStore store, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(q)) return TypedResults.Ok(new List<PatronResponse>());
-        return TypedResults.Ok((await store.SearchAsync(q.Trim(), 50, ct)).Select(r => r.ToResponse()).ToList());
+        var phone = PhoneNumber.TryNormalise(q, out var e164) ? e164 : null;
+        return TypedResults.Ok((await store.SearchAsync(q.Trim(), phone, 50, ct)).Select(r => r.ToResponse()).ToList());
     }
 
     static async Task<Results<Ok<PatronResponse>, ProblemHttpResult>> Get(string cardNumber, CurrentUser user, PatronStore store, CancellationToken ct)

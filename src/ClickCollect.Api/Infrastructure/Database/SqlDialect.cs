@@ -38,6 +38,19 @@ internal sealed class SqlDialect
     /// <summary>A JSON text parameter as the engine stores JSON: text on SQLite, <c>jsonb</c> on PostgreSQL.</summary>
     public string Json(string parameter) => IsSqlite ? parameter : $"cast({parameter} as jsonb)";
 
+    /// <summary>
+    /// <paramref name="expression"/> in lower case without accents ("Bérénice" → "berenice"), to compare with
+    /// <see cref="SearchText.Fold"/>'s output. PostgreSQL has <c>f_unaccent</c> (migration 0002); SQLite's
+    /// <c>lower()</c> only knows ASCII, so the accented letters of French names are replaced one by one.
+    /// </summary>
+    public string Fold(string expression)
+    {
+        if (!IsSqlite) return $"lower(f_unaccent({expression}))";
+        var sql = expression;
+        foreach (var (from, to) in SearchText.SqliteFoldings) sql = $"replace({sql}, '{from}', '{to}')";
+        return $"lower({sql})";
+    }
+
     /// <summary>Picks the SQLite or the PostgreSQL spelling of a statement.</summary>
     public string Pick(string sqlite, string postgres) => IsSqlite ? sqlite : postgres;
 }
