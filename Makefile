@@ -36,8 +36,9 @@ openapi-check: openapi ## fail when the committed openapi/v1.json is stale
 migrate:        ## apply db/<provider> to the configured database (Database__Provider, ConnectionStrings__ClickCollect)
 	dotnet run --project src/ClickCollect.Api -- migrate
 
-import-catalogue: ## import a catalogue CSV: make import-catalogue FILE=catalogue.csv
-	dotnet run --project src/ClickCollect.Api -- import-catalogue $(FILE)
+FORMAT ?= csv
+import-catalogue: ## import a catalogue: make import-catalogue FILE=export.mrc FORMAT=csv|marc21|unimarc|marcxml (.gz read as is)
+	dotnet run --project src/ClickCollect.Api -- import-catalogue $(FILE) $(FORMAT)
 
 lint:           ## no wall-clock reads outside TimeProvider in src/
 	@! grep -rnE 'DateTime(Offset)?\.(Now|UtcNow)|CURRENT_TIMESTAMP|now\(\)' src --include=*.cs --include=*.sql

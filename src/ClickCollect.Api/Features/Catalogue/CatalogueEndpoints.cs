@@ -1,8 +1,10 @@
 using System.Security.Claims;
+using ClickCollect.Api.Features.Catalogue.Marc;
 using ClickCollect.Api.Infrastructure.Auth;
 using ClickCollect.Api.Infrastructure.Database;
 using ClickCollect.Api.Infrastructure.Http;
 using FluentValidation;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.OpenApi;
 
@@ -10,8 +12,11 @@ namespace ClickCollect.Api.Features.Catalogue;
 
 internal static class CatalogueEndpoints
 {
-    /// <summary>A 30,000-copy export is about 4 MB; 64 MB leaves room for a whole network's catalogue.</summary>
-    public const long ImportBodyLimit = 64 * 1024 * 1024;
+    /// <summary>A 30,000-copy CSV export is about 4 MB; 64 MB leaves room for a whole network's catalogue (a CSV is read whole).</summary>
+    public const long CsvBodyLimit = 64 * 1024 * 1024;
+
+    /// <summary>MARC files are streamed, never held whole: a large network's export runs to a gigabyte or more.</summary>
+    public const long ImportBodyLimit = 4L * 1024 * 1024 * 1024;
 
     static int enumsRegistered;
 
@@ -27,6 +32,11 @@ internal static class CatalogueEndpoints
         services.AddSingleton<CatalogueStore>();
         services.AddSingleton<CatalogueImportStore>();
         services.AddSingleton<CatalogueImport>();
+        services.AddSingleton<MarcImport>();
+        services.AddOptions<MarcImportOptions>().BindConfiguration(MarcImportOptions.Section)
+            .Validate(o => o.BatchSize is >= 1 and <= 10_000, "MarcImport:BatchSize must be between 1 and 10000.")
+            .Validate(o => o.RecordId.Length == 3 || (o.RecordId.Length == 5 && o.RecordId[3] == '$'), "MarcImport:RecordId is a tag (\"001\") or a tag and a subfield (\"999$c\").")
+            .ValidateOnStart();
         services.AddSingleton<IValidator<SearchTitlesQuery>, SearchTitlesQueryValidator>();
     }
 
@@ -44,17 +54,19 @@ internal static class CatalogueEndpoints
         catalogue.MapGet("/genres", Genres).WithName("ListGenres").WithSummary("The catalogue's genres, with the number of titles in each")
             .AllowAnonymous();
         catalogue.MapPost("/imports", Import).WithName("ImportCatalogue")
-            .WithSummary("Import titles and copies from the library system (CSV; the file is the body)")
+            .WithSummary("Import titles and copies from the library system (CSV, MARC 21 or UNIMARC in ISO 2709, MARCXML; the file is the body)")
             .RequireAuthorization(Policies.Director).WithBodyLimit(ImportBodyLimit)
             .AddOpenApiOperationTransformer((operation, _, _) =>
             {
                 operation.RequestBody = new OpenApiRequestBody
                 {
                     Required = true,
-                    Description = "The CSV file (UTF-8), format in src/ClickCollect.Api/Features/Catalogue/README.md",
+                    Description = "The file: CSV (UTF-8), ISO 2709 or MARCXML; formats in src/ClickCollect.Api/Features/Catalogue/README.md and Marc/README.md",
                     Content = new Dictionary<string, OpenApiMediaType>
                     {
                         ["text/csv"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
+                        ["application/marc"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } },
+                        ["application/marcxml+xml"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
                     },
                 };
                 return Task.CompletedTask;
@@ -86,20 +98,26 @@ internal static class CatalogueEndpoints
     static async Task<Ok<List<GenreCount>>> Genres(CatalogueStore store, CancellationToken ct) =>
         TypedResults.Ok((await store.GenresAsync(ct)).ToList());
 
-    static async Task<Results<Ok<ImportReport>, ProblemHttpResult>> Import(
-        string? format, HttpRequest request, CatalogueImport importer, Db db, CancellationToken ct)
+    static async Task<Results<Ok<CatalogueImportReport>, ProblemHttpResult>> Import(
+        string? format, HttpRequest request, CatalogueImport importer, MarcImport marc, Db db, CancellationToken ct)
     {
+        MarcFileFormat marcFormat;
         switch (format?.Trim().ToLowerInvariant())
         {
             case null or "" or "csv":
-                break;
-            case "marc21" or "unimarc":
-                return Problems.Field("format", "Format non pris en charge pour l'instant : envoyez le catalogue en csv.");
+                if (request.ContentLength > CsvBodyLimit) return Problems.Create(StatusCodes.Status413PayloadTooLarge, "body_too_large", "Contenu trop volumineux",
+                        $"Un catalogue CSV dépasse {CsvBodyLimit / 1024 / 1024} Mio : envoyez-le en MARC (lu au fil de l'eau) ou en plusieurs fichiers.");
+                if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+                    limit.MaxRequestBodySize = CsvBodyLimit;
+                var file = await CatalogueCsv.ReadAsync(request.Body, ct);
+                var report = await db.WriteAsync(uow => importer.ImportAsync(uow, file, ct), ct);
+                return report.Rejected.Count == 0 ? TypedResults.Ok(CatalogueImportReport.FromCsv(report)) : Problems.ImportRejected(report.Rejected);
+            case "marc21": marcFormat = MarcFileFormat.Marc21; break;
+            case "unimarc": marcFormat = MarcFileFormat.Unimarc; break;
+            case "marcxml": marcFormat = MarcFileFormat.MarcXml; break;
             default:
-                return Problems.Field("format", $"Format inconnu « {format} » : csv, marc21 ou unimarc.");
+                return Problems.Field("format", $"Format inconnu « {format} » : csv, marc21, unimarc ou marcxml.");
         }
-        var file = await CatalogueCsv.ReadAsync(request.Body, ct);
-        var report = await db.WriteAsync(uow => importer.ImportAsync(uow, file, ct), ct);
-        return report.Rejected.Count == 0 ? TypedResults.Ok(report) : Problems.ImportRejected(report.Rejected);
+        return TypedResults.Ok(await marc.ImportAsync(request.Body, marcFormat, null, ct));
     }
 }

@@ -1,24 +1,34 @@
 using System.Diagnostics;
+using System.IO.Compression;
+using ClickCollect.Api.Features.Catalogue.Marc;
 using ClickCollect.Api.Infrastructure.Csv;
 using ClickCollect.Api.Infrastructure.Database;
 
 namespace ClickCollect.Api.Features.Catalogue;
 
 /// <summary>
-/// <c>dotnet run --project src/ClickCollect.Api -- import-catalogue &lt;file.csv&gt;</c>: migrates the
-/// configured database, imports the file (same rules as the HTTP import) and prints the report or
-/// every refused line. Exit code 0 when imported, 1 when refused or unreadable.
+/// <c>dotnet run --project src/ClickCollect.Api -- import-catalogue &lt;file&gt; [csv|marc21|unimarc|marcxml]</c>
+/// (<c>make import-catalogue FILE=… FORMAT=…</c>): migrates the configured database, imports the file
+/// (same rules as the HTTP import) and prints the report. A MARC import shows its progress as it goes;
+/// a file ending in .gz is read through gzip. Exit code 0 when imported (MARC: even with records left
+/// out, which are listed), 1 when refused or unreadable.
 /// </summary>
 internal static class CatalogueImportCommand
 {
     public static async Task<int> RunAsync(IServiceProvider services, string[] args, TextWriter output, CancellationToken ct)
     {
-        if (args.Length != 1)
+        if (args.Length is < 1 or > 2)
         {
-            await output.WriteLineAsync("Usage : import-catalogue <fichier.csv>");
+            await output.WriteLineAsync("Usage : import-catalogue <fichier> [csv|marc21|unimarc|marcxml]");
             return 1;
         }
         var path = args[0];
+        var format = args.Length > 1 ? args[1].Trim().ToLowerInvariant() : "csv";
+        if (format is not ("csv" or "marc21" or "unimarc" or "marcxml"))
+        {
+            await output.WriteLineAsync($"Format inconnu « {args[1]} » : csv, marc21, unimarc ou marcxml.");
+            return 1;
+        }
         if (!File.Exists(path))
         {
             await output.WriteLineAsync($"Fichier introuvable : {path}");
@@ -27,10 +37,44 @@ internal static class CatalogueImportCommand
 
         var clock = services.GetRequiredService<TimeProvider>();
         await services.GetRequiredService<Migrator>().MigrateAsync(clock.GetUtcNow(), ct);
+        await using var stream = Open(path);
+        return format == "csv"
+            ? await ImportCsvAsync(services, stream, output, ct)
+            : await ImportMarcAsync(services, stream, format switch { "marc21" => MarcFileFormat.Marc21, "unimarc" => MarcFileFormat.Unimarc, _ => MarcFileFormat.MarcXml }, output, ct);
+    }
 
+    static Stream Open(string path)
+    {
+        var file = File.OpenRead(path);
+        return path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionMode.Decompress) : file;
+    }
+
+    static async Task<int> ImportMarcAsync(IServiceProvider services, Stream stream, MarcFileFormat format, TextWriter output, CancellationToken ct)
+    {
+        var watch = Stopwatch.StartNew();
+        var interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
+        void Progress(int read)
+        {
+            var line = $"{read} notice(s) lue(s) en {watch.Elapsed.TotalSeconds:0} s ({read / Math.Max(watch.Elapsed.TotalSeconds, 0.001):0}/s)";
+            if (interactive) output.Write($"\r{line}   ");
+            else output.WriteLine(line);
+        }
+        var report = await services.GetRequiredService<MarcImport>().ImportAsync(stream, format, Progress, ct);
+        if (interactive) await output.WriteLineAsync();
+        await output.WriteLineAsync($"""
+            Import terminé en {watch.Elapsed.TotalSeconds:0.00} s : {report.Read} notice(s) lue(s), {report.RecordsRejected} refusée(s).
+              titres      : {report.TitlesCreated} créé(s), {report.TitlesUpdated} modifié(s), {report.TitlesUnchanged} inchangé(s)
+              exemplaires : {report.CopiesCreated} créé(s), {report.CopiesUpdated} modifié(s), {report.CopiesUnchanged} inchangé(s), {report.Withdrawn} retiré(s)
+            """);
+        foreach (var r in report.Rejected)
+            await output.WriteLineAsync($"  notice n° {r.Record} ({r.Position}{(r.RecordId is null ? "" : $", {r.RecordId}")}), {r.Field} : {r.Reason}");
+        return 0;
+    }
+
+    static async Task<int> ImportCsvAsync(IServiceProvider services, Stream stream, TextWriter output, CancellationToken ct)
+    {
         var watch = Stopwatch.StartNew();
         CatalogueFile file;
-        await using (var stream = File.OpenRead(path))
         using (var reader = CsvImport.OpenReader(stream))
             file = CatalogueCsv.Parse(reader);
         var parsed = watch.Elapsed;
