@@ -39,6 +39,20 @@ internal sealed class AuditStore(Db db)
             Details = JsonSerializer.Serialize(details, Json),
         }, ct);
 
+    /// <summary>
+    /// Runs a change and, when <paramref name="done"/> says it changed something, writes its entry (before and
+    /// after) in the same unit of work: the network pages' edits (issue 11) are audited this way.
+    /// </summary>
+    public Task<T> ChangeAsync<T>(Db db, CurrentUser who, string action, string entity, long? entityId, object? before, object? after,
+        Func<UnitOfWork, Task<T>> change, Func<T, bool> done, DateTimeOffset now, CancellationToken ct, Func<T, long?>? idOf = null) =>
+        db.WriteAsync(async uow =>
+        {
+            var result = await change(uow);
+            if (done(result))
+                await WriteAsync(uow, who, action, entity, idOf?.Invoke(result) ?? entityId, new { Before = before, After = after }, now, ct);
+            return result;
+        }, ct);
+
     sealed class Row
     {
         public long Id { get; init; }

@@ -1,3 +1,4 @@
+using ClickCollect.Api.Features.Audit;
 using ClickCollect.Api.Infrastructure.Auth;
 using ClickCollect.Api.Infrastructure.Database;
 using ClickCollect.Api.Infrastructure.Http;
@@ -37,41 +38,52 @@ internal static class BibliobusEndpoints
 
     static async Task<Ok<IReadOnlyList<BibliobusResponse>>> List(BibliobusStore store, CancellationToken ct) => TypedResults.Ok(await store.ListAsync(ct));
 
-    static async Task<Results<Created<BibliobusResponse>, ProblemHttpResult>> Create(
-        BibliobusRequest request, BibliobusStore store, BranchStore branches, Db db, CancellationToken ct)
+    static async Task<Results<Created<BibliobusResponse>, ProblemHttpResult>> Create(BibliobusRequest request, CurrentUser user,
+        BibliobusStore store, BranchStore branches, AuditStore audit, Db db, TimeProvider clock, CancellationToken ct)
     {
         if (!await branches.ExistsAsync(request.HomeBranchId, ct)) return UnknownBranch(request.HomeBranchId);
-        var id = await db.WriteAsync(uow => store.CreateAsync(uow, request, ct), ct);
+        var id = await audit.ChangeAsync(db, user, "bibliobus.created", "bibliobus", null, null, request,
+            uow => store.CreateAsync(uow, request, ct), _ => true, clock.GetUtcNow(), ct, id => id);
         return TypedResults.Created($"/api/bibliobuses/{id}", (await store.ListAsync(ct)).Single(b => b.Id == id));
     }
 
-    static async Task<Results<NoContent, ProblemHttpResult>> Update(
-        long id, BibliobusRequest request, BibliobusStore store, BranchStore branches, Db db, CancellationToken ct)
+    static async Task<Results<NoContent, ProblemHttpResult>> Update(long id, BibliobusRequest request, CurrentUser user,
+        BibliobusStore store, BranchStore branches, AuditStore audit, Db db, TimeProvider clock, CancellationToken ct)
     {
         if (!await branches.ExistsAsync(request.HomeBranchId, ct)) return UnknownBranch(request.HomeBranchId);
-        return await db.WriteAsync(uow => store.UpdateAsync(uow, id, request, ct), ct) == 0
+        var before = (await store.ListAsync(ct)).FirstOrDefault(b => b.Id == id);
+        return await audit.ChangeAsync(db, user, "bibliobus.updated", "bibliobus", id, before is null ? null : new { before.HomeBranchId, before.Name },
+                request, uow => store.UpdateAsync(uow, id, request, ct), n => n > 0, clock.GetUtcNow(), ct) == 0
             ? Problems.NotFound("Le bibliobus", id)
             : TypedResults.NoContent();
     }
 
-    static async Task<Results<Created<RouteResponse>, ProblemHttpResult>> CreateRoute(
-        long id, RouteRequest request, BibliobusStore store, Db db, CancellationToken ct)
+    static async Task<Results<Created<RouteResponse>, ProblemHttpResult>> CreateRoute(long id, RouteRequest request, CurrentUser user,
+        BibliobusStore store, AuditStore audit, Db db, TimeProvider clock, CancellationToken ct)
     {
-        var routeId = await db.WriteAsync(uow => store.CreateRouteAsync(uow, id, request.Name, ct), ct);
+        var routeId = await audit.ChangeAsync(db, user, "route.created", "route", null, null, new { BibliobusId = id, request.Name },
+            uow => store.CreateRouteAsync(uow, id, request.Name, ct), r => r is not null, clock.GetUtcNow(), ct, r => r);
         return routeId is null
             ? Problems.NotFound("Le bibliobus", id)
             : TypedResults.Created($"/api/bibliobuses/{id}", new RouteResponse(routeId.Value, id, request.Name, []));
     }
 
-    static async Task<Results<NoContent, ProblemHttpResult>> UpdateRoute(long id, RouteRequest request, BibliobusStore store, Db db, CancellationToken ct) =>
-        await db.WriteAsync(uow => store.UpdateRouteAsync(uow, id, request.Name, ct), ct) == 0
+    static async Task<Results<NoContent, ProblemHttpResult>> UpdateRoute(long id, RouteRequest request, CurrentUser user,
+        BibliobusStore store, AuditStore audit, Db db, TimeProvider clock, CancellationToken ct)
+    {
+        var before = (await store.ListAsync(ct)).SelectMany(b => b.Routes).FirstOrDefault(r => r.Id == id);
+        return await audit.ChangeAsync(db, user, "route.renamed", "route", id, before is null ? null : new { before.Name }, request,
+                uow => store.UpdateRouteAsync(uow, id, request.Name, ct), n => n > 0, clock.GetUtcNow(), ct) == 0
             ? Problems.NotFound("La tournée", id)
             : TypedResults.NoContent();
+    }
 
-    static async Task<Results<Created<StopResponse>, ProblemHttpResult>> CreateStop(
-        long id, StopRequest request, BibliobusStore store, Db db, CancellationToken ct)
+    static async Task<Results<Created<StopResponse>, ProblemHttpResult>> CreateStop(long id, StopRequest request, CurrentUser user,
+        BibliobusStore store, AuditStore audit, Db db, TimeProvider clock, CancellationToken ct)
     {
-        var outcome = await db.WriteAsync(uow => store.CreateStopAsync(uow, id, request, $"Bibliobus – {request.Name}", ct), ct);
+        var outcome = await audit.ChangeAsync(db, user, "stop.created", "stop", null, null, new { RouteId = id, Stop = request },
+            uow => store.CreateStopAsync(uow, id, request, $"Bibliobus – {request.Name}", ct),
+            o => o is BibliobusStore.StopOutcome.Saved, clock.GetUtcNow(), ct, o => (o as BibliobusStore.StopOutcome.Saved)?.StopId);
         return outcome switch
         {
             BibliobusStore.StopOutcome.Saved(var stopId) => TypedResults.Created($"/api/bibliobuses", (await store.GetStopAsync(stopId, ct))!),
@@ -80,10 +92,12 @@ internal static class BibliobusEndpoints
         };
     }
 
-    static async Task<Results<Ok<StopResponse>, ProblemHttpResult>> UpdateStop(
-        long id, StopRequest request, BibliobusStore store, Db db, CancellationToken ct)
+    static async Task<Results<Ok<StopResponse>, ProblemHttpResult>> UpdateStop(long id, StopRequest request, CurrentUser user,
+        BibliobusStore store, AuditStore audit, Db db, TimeProvider clock, CancellationToken ct)
     {
-        var outcome = await db.WriteAsync(uow => store.UpdateStopAsync(uow, id, request, ct), ct);
+        var before = await store.GetStopAsync(id, ct);
+        var outcome = await audit.ChangeAsync(db, user, "stop.updated", "stop", id, before, request,
+            uow => store.UpdateStopAsync(uow, id, request, ct), o => o is BibliobusStore.StopOutcome.Saved, clock.GetUtcNow(), ct);
         return outcome switch
         {
             BibliobusStore.StopOutcome.Saved => TypedResults.Ok((await store.GetStopAsync(id, ct))!),
@@ -92,17 +106,25 @@ internal static class BibliobusEndpoints
         };
     }
 
-    static async Task<Results<Ok<StopResponse>, ProblemHttpResult>> SetException(
-        long id, StopException request, BibliobusStore store, Db db, CancellationToken ct) =>
-        await db.WriteAsync(uow => store.SetExceptionAsync(uow, id, request, ct), ct) == 0
+    static async Task<Results<Ok<StopResponse>, ProblemHttpResult>> SetException(long id, StopException request, CurrentUser user,
+        BibliobusStore store, AuditStore audit, Db db, TimeProvider clock, CancellationToken ct)
+    {
+        var before = (await store.GetStopAsync(id, ct))?.Exceptions.FirstOrDefault(e => e.Date == request.Date);
+        return await audit.ChangeAsync(db, user, "stop.exceptionSet", "stop", id, before, request,
+                uow => store.SetExceptionAsync(uow, id, request, ct), n => n > 0, clock.GetUtcNow(), ct) == 0
             ? Problems.NotFound("L'arrêt", id)
             : TypedResults.Ok((await store.GetStopAsync(id, ct))!);
+    }
 
-    static async Task<Results<NoContent, ProblemHttpResult>> DeleteException(
-        long id, DateOnly date, BibliobusStore store, Db db, CancellationToken ct) =>
-        await db.WriteAsync(uow => store.DeleteExceptionAsync(uow, id, date, ct), ct) == 0
+    static async Task<Results<NoContent, ProblemHttpResult>> DeleteException(long id, DateOnly date, CurrentUser user,
+        BibliobusStore store, AuditStore audit, Db db, TimeProvider clock, CancellationToken ct)
+    {
+        var before = (await store.GetStopAsync(id, ct))?.Exceptions.FirstOrDefault(e => e.Date == date);
+        return await audit.ChangeAsync(db, user, "stop.exceptionRemoved", "stop", id, before, null,
+                uow => store.DeleteExceptionAsync(uow, id, date, ct), n => n > 0, clock.GetUtcNow(), ct) == 0
             ? Problems.NotFound("L'exception du", date)
             : TypedResults.NoContent();
+    }
 
     static ProblemHttpResult UnknownBranch(long id) => Problems.Field("homeBranchId", $"La bibliothèque {id} n'existe pas.");
 

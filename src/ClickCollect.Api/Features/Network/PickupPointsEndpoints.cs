@@ -1,3 +1,4 @@
+using ClickCollect.Api.Features.Audit;
 using ClickCollect.Api.Infrastructure.Auth;
 using ClickCollect.Api.Infrastructure.Database;
 using ClickCollect.Api.Infrastructure.Http;
@@ -28,9 +29,12 @@ internal static class PickupPointsEndpoints
     static async Task<Results<Ok<PickupPointResponse>, ProblemHttpResult>> Get(long id, PickupPointStore store, CancellationToken ct) =>
         await store.GetAsync(id, ct) is { } point ? TypedResults.Ok(point.ToResponse()) : Problems.NotFound("Le point de retrait", id);
 
-    static async Task<Results<Ok<PickupPointResponse>, ProblemHttpResult>> Update(
-        long id, PickupPointRequest request, PickupPointStore store, Db db, CancellationToken ct) =>
-        await db.WriteAsync(uow => store.UpdateAsync(uow, id, request, ct), ct) == 0
-            ? Problems.NotFound("Le point de retrait", id)
-            : TypedResults.Ok((await store.GetAsync(id, ct))!.ToResponse());
+    static async Task<Results<Ok<PickupPointResponse>, ProblemHttpResult>> Update(long id, PickupPointRequest request, CurrentUser user,
+        PickupPointStore store, AuditStore audit, Db db, TimeProvider clock, CancellationToken ct)
+    {
+        if (await store.GetAsync(id, ct) is not { } before) return Problems.NotFound("Le point de retrait", id);
+        await audit.ChangeAsync(db, user, "pickupPoint.updated", "pickupPoint", id, new { before.Name, before.Active }, request,
+            uow => store.UpdateAsync(uow, id, request, ct), n => n > 0, clock.GetUtcNow(), ct);
+        return TypedResults.Ok((await store.GetAsync(id, ct))!.ToResponse());
+    }
 }

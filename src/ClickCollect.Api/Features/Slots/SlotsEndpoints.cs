@@ -1,3 +1,4 @@
+using ClickCollect.Api.Features.Audit;
 using ClickCollect.Api.Features.Lockdowns;
 using ClickCollect.Api.Infrastructure.Auth;
 using ClickCollect.Api.Infrastructure.Database;
@@ -59,24 +60,32 @@ internal static class SlotsEndpoints
                 c.StopSlotMinutes, c.StopSlotCapacity, c.Weekly, c.Closures))
             : Problems.NotFound("Le point de retrait", id);
 
-    static async Task<Results<Ok<OpeningResponse>, ProblemHttpResult>> SaveOpening(
-        long id, OpeningRequest request, SlotStore store, Db db, CancellationToken ct)
+    static async Task<Results<Ok<OpeningResponse>, ProblemHttpResult>> SaveOpening(long id, OpeningRequest request, CurrentUser user,
+        SlotStore store, AuditStore audit, Db db, TimeProvider clock, CancellationToken ct)
     {
-        if (await db.WriteAsync(uow => store.SaveOpeningAsync(uow, id, request, ct), ct) == 0) return Problems.NotFound("Le point de retrait", id);
+        if ((await Opening(id, store, ct)).Result is not Ok<OpeningResponse> { Value: { } before }) return Problems.NotFound("Le point de retrait", id);
+        await audit.ChangeAsync(db, user, "opening.replaced", "pickupPoint", id, before with { Closures = [] }, request,
+            uow => store.SaveOpeningAsync(uow, id, request, ct), n => n > 0, clock.GetUtcNow(), ct);
         return await Opening(id, store, ct);
     }
 
-    static async Task<Results<Created<ClosureResponse>, ProblemHttpResult>> AddClosure(
-        long id, ClosureRequest request, SlotStore store, Db db, CancellationToken ct)
+    static async Task<Results<Created<ClosureResponse>, ProblemHttpResult>> AddClosure(long id, ClosureRequest request, CurrentUser user,
+        SlotStore store, AuditStore audit, Db db, TimeProvider clock, CancellationToken ct)
     {
-        var closureId = await db.WriteAsync(uow => store.AddClosureAsync(uow, id, request, ct), ct);
+        var closureId = await audit.ChangeAsync(db, user, "closure.added", "pickupPoint", id, null, request,
+            uow => store.AddClosureAsync(uow, id, request, ct), c => c is not null, clock.GetUtcNow(), ct);
         return closureId is null
             ? Problems.NotFound("Le point de retrait", id)
             : TypedResults.Created($"/api/pickup-points/{id}/opening", new ClosureResponse(closureId.Value, request.StartsOn, request.EndsOn, request.Reason ?? ""));
     }
 
-    static async Task<Results<NoContent, ProblemHttpResult>> DeleteClosure(long id, long closureId, SlotStore store, Db db, CancellationToken ct) =>
-        await db.WriteAsync(uow => store.DeleteClosureAsync(uow, id, closureId, ct), ct) == 0
+    static async Task<Results<NoContent, ProblemHttpResult>> DeleteClosure(long id, long closureId, CurrentUser user,
+        SlotStore store, AuditStore audit, Db db, TimeProvider clock, CancellationToken ct)
+    {
+        var before = (await store.LoadAsync(id, ct))?.Closures.FirstOrDefault(c => c.Id == closureId);
+        return await audit.ChangeAsync(db, user, "closure.removed", "pickupPoint", id, before, null,
+                uow => store.DeleteClosureAsync(uow, id, closureId, ct), n => n > 0, clock.GetUtcNow(), ct) == 0
             ? Problems.NotFound("La fermeture", closureId)
             : TypedResults.NoContent();
+    }
 }

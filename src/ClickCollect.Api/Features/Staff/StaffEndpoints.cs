@@ -1,3 +1,5 @@
+using ClickCollect.Api.Features.Audit;
+using ClickCollect.Api.Features.Network;
 using ClickCollect.Api.Infrastructure.Auth;
 using ClickCollect.Api.Infrastructure.Database;
 using ClickCollect.Api.Infrastructure.Http;
@@ -15,6 +17,8 @@ internal static class StaffEndpoints
         services.AddSingleton<SignInGuard>();
         services.AddSingleton<IValidator<StaffSignInRequest>, StaffSignInRequestValidator>();
         services.AddSingleton<IValidator<CreateStaffRequest>, CreateStaffRequestValidator>();
+        services.AddSingleton<IValidator<UpdateStaffRequest>, UpdateStaffRequestValidator>();
+        services.AddSingleton<IValidator<ResetPasswordRequest>, ResetPasswordRequestValidator>();
     }
 
     public static RouteGroupBuilder MapStaff(this IEndpointRouteBuilder api)
@@ -29,6 +33,13 @@ internal static class StaffEndpoints
         staff.MapPost("/", Create).WithName("CreateStaff").WithSummary("Create a staff account")
             .RequireAuthorization(Policies.Director).WithValidation<CreateStaffRequest>()
             .ProducesProblem(StatusCodes.Status409Conflict);
+        staff.MapPut("/{id:long}", Update).WithName("UpdateStaff")
+            .WithSummary("Change a staff account's name, role, branch, home pickup point, or disable it (audited)")
+            .RequireAuthorization(Policies.Director).WithValidation<UpdateStaffRequest>()
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        staff.MapPost("/{id:long}/password", ResetPassword).WithName("ResetStaffPassword")
+            .WithSummary("Give a staff account a new password (and lift a lockout); the password is never shown again (audited)")
+            .RequireAuthorization(Policies.Director).WithValidation<ResetPasswordRequest>().ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost("/sign-out", SignOut).WithName("SignOut").WithSummary("End the page session (cookie)").WithTags("Staff")
             .AllowAnonymous();
         return staff;
@@ -55,14 +66,64 @@ internal static class StaffEndpoints
     static async Task<Ok<List<StaffResponse>>> List(StaffStore store, CancellationToken ct) =>
         TypedResults.Ok((await store.ListAsync(ct)).Select(r => r.ToResponse()).ToList());
 
-    static async Task<Results<Created<StaffResponse>, ProblemHttpResult>> Create(
-        CreateStaffRequest request, StaffStore store, PasswordHashing hashing, Db db, CancellationToken ct)
+    static async Task<Results<Created<StaffResponse>, ProblemHttpResult>> Create(CreateStaffRequest request, CurrentUser user, StaffStore store,
+        PasswordHashing hashing, AuditStore audit, BranchStore branches, PickupPointStore points, Db db, TimeProvider clock, CancellationToken ct)
     {
-        var id = await db.WriteAsync(uow => store.CreateAsync(uow, request.Username.Trim(), request.DisplayName.Trim(), request.Role,
-            request.BranchId, hashing.Hash(request.Password), ct), ct);
+        if (await UnknownPlaceAsync(request.BranchId, request.HomePickupPointId, branches, points, ct) is { } unknown) return unknown;
+        var id = await db.WriteAsync(async uow =>
+        {
+            var id = await store.CreateAsync(uow, request.Username.Trim(), request.DisplayName.Trim(), request.Role,
+                request.BranchId, hashing.Hash(request.Password), ct, request.HomePickupPointId);
+            if (id is { } created)
+                await audit.WriteAsync(uow, user, "staff.created", "staff", created, new
+                {
+                    After = new { Username = request.Username.Trim(), DisplayName = request.DisplayName.Trim(), request.Role, request.BranchId, request.HomePickupPointId },
+                }, clock.GetUtcNow(), ct);
+            return id;
+        }, ct);
         if (id is null) return Problems.Conflict("username_taken", "Identifiant déjà pris", $"« {request.Username} » existe déjà.");
         var row = (await store.GetAsync(id.Value, ct))!;
         return TypedResults.Created($"/api/staff/{id}", row.ToResponse());
+    }
+
+    static async Task<Results<Ok<StaffResponse>, ProblemHttpResult>> Update(long id, UpdateStaffRequest request, CurrentUser user, StaffStore store,
+        AuditStore audit, BranchStore branches, PickupPointStore points, Db db, TimeProvider clock, CancellationToken ct)
+    {
+        if (await store.GetAsync(id, ct) is not { } before) return Problems.NotFound("Le compte", id);
+        if (await UnknownPlaceAsync(request.BranchId, request.HomePickupPointId, branches, points, ct) is { } unknown) return unknown;
+        // A director cannot lock themselves out (nor leave the network without a director by their own hand).
+        if (id == user.Id && (!request.Active || request.Role != Roles.Director))
+            return Problems.Conflict("own_account", "Votre propre compte", "Un autre directeur doit désactiver votre compte ou changer votre rôle.");
+        await db.WriteAsync(async uow =>
+        {
+            await store.UpdateAsync(uow, id, request, ct);
+            await audit.WriteAsync(uow, user, request.Active || !before.Active ? "staff.updated" : "staff.disabled", "staff", id,
+                new { Before = before.ToResponse(), After = request }, clock.GetUtcNow(), ct);
+            return 0;
+        }, ct);
+        return TypedResults.Ok((await store.GetAsync(id, ct))!.ToResponse());
+    }
+
+    static async Task<Results<NoContent, ProblemHttpResult>> ResetPassword(long id, ResetPasswordRequest request, CurrentUser user, StaffStore store,
+        PasswordHashing hashing, AuditStore audit, Db db, TimeProvider clock, CancellationToken ct)
+    {
+        if (await store.GetAsync(id, ct) is not { } account) return Problems.NotFound("Le compte", id);
+        await db.WriteAsync(async uow =>
+        {
+            await store.SetPasswordAsync(uow, id, hashing.Hash(request.Password), ct);
+            await audit.WriteAsync(uow, user, "staff.passwordReset", "staff", id, new { account.Username }, clock.GetUtcNow(), ct);
+            return 0;
+        }, ct);
+        return TypedResults.NoContent();
+    }
+
+    static async Task<ProblemHttpResult?> UnknownPlaceAsync(long? branchId, long? pickupPointId, BranchStore branches, PickupPointStore points,
+        CancellationToken ct)
+    {
+        if (branchId is { } b && !await branches.ExistsAsync(b, ct)) return Problems.Field("branchId", $"La bibliothèque {b} n'existe pas.");
+        if (pickupPointId is { } p && await points.GetAsync(p, ct) is null)
+            return Problems.Field("homePickupPointId", $"Le point de retrait {p} n'existe pas.");
+        return null;
     }
 
     static SignOutHttpResult SignOut() =>
@@ -80,7 +141,7 @@ internal sealed class StaffSignInRequestValidator : AbstractValidator<StaffSignI
     }
 }
 
-internal sealed record CreateStaffRequest(string Username, string DisplayName, string Role, string Password, long? BranchId);
+internal sealed record CreateStaffRequest(string Username, string DisplayName, string Role, string Password, long? BranchId, long? HomePickupPointId = null);
 
 internal sealed class CreateStaffRequestValidator : AbstractValidator<CreateStaffRequest>
 {
@@ -92,4 +153,22 @@ internal sealed class CreateStaffRequestValidator : AbstractValidator<CreateStaf
         RuleFor(r => r.Role).Must(Roles.IsStaffRole).WithMessage("Rôle attendu : counter, librarian ou director.");
         RuleFor(r => r.Password).NotEmpty().MinimumLength(10).MaximumLength(200);
     }
+}
+
+internal sealed record UpdateStaffRequest(string DisplayName, string Role, long? BranchId, long? HomePickupPointId, bool Active);
+
+internal sealed class UpdateStaffRequestValidator : AbstractValidator<UpdateStaffRequest>
+{
+    public UpdateStaffRequestValidator()
+    {
+        RuleFor(r => r.DisplayName).NotEmpty().MaximumLength(200);
+        RuleFor(r => r.Role).Must(Roles.IsStaffRole).WithMessage("Rôle attendu : counter, librarian ou director.");
+    }
+}
+
+internal sealed record ResetPasswordRequest(string Password);
+
+internal sealed class ResetPasswordRequestValidator : AbstractValidator<ResetPasswordRequest>
+{
+    public ResetPasswordRequestValidator() => RuleFor(r => r.Password).NotEmpty().MinimumLength(10).MaximumLength(200);
 }

@@ -11,12 +11,14 @@ internal sealed class StaffRow
     public string DisplayName { get; init; } = "";
     public string Role { get; init; } = "";
     public long? BranchId { get; init; }
+    public long? HomePickupPointId { get; init; }
     public bool Active { get; init; }
 
-    public StaffResponse ToResponse() => new(Id, Username, DisplayName, Role, BranchId, Active);
+    public StaffResponse ToResponse() => new(Id, Username, DisplayName, Role, BranchId, HomePickupPointId, Active);
 }
 
-internal sealed record StaffResponse(long Id, string Username, string DisplayName, string Role, long? BranchId, bool Active);
+/// <param name="HomePickupPointId">Where the member usually works: the counter screen opens on it.</param>
+internal sealed record StaffResponse(long Id, string Username, string DisplayName, string Role, long? BranchId, long? HomePickupPointId, bool Active);
 
 internal sealed class StaffStore(Db db)
 {
@@ -30,7 +32,7 @@ internal sealed class StaffStore(Db db)
         return await c.QuerySingleOrDefaultAsync<SignInGuard.Credentials>(new CommandDefinition(CredentialsSql, new { Username = username, Active = true }, cancellationToken: ct));
     }
 
-    const string GetSql = "select id, username, display_name, role, branch_id, active from staff where id = @Id";
+    const string GetSql = "select id, username, display_name, role, branch_id, home_pickup_point_id, active from staff where id = @Id";
 
     public async Task<StaffRow?> GetAsync(long id, CancellationToken ct)
     {
@@ -38,7 +40,7 @@ internal sealed class StaffStore(Db db)
         return await c.QuerySingleOrDefaultAsync<StaffRow>(new CommandDefinition(GetSql, new { Id = id }, cancellationToken: ct));
     }
 
-    const string ListSql = "select id, username, display_name, role, branch_id, active from staff order by lower(username)";
+    const string ListSql = "select id, username, display_name, role, branch_id, home_pickup_point_id, active from staff order by lower(username)";
 
     public async Task<IReadOnlyList<StaffRow>> ListAsync(CancellationToken ct)
     {
@@ -47,14 +49,29 @@ internal sealed class StaffStore(Db db)
     }
 
     const string InsertSql = """
-        insert into staff (username, display_name, role, branch_id, password_hash, active)
-        select @Username, @DisplayName, @Role, @BranchId, @PasswordHash, @Active
+        insert into staff (username, display_name, role, branch_id, home_pickup_point_id, password_hash, active)
+        select @Username, @DisplayName, @Role, @BranchId, @HomePickupPointId, @PasswordHash, @Active
         where not exists (select 1 from staff where lower(username) = lower(@Username))
         returning id
         """;
 
     /// <summary>Creates the account; null when the username is taken.</summary>
-    public Task<long?> CreateAsync(UnitOfWork uow, string username, string displayName, string role, long? branchId, string passwordHash, CancellationToken ct) =>
+    public Task<long?> CreateAsync(UnitOfWork uow, string username, string displayName, string role, long? branchId, string passwordHash, CancellationToken ct,
+        long? homePickupPointId = null) =>
         uow.QuerySingleOrDefaultAsync<long?>(InsertSql,
-            new { Username = username, DisplayName = displayName, Role = role, BranchId = branchId, PasswordHash = passwordHash, Active = true }, ct);
+            new { Username = username, DisplayName = displayName, Role = role, BranchId = branchId, HomePickupPointId = homePickupPointId, PasswordHash = passwordHash, Active = true }, ct);
+
+    const string UpdateSql = """
+        update staff set display_name = @DisplayName, role = @Role, branch_id = @BranchId, home_pickup_point_id = @HomePickupPointId, active = @Active
+        where id = @Id
+        """;
+
+    public Task<int> UpdateAsync(UnitOfWork uow, long id, UpdateStaffRequest r, CancellationToken ct) =>
+        uow.ExecuteAsync(UpdateSql, new { Id = id, DisplayName = r.DisplayName.Trim(), r.Role, r.BranchId, r.HomePickupPointId, r.Active }, ct);
+
+    // A new password also lifts a lockout: that is usually why the director is asked for one.
+    const string PasswordSql = "update staff set password_hash = @Hash, failed_sign_ins = 0, locked_until = null where id = @Id";
+
+    public Task<int> SetPasswordAsync(UnitOfWork uow, long id, string hash, CancellationToken ct) =>
+        uow.ExecuteAsync(PasswordSql, new { Id = id, Hash = hash }, ct);
 }
