@@ -1,3 +1,4 @@
+using ClickCollect.Api.Features.Patrons;
 using Microsoft.Extensions.Options;
 
 namespace ClickCollect.Api.Features.Ils;
@@ -20,6 +21,7 @@ internal static class IlsEndpoints
         services.AddSingleton<IValidateOptions<Sip2Options>, Sip2HostRequired>();
         services.AddSingleton<Sip2Client>();
         services.AddSingleton<LibrarySystem>();
+        services.AddSingleton<Sip2PatronAuthenticator>();
     }
 
     static bool KnownEncoding(string name)
@@ -35,12 +37,12 @@ internal static class IlsEndpoints
         }
     }
 
-    /// <summary>With Ils:Provider=sip2 the server must be named.</summary>
-    sealed class Sip2HostRequired(IOptions<IlsOptions> ils) : IValidateOptions<Sip2Options>
+    /// <summary>With Ils:Provider=sip2 or Patrons:Authentication=sip2 the server must be named.</summary>
+    sealed class Sip2HostRequired(IOptions<IlsOptions> ils, IOptions<PatronOptions> patrons) : IValidateOptions<Sip2Options>
     {
         public ValidateOptionsResult Validate(string? name, Sip2Options options) =>
-            ils.Value.IsSip2 && string.IsNullOrWhiteSpace(options.Host)
-                ? ValidateOptionsResult.Fail("Sip2:Host is required when Ils:Provider is sip2.")
+            (ils.Value.IsSip2 || patrons.Value.UsesSip2) && string.IsNullOrWhiteSpace(options.Host)
+                ? ValidateOptionsResult.Fail("Sip2:Host is required when Ils:Provider or Patrons:Authentication is sip2.")
                 : ValidateOptionsResult.Success;
     }
 }

@@ -100,4 +100,24 @@ internal sealed class PatronStore(Db db)
     /// <summary>Creates the patron; null when the card number is taken.</summary>
     public Task<long?> CreateAsync(UnitOfWork uow, NewPatron patron, CancellationToken ct) =>
         uow.QuerySingleOrDefaultAsync<long?>(InsertSql, patron, ct);
+
+    const string SyncSql = """
+        update patrons set first_name = @FirstName, last_name = @LastName, phone = coalesce(@Phone, phone),
+                           email = coalesce(@Email, email), blocked_reason = @BlockedReason
+        where upper(card_number) = upper(@CardNumber)
+        """;
+
+    /// <summary>
+    /// The patron as the library system describes them (issue #13): name, phone and email when given,
+    /// and its blocks; created with <paramref name="patron"/>'s values (and unusable PIN hash) when new.
+    /// </summary>
+    /// <returns>True when the patron was created.</returns>
+    public async Task<bool> SyncFromLibrarySystemAsync(UnitOfWork uow, NewPatron patron, string? blockedReason, CancellationToken ct)
+    {
+        var args = new { patron.CardNumber, patron.FirstName, patron.LastName, patron.Phone, patron.Email, BlockedReason = blockedReason };
+        if (await uow.ExecuteAsync(SyncSql, args, ct) > 0) return false;
+        await CreateAsync(uow, patron, ct);
+        await uow.ExecuteAsync(SyncSql, args, ct);
+        return true;
+    }
 }

@@ -1,9 +1,11 @@
+using ClickCollect.Api.Features.Ils;
 using ClickCollect.Api.Features.Network;
 using ClickCollect.Api.Infrastructure.Auth;
 using ClickCollect.Api.Infrastructure.Database;
 using ClickCollect.Api.Infrastructure.Http;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace ClickCollect.Api.Features.Patrons;
 
@@ -12,6 +14,13 @@ internal static class PatronsEndpoints
     public static void AddPatrons(this IServiceCollection services)
     {
         services.AddSingleton<PatronStore>();
+        services.AddOptions<PatronOptions>().BindConfiguration(PatronOptions.Section)
+            .Validate(o => o.UsesSip2 || o.Authentication.Equals("local", StringComparison.OrdinalIgnoreCase), "Patrons:Authentication must be local or sip2.")
+            .ValidateOnStart();
+        services.AddSingleton<LocalPatronAuthenticator>();
+        services.AddSingleton<IPatronAuthenticator>(sp => sp.GetRequiredService<IOptions<PatronOptions>>().Value.UsesSip2
+            ? sp.GetRequiredService<Sip2PatronAuthenticator>()
+            : sp.GetRequiredService<LocalPatronAuthenticator>());
         services.AddSingleton<IValidator<PatronSignInRequest>, PatronSignInRequestValidator>();
         services.AddSingleton<IValidator<CreatePatronRequest>, CreatePatronRequestValidator>();
     }
@@ -22,7 +31,7 @@ internal static class PatronsEndpoints
 
         patrons.MapPost("/sign-in", SignIn).WithName("PatronSignIn").WithSummary("Sign in with card number and PIN")
             .AllowAnonymous().RequireRateLimiting(RateLimiting.SignIn).WithValidation<PatronSignInRequest>()
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         patrons.MapGet("/me", Me).WithName("PatronMe").WithSummary("The signed-in patron").RequireAuthorization(Policies.Patron);
         patrons.MapGet("/", Search).WithName("SearchPatrons").WithSummary("Find patrons by card number, name or phone (phone desk)")
             .RequireAuthorization(Policies.Staff);
@@ -35,17 +44,22 @@ internal static class PatronsEndpoints
     }
 
     static async Task<Results<Ok<SignInResponse>, ProblemHttpResult>> SignIn(
-        PatronSignInRequest request, PatronStore store, SignInGuard guard, TokenIssuer tokens, HttpContext http, CancellationToken ct)
+        PatronSignInRequest request, IPatronAuthenticator authenticator, PatronStore store, TokenIssuer tokens, HttpContext http, CancellationToken ct)
     {
-        var credentials = await store.FindCredentialsAsync(request.CardNumber.Trim(), ct);
-        switch (await guard.CheckAsync(SignInGuard.Accounts.Patrons, credentials, request.Pin, ct))
+        long patronId;
+        switch (await authenticator.SignInAsync(request.CardNumber.Trim(), request.Pin, ct))
         {
-            case SignInGuard.Outcome.Locked(var until):
+            case PatronSignInOutcome.Accepted(var id):
+                patronId = id;
+                break;
+            case PatronSignInOutcome.Locked(var until):
                 return Problems.AccountLocked(until);
-            case SignInGuard.Outcome.Rejected:
+            case PatronSignInOutcome.Unavailable(var message):
+                return Problems.Create(StatusCodes.Status503ServiceUnavailable, "library_system_unavailable", "Système de la bibliothèque injoignable", message);
+            default:
                 return Problems.SignInFailed();
         }
-        var row = (await store.GetAsync(credentials!.Id, ct))!;
+        var row = (await store.GetAsync(patronId, ct))!;
         var user = new CurrentUser(row.Id, Roles.Patron, $"{row.FirstName} {row.LastName}", row.CardNumber);
         return TypedResults.Ok(await tokens.SignInAsync(http, user));
     }

@@ -42,16 +42,27 @@ internal sealed class SignInGuard(Db db, PasswordHashing hashing, TimeProvider c
 
     public async Task<Outcome> CheckAsync(Accounts accounts, Credentials? account, string secret, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
         if (account is null)
         {
             hashing.Verify(DummyHash, secret); // same cost as a real check: no timing hint that the account exists
             return new Outcome.Rejected();
         }
+        return await CheckAsync(accounts, account, _ => Task.FromResult(hashing.Verify(account.Hash, secret)), ct);
+    }
+
+    /// <summary>
+    /// The same lockout around a check made elsewhere (the library system's PIN check, issue #13):
+    /// <paramref name="verify"/> runs only when the account is not locked; its exceptions pass
+    /// through without counting a failure.
+    /// </summary>
+    public async Task<Outcome> CheckAsync(Accounts accounts, Credentials? account, Func<CancellationToken, Task<bool>> verify, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        if (account is null) return new Outcome.Rejected();
         if (account.LockedUntil > now) return new Outcome.Locked(account.LockedUntil.Value);
 
         var table = accounts == Accounts.Staff ? "staff" : "patrons";
-        if (hashing.Verify(account.Hash, secret))
+        if (await verify(ct))
         {
             await db.WriteAsync(uow => uow.ExecuteAsync(SucceedSql(table), new { account.Id }, ct), ct);
             return new Outcome.Accepted();
