@@ -19,10 +19,10 @@ using ClickCollect.Api.Features.Staff;
 using ClickCollect.Api.Features.SurpriseSelections;
 using ClickCollect.Api.Infrastructure.Auth;
 using ClickCollect.Api.Infrastructure.Database;
+using ClickCollect.Api.Infrastructure.Health;
 using ClickCollect.Api.Infrastructure.Http;
 using ClickCollect.Api.Infrastructure.OpenApi;
 using FluentValidation;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace ClickCollect.Api;
@@ -66,6 +66,7 @@ internal static class ClickCollectApp
         builder.AddClickCollectAuth();
         services.AddClickCollectRateLimiting(configuration);
         services.AddClickCollectOpenApi();
+        services.AddClickCollectHealth();
 
         services.AddNetwork();
         services.AddSlots();
@@ -107,8 +108,7 @@ internal static class ClickCollectApp
     public static void MapClickCollect(this WebApplication app)
     {
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
-        app.MapGet("/health", Health).WithName("Health").WithSummary("200 when the database answers").WithTags("Health")
-            .AllowAnonymous().ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        app.MapClickCollectHealth();
 
         var api = app.MapGroup("/api");
         api.MapNetwork();
@@ -128,24 +128,6 @@ internal static class ClickCollectApp
         api.MapSelections();
         api.MapFigures();
     }
-
-    static async Task<Results<Ok<HealthResponse>, ProblemHttpResult>> Health(Db db, CancellationToken ct)
-    {
-        try
-        {
-            await using var connection = await db.OpenAsync(ct);
-            await using var command = connection.CreateCommand();
-            command.CommandText = "select 1";
-            await command.ExecuteScalarAsync(ct);
-            return TypedResults.Ok(new HealthResponse("ok", db.Dialect.Name));
-        }
-        catch (System.Data.Common.DbException e)
-        {
-            return Problems.Create(StatusCodes.Status503ServiceUnavailable, "database_unavailable", "Base de données injoignable", e.Message);
-        }
-    }
-
-    internal sealed record HealthResponse(string Status, string Database);
 
     /// <summary>Migrates (when configured) and seeds the demo data (when <c>Demo:Seed</c> is true). Skipped at build time.</summary>
     public static async Task PrepareDatabaseAsync(this WebApplication app)

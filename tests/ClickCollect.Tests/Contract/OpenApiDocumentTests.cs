@@ -17,7 +17,7 @@ public sealed class OpenApiDocumentTests
         if (Normalise(committed) != Normalise(served))
             await File.WriteAllTextAsync(Path.Combine(Path.GetTempPath(), "clickcollect-openapi-served.json"), served);
         Assert.True(Normalise(committed) == Normalise(served),
-            "openapi/v1.json is stale: run `make openapi` (dotnet build src/ClickCollect.Api) and commit the file.");
+            "openapi/v1.json is stale: run `make openapi` and commit the file.");
     }
 
     [Fact]

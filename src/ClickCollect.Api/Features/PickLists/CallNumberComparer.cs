@@ -11,7 +11,7 @@ internal sealed class CallNumberComparer : IComparer<string?>
 {
     public static readonly CallNumberComparer Instance = new();
 
-    static readonly CompareInfo French = CultureInfo.GetCultureInfo("fr-FR").CompareInfo;
+    static readonly CompareInfo French = FrenchOrder.Culture.CompareInfo;
     const CompareOptions Loose = CompareOptions.IgnoreCase | CompareOptions.IgnoreNonSpace;
 
     public int Compare(string? x, string? y)
@@ -38,4 +38,18 @@ internal sealed class CallNumberComparer : IComparer<string?>
         if (aNumber != bNumber) return aNumber ? -1 : 1;
         return French.Compare(a, b, Loose);
     }
+}
+
+/// <summary>
+/// The French collation, fixed: lists sort the same whatever culture the server runs in (a container
+/// with the invariant culture or an English one would otherwise put "Élise" after "Zoé", #15).
+/// </summary>
+internal static class FrenchOrder
+{
+    public static readonly CultureInfo Culture = CultureInfo.GetCultureInfo("fr-FR");
+
+    /// <summary>Case-insensitive, accents still ordered (é after e, before f).</summary>
+    public static readonly StringComparer IgnoreCase = StringComparer.Create(Culture, CompareOptions.IgnoreCase);
+
+    public static readonly StringComparer Exact = StringComparer.Create(Culture, CompareOptions.None);
 }

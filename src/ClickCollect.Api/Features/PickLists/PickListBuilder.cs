@@ -11,12 +11,12 @@ internal static class PickListBuilder
     public static IReadOnlyList<PickListGroup> PickGroups(IEnumerable<PickRow> rows, IReadOnlyDictionary<(long, string), int> walkOrder,
         HashSet<long>? lastPrinted, bool publicVariant, TimeZoneInfo zone) =>
         rows.GroupBy(r => (r.OwnerBranchId, r.OwnerBranchName))
-            .OrderBy(g => g.Key.OwnerBranchName, StringComparer.CurrentCulture)
+            .OrderBy(g => g.Key.OwnerBranchName, FrenchOrder.Exact)
             .Select(g => new PickListGroup(g.Key.OwnerBranchId, g.Key.OwnerBranchName,
                 g.OrderBy(r => walkOrder.TryGetValue((r.OwnerBranchId, r.ShelfLocation), out var order) ? order : int.MaxValue)
-                 .ThenBy(r => r.ShelfLocation, StringComparer.CurrentCultureIgnoreCase)
+                 .ThenBy(r => r.ShelfLocation, FrenchOrder.IgnoreCase)
                  .ThenBy(r => r.CallNumber, CallNumberComparer.Instance)
-                 .ThenBy(r => r.Title, StringComparer.CurrentCultureIgnoreCase)
+                 .ThenBy(r => r.Title, FrenchOrder.IgnoreCase)
                  .ThenBy(r => r.HoldId)
                  .Select(r => Line(r, lastPrinted, publicVariant, zone)).ToList()))
             .ToList();
@@ -26,9 +26,9 @@ internal static class PickListBuilder
             .OrderBy(g => g.Key.StopPosition)
             .Select(g => new PickListGroup(g.Key.PickupPointId, g.Key.PickupPointName,
                 g.OrderBy(r => r.SlotStart ?? DateTimeOffset.MaxValue)
-                 .ThenBy(r => r.LastName, StringComparer.CurrentCultureIgnoreCase)
+                 .ThenBy(r => r.LastName, FrenchOrder.IgnoreCase)
                  .ThenBy(r => r.CardNumber, StringComparer.Ordinal)
-                 .ThenBy(r => r.Title, StringComparer.CurrentCultureIgnoreCase)
+                 .ThenBy(r => r.Title, FrenchOrder.IgnoreCase)
                  .Select(r => Line(r, lastPrinted, publicVariant, zone)).ToList()))
             .ToList();
 

@@ -1,6 +1,7 @@
-// The string tables. French is complete; English falls back to French for a missing key.
-// Server problems (RFC 9457) are shown with the server's own French title and detail; the
-// "problem.<code>" keys exist in English only, to translate the codes we know.
+// The string tables. Both have the same keys (a test checks it, across every *strings.js file);
+// t() would fall back to French for a key missing in English, but none may be.
+// Server problems (RFC 9457) are shown in French with the server's own title and detail
+// ('{fallback}'); the English "problem.<code>" entries translate the codes we know.
 
 const fr = {
   'app.name': 'ClickCollect — Bibliothèques',
@@ -383,6 +384,52 @@ const fr = {
   'smsKind.appointmentReminder': 'Rappel de rendez-vous',
   'smsKind.overdueReminder': 'Relance de retard',
   'smsKind.lockdownAnnouncement': 'Annonce de confinement',
+  // Server problems (#15: both tables have the same keys): French shows the server's own title and detail,
+  // passed as {fallback}; English translates the codes it knows.
+  'problem.sign_in_failed': '{fallback}',
+  'problem.account_locked': '{fallback}',
+  'problem.account_locked.detail': '{fallback}',
+  'problem.rate_limited': '{fallback}',
+  'problem.rate_limited.detail': '{fallback}',
+  'problem.invalid_request': '{fallback}',
+  'problem.not_found': '{fallback}',
+  'problem.already_held': '{fallback}',
+  'problem.already_held.detail': '{fallback}',
+  'problem.hold_limit': '{fallback}',
+  'problem.hold_limit.detail': '{fallback}',
+  'problem.patron_blocked': '{fallback}',
+  'problem.hold_not_active': '{fallback}',
+  'problem.hold_not_active.detail': '{fallback}',
+  'problem.slot_full': '{fallback}',
+  'problem.slot_full.detail': '{fallback}',
+  'problem.slot_items_full': '{fallback}',
+  'problem.slot_items_full.detail': '{fallback}',
+  'problem.slot_past': '{fallback}',
+  'problem.slot_past.detail': '{fallback}',
+  'problem.slot_closed': '{fallback}',
+  'problem.slot_closed.detail': '{fallback}',
+  'problem.slot_beyond_horizon': '{fallback}',
+  'problem.slot_beyond_horizon.detail': '{fallback}',
+  'problem.slot_unknown': '{fallback}',
+  'problem.slot_unknown.detail': '{fallback}',
+  'problem.after_deadline': '{fallback}',
+  'problem.after_deadline.detail': '{fallback}',
+  'problem.hold_not_allocated': '{fallback}',
+  'problem.hold_not_allocated.detail': '{fallback}',
+  'problem.hold_already_booked': '{fallback}',
+  'problem.hold_already_booked.detail': '{fallback}',
+  'problem.hold_elsewhere': '{fallback}',
+  'problem.hold_elsewhere.detail': '{fallback}',
+  'problem.appointment_limit': '{fallback}',
+  'problem.appointment_limit.detail': '{fallback}',
+  'problem.appointment_closed': '{fallback}',
+  'problem.appointment_closed.detail': '{fallback}',
+  'problem.arrival_too_early': '{fallback}',
+  'problem.arrival_too_early.detail': '{fallback}',
+  'problem.appointment_over': '{fallback}',
+  'problem.appointment_over.detail': '{fallback}',
+  'problem.idempotency_in_progress': '{fallback}',
+  'problem.idempotency_in_progress.detail': '{fallback}',
 };
 
 const en = {
@@ -799,6 +846,19 @@ const en = {
   'smsKind.appointmentReminder': 'Appointment reminder',
   'smsKind.overdueReminder': 'Overdue reminder',
   'smsKind.lockdownAnnouncement': 'Lockdown announcement',
+  // The same in both languages (#15: both tables have the same keys).
+  'lang.fr': 'Français',
+  'lang.en': 'English',
+  'format.dvd': 'DVD',
+  'format.cd': 'CD',
+  'staff.who': '{name} — {role}',
+  'lockdowns.at': '{at}',
+  'patrons.sms': 'SMS',
+  'slots.weekday': '{d}',
+  'slots.dayMonth': '{d}',
+  'slots.range': '{start} – {end}',
+  'appointment.when': '{date}, {start} – {end}',
+  'sms.at': '{at}',
 };
 
 export const strings = { fr: fr, en: en };

@@ -30,3 +30,29 @@ public sealed class CallNumberComparerTests
             shelf.Order(CallNumberComparer.Instance));
     }
 }
+
+public sealed class PickListCollationTests
+{
+    [Fact] // #15: the pick list sorts with the French collation whatever the server's culture
+    public void Lines_sort_in_french_order_even_on_a_server_running_in_swedish()
+    {
+        var before = System.Globalization.CultureInfo.CurrentCulture;
+        try
+        {
+            // Swedish puts Ö and Å after Z; a French librarian looks for "Œdipe" and "Ödön" among the O.
+            System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.GetCultureInfo("sv-SE");
+            PickRow Row(long id, string title, string branch = "Médiathèque centrale") =>
+                new() { HoldId = id, Title = title, OwnerBranchId = branch.Length, OwnerBranchName = branch, ShelfLocation = "Romans", CallNumber = "R" };
+            var rows = new[] { Row(1, "Zadig"), Row(2, "Ödön et Ödön"), Row(3, "Oscar"), Row(4, "Ålesund", "Åbo"), Row(5, "Élise"), Row(6, "X", "Zurich") };
+
+            var groups = PickListBuilder.PickGroups(rows, new Dictionary<(long, string), int>(), null, false, TimeZoneInfo.Utc);
+
+            Assert.Equal(["Åbo", "Médiathèque centrale", "Zurich"], groups.Select(g => g.Name));
+            Assert.Equal(["Élise", "Ödön et Ödön", "Oscar", "Zadig"], groups[1].Lines.Select(l => l.Title));
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentCulture = before;
+        }
+    }
+}
