@@ -1,0 +1,64 @@
+using ClickCollect.Api.Features.Catalogue;
+using ClickCollect.Api.Features.Demo;
+using ClickCollect.Api.Infrastructure.Database;
+using ClickCollect.Api.Infrastructure.OpenApi;
+
+namespace ClickCollect.Api;
+
+/// <summary>
+/// What runs before serving, or instead of it: preparing the database, and the command-line verbs.
+/// Outcomes are returned as exit codes (Program returns them), never by Environment.Exit: a host
+/// stopped from inside cannot dispose its services, and tests running Program would die with it (#15).
+/// </summary>
+internal static class CommandLine
+{
+    /// <summary>Migrates (when configured) and seeds the demo data (when <c>Demo:Seed</c> is true). Skipped at build time.</summary>
+    /// <returns>False when the database cannot be migrated: the cause is logged, and the process must not serve.</returns>
+    public static async Task<bool> PrepareDatabaseAsync(this WebApplication app)
+    {
+        if (BuildTime.IsGeneratingOpenApiDocument) return true;
+        var services = app.Services;
+        var clock = services.GetRequiredService<TimeProvider>();
+        try
+        {
+            if (services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DatabaseOptions>>().Value.MigrateOnStart)
+                await services.GetRequiredService<Migrator>().MigrateAsync(clock.GetUtcNow(), CancellationToken.None);
+        }
+        catch (MigrationException e)
+        {
+            app.Logger.LogCritical("{Message}", e.Message);
+            await Console.Error.WriteLineAsync($"ClickCollect cannot start: {e.Message}");
+            return false;
+        }
+        if (app.Configuration.GetValue<bool>("Demo:Seed"))
+            await services.GetRequiredService<DemoSeed>().SeedAsync(CancellationToken.None);
+        return true;
+    }
+
+    /// <summary>
+    /// Command-line verbs: <c>migrate</c>, <c>seed-demo</c>, <c>import-catalogue &lt;file&gt;</c>.
+    /// Returns the process exit code when a verb ran (the process then exits instead of serving), null otherwise.
+    /// </summary>
+    public static async Task<int?> RunCommandAsync(this WebApplication app, string[] args)
+    {
+        var verb = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : null;
+        if (verb is null || BuildTime.IsGeneratingOpenApiDocument) return null;
+        var services = app.Services;
+        var clock = services.GetRequiredService<TimeProvider>();
+        switch (verb)
+        {
+            case "migrate":
+                var applied = await services.GetRequiredService<Migrator>().MigrateAsync(clock.GetUtcNow(), CancellationToken.None);
+                Console.WriteLine(applied.Count == 0 ? "Database is up to date." : $"Applied migrations: {string.Join(", ", applied)}");
+                return 0;
+            case "seed-demo":
+                await services.GetRequiredService<Migrator>().MigrateAsync(clock.GetUtcNow(), CancellationToken.None);
+                await services.GetRequiredService<DemoSeed>().SeedAsync(CancellationToken.None);
+                return 0;
+            case "import-catalogue":
+                return await CatalogueImportCommand.RunAsync(services, args[1..], Console.Out, CancellationToken.None);
+            default:
+                return null;
+        }
+    }
+}
