@@ -98,7 +98,7 @@ internal sealed class BenchCatalogue
     static List<CandidateTitle> ReadGutenberg(string path)
     {
         using var text = new StreamReader(path);
-        var records = new CsvReader(text).ReadAll().Skip(1).Where(r => r.Error is null && r.Fields.Count >= 8).ToList();
+        var records = CsvImport.Records(text).Skip(1).Where(r => r.Error is null && r.Fields.Count >= 8).ToList();
         static IEnumerable<string> Subjects(CsvRecord r) =>
             r.Fields[5].Split('|', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .Select(s => s.Split(" -- ")[0].Trim()).Distinct();

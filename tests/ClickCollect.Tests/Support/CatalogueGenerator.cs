@@ -30,7 +30,7 @@ internal static class CatalogueGenerator
         var random = new Random(seed);
         var rows = new List<CatalogueRow>();
         using var reader = new StreamReader(path, Encoding.UTF8);
-        var records = new CsvReader(reader).ReadAll().GetEnumerator();
+        var records = CsvImport.Records(reader).GetEnumerator();
         records.MoveNext();
         var header = records.Current.Fields.Select((name, i) => (name, i)).ToDictionary(x => x.name, x => x.i);
         var barcode = 31_000_000_000L;

@@ -22,49 +22,26 @@ internal static class CatalogueCsv
         "barcode", "branchCode", "shelfLocation", "callNumber", "status",
     ];
 
-    static readonly string[] RequiredColumns = ["recordId", "title", "language", "audience", "format"];
+    static readonly CsvColumns Layout = new(Columns, ["recordId", "title", "language", "audience", "format"]);
 
-    public static Task<CatalogueFile> ReadAsync(Stream body, CancellationToken ct) => CsvImport.ReadBodyAsync(body, Parse, ct);
+    /// <summary>Reads a request body as it arrives.</summary>
+    public static async Task<CatalogueFile> ReadAsync(Stream body, CancellationToken ct) =>
+        ToFile(await CsvImport.ReadAsync(body, Layout, ToRow, ct));
 
-    public static CatalogueFile Parse(TextReader text)
-    {
-        var csv = new CsvReader(text);
-        var rows = new List<CatalogueRow>();
-        var rejected = new List<ImportRejection>();
-        var read = 0;
-        using var records = csv.ReadAll().GetEnumerator();
-        if (!records.MoveNext())
-            return new CatalogueFile(0, [], [new(1, "file", "Le fichier est vide : une ligne d'en-tête est attendue.")]);
-        var header = CsvImport.ReadHeader(records.Current, Columns, RequiredColumns, rejected);
-        if (header is null) return new CatalogueFile(0, [], rejected);
-        while (records.MoveNext())
-        {
-            read++;
-            if (ToRow(records.Current, header, rejected) is { } row) rows.Add(row);
-        }
-        return new CatalogueFile(read, rows, rejected);
-    }
+    public static async Task<CatalogueFile> ReadAsync(TextReader text, CancellationToken ct) =>
+        ToFile(await CsvImport.ReadAsync(text, Layout, ToRow, ct));
 
-    static CatalogueRow? ToRow(CsvRecord record, Dictionary<string, int> header, List<ImportRejection> rejected)
+    /// <summary>For the embedded demo catalogue, read at start-up.</summary>
+    public static CatalogueFile Read(TextReader text) => ToFile(CsvImport.Read(text, Layout, ToRow));
+
+    static CatalogueFile ToFile(CsvRows<CatalogueRow> file) => new(file.Read, file.Rows, file.Rejected);
+
+    static CatalogueRow? ToRow(CsvRow record, List<ImportRejection> rejected)
     {
         var line = record.Line;
-        if (record.Error is not null)
-        {
-            rejected.Add(new(line, "record", record.Error));
-            return null;
-        }
-        if (record.Fields.Count != header.Count)
-        {
-            rejected.Add(new(line, "record",
-                $"{record.Fields.Count} champ(s) au lieu de {header.Count} : une virgule dans un champ doit être entre guillemets."));
-            return null;
-        }
-
-        string Text(string column) => header.TryGetValue(column, out var i) ? Clean(record.Fields[i]) : "";
+        string Text(string column) => Clean(record[column]);
         string? Optional(string column) => Text(column) is { Length: > 0 } value ? value : null;
         var before = rejected.Count;
-        foreach (var (column, _) in header.Where(c => record.Fields[c.Value].Contains(CsvImport.Unreadable)))
-            rejected.Add(new(line, column, CsvImport.NotUtf8));
 
         int? year = null;
         if (Optional("year") is { } yearText)

@@ -75,8 +75,7 @@ internal static class CatalogueImportCommand
     {
         var watch = Stopwatch.StartNew();
         CatalogueFile file;
-        using (var reader = CsvImport.OpenReader(stream))
-            file = CatalogueCsv.Parse(reader);
+        file = await CatalogueCsv.ReadAsync(stream, ct);
         var parsed = watch.Elapsed;
         var importer = services.GetRequiredService<CatalogueImport>();
         var report = await services.GetRequiredService<Db>().WriteAsync(uow => importer.ImportAsync(uow, file, ct), ct);

@@ -15,7 +15,7 @@ internal static class DemoCatalogue
         using var stream = typeof(DemoCatalogue).Assembly.GetManifestResourceStream("demo/demo-titles.csv")
             ?? throw new InvalidOperationException("demo-titles.csv is not embedded in the assembly.");
         using var reader = CsvImport.OpenReader(stream);
-        var file = CatalogueCsv.Parse(reader);
+        var file = CatalogueCsv.Read(reader);
         if (file.Rejected.Count > 0)
             throw new InvalidOperationException($"demo-titles.csv line {file.Rejected[0].Line}: {file.Rejected[0].Reason}");
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text;
+using ClickCollect.Api.Infrastructure.Csv;
 
 namespace ClickCollect.Api.Features.Figures;
 
@@ -34,7 +34,7 @@ internal static class FiguresCsv
                 [[f.Sms.Queued, f.Sms.Sent, f.Sms.Delivered, f.Sms.Failed, f.Sms.NotSent, f.Sms.Segments]]),
             _ => Rows(["figure", "value"], Summary(f)),
         };
-        return [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(rows)];
+        return rows;
     }
 
     static IEnumerable<object?[]> Summary(FiguresResponse f) =>
@@ -52,23 +52,13 @@ internal static class FiguresCsv
         ["sms.sent", f.Sms.Sent], ["sms.failed", f.Sms.Failed], ["sms.segments", f.Sms.Segments],
     ];
 
-    static string Rows(string[] header, IEnumerable<object?[]> rows)
-    {
-        var csv = new StringBuilder();
-        csv.AppendJoin(',', header).Append("\r\n");
-        foreach (var row in rows) csv.AppendJoin(',', row.Select(Field)).Append("\r\n");
-        return csv.ToString();
-    }
+    static byte[] Rows(string[] header, IEnumerable<object?[]> rows) => CsvExport.Render(header, rows.Select(row => row.Select(Field)));
 
-    static string Field(object? value)
+    static string Field(object? value) => value switch
     {
-        var text = value switch
-        {
-            null => "",
-            DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            IFormattable n => n.ToString(null, CultureInfo.InvariantCulture),
-            _ => value.ToString() ?? "",
-        };
-        return text.IndexOfAny([',', '"', '\r', '\n']) < 0 ? text : $"\"{text.Replace("\"", "\"\"")}\"";
-    }
+        null => "",
+        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        IFormattable n => n.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
 }

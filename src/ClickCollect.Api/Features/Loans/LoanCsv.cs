@@ -18,44 +18,20 @@ internal static class LoanCsv
 {
     public static readonly string[] Columns = ["cardNumber", "barcode", "loanedOn", "dueOn"];
 
-    public static Task<LoanFile> ReadAsync(Stream body, CancellationToken ct) => CsvImport.ReadBodyAsync(body, Parse, ct);
+    static readonly CsvColumns Layout = new(Columns, Columns);
 
-    public static LoanFile Parse(TextReader text)
+    /// <summary>Reads a request body as it arrives.</summary>
+    public static async Task<LoanFile> ReadAsync(Stream body, CancellationToken ct)
     {
-        var rejected = new List<ImportRejection>();
-        using var records = new CsvReader(text).ReadAll().GetEnumerator();
-        if (!records.MoveNext())
-            return new LoanFile(0, [], [new(1, "file", "Le fichier est vide : une ligne d'en-tête cardNumber,barcode,loanedOn,dueOn est attendue.")]);
-        var header = CsvImport.ReadHeader(records.Current, Columns, Columns, rejected);
-        if (header is null) return new LoanFile(0, [], rejected);
-
-        var rows = new List<LoanImportRow>();
-        var read = 0;
-        while (records.MoveNext())
-        {
-            read++;
-            if (ToRow(records.Current, header, rejected) is { } row) rows.Add(row);
-        }
-        return new LoanFile(read, rows, rejected);
+        var file = await CsvImport.ReadAsync(body, Layout, ToRow, ct);
+        return new LoanFile(file.Read, file.Rows, file.Rejected);
     }
 
-    static LoanImportRow? ToRow(CsvRecord record, Dictionary<string, int> header, List<ImportRejection> rejected)
+    static LoanImportRow? ToRow(CsvRow record, List<ImportRejection> rejected)
     {
         var line = record.Line;
-        if (record.Error is not null)
-        {
-            rejected.Add(new(line, "record", record.Error));
-            return null;
-        }
-        if (record.Fields.Count != header.Count)
-        {
-            rejected.Add(new(line, "record", $"{record.Fields.Count} champ(s) au lieu de {header.Count}."));
-            return null;
-        }
         var before = rejected.Count;
-        string Text(string column) => record.Fields[header[column]].Trim();
-        foreach (var column in Columns.Where(c => Text(c).Contains(CsvImport.Unreadable)))
-            rejected.Add(new(line, column, CsvImport.NotUtf8));
+        string Text(string column) => record[column].Trim();
 
         var card = Text("cardNumber");
         var barcode = Text("barcode");

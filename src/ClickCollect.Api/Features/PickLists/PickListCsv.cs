@@ -1,9 +1,13 @@
 using System.Globalization;
-using System.Text;
+using ClickCollect.Api.Infrastructure.Csv;
 
 namespace ClickCollect.Api.Features.PickLists;
 
-/// <summary>The list as CSV: UTF-8 with a BOM (so spreadsheets open accents right), one header row, RFC 4180 quoting.</summary>
+/// <summary>
+/// The list as CSV (<see cref="CsvExport"/>): for programs, the columns below with a comma; for French
+/// Excel and LibreOffice (<c>&amp;dialect=excel</c>), the same columns with French headers and ";".
+/// A pick list's group is the branch whose shelves hold the copies; a load list's, the stop.
+/// </summary>
 internal static class PickListCsv
 {
     public static readonly string[] Header =
@@ -12,23 +16,22 @@ internal static class PickListCsv
         "bagLabel", "slot", "picked", "holdId", "pickupPoint",
     ];
 
-    public static byte[] Render(PickListResponse list)
-    {
-        var csv = new StringBuilder();
-        csv.AppendJoin(',', Header).Append("\r\n");
-        foreach (var group in list.Groups)
-            foreach (var l in group.Lines)
-            {
-                string[] fields =
-                [
-                    group.Name, l.ShelfLocation, l.CallNumber, l.Title, l.Author, l.Barcode, l.PatronCardNumber, l.PatronName,
-                    l.BagLabel, l.SlotLabel, l.Picked ? "oui" : "non", l.HoldId.ToString(CultureInfo.InvariantCulture), l.PickupPointName,
-                ];
-                csv.AppendJoin(',', fields.Select(Quote)).Append("\r\n");
-            }
-        return [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(csv.ToString())];
-    }
+    static readonly string[] PickHeaderFr =
+    [
+        "Bibliothèque", "Emplacement", "Cote", "Titre", "Auteur", "Code-barres", "Carte", "Lecteur",
+        "Sac", "Créneau", "Sorti du rayon", "Réservation", "Point de retrait",
+    ];
 
-    static string Quote(string field) =>
-        field.IndexOfAny([',', '"', '\r', '\n']) < 0 ? field : $"\"{field.Replace("\"", "\"\"")}\"";
+    public static byte[] Render(PickListResponse list, CsvDialect dialect = CsvDialect.Standard)
+    {
+        var header = dialect == CsvDialect.Standard ? Header
+            : list.Kind == PickListService.Pick ? PickHeaderFr
+            : ["Arrêt", .. PickHeaderFr[1..]];
+        var rows = list.Groups.SelectMany(group => group.Lines.Select(l => new[]
+        {
+            group.Name, l.ShelfLocation, l.CallNumber, l.Title, l.Author, l.Barcode, l.PatronCardNumber, l.PatronName,
+            l.BagLabel, l.SlotLabel, l.Picked ? "oui" : "non", l.HoldId.ToString(CultureInfo.InvariantCulture), l.PickupPointName,
+        }));
+        return CsvExport.Render(header, rows, dialect);
+    }
 }

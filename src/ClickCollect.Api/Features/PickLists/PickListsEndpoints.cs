@@ -3,6 +3,7 @@ using ClickCollect.Api.Features.Network;
 using ClickCollect.Api.Features.Notifications;
 using ClickCollect.Api.Features.Slots;
 using ClickCollect.Api.Infrastructure.Auth;
+using ClickCollect.Api.Infrastructure.Csv;
 using ClickCollect.Api.Infrastructure.Database;
 using ClickCollect.Api.Infrastructure.Http;
 using FluentValidation;
@@ -43,7 +44,7 @@ internal static class PickListsEndpoints
     {
         var staff = api.MapGroup("/").WithTags("Counter").RequireAuthorization(Policies.Staff);
         staff.MapGet("/pick-lists/{pickupPointId:long}/{date}", PickList).WithName("GetPickList")
-            .WithSummary("The day's copies to take off the shelves: JSON, ?format=pdf or ?format=csv; ?public=true prints initials")
+            .WithSummary("The day's copies to take off the shelves: JSON, ?format=pdf or ?format=csv (&dialect=excel for French spreadsheets); ?public=true prints initials")
             .Produces(StatusCodes.Status200OK, contentType: "application/pdf").Produces(StatusCodes.Status200OK, contentType: "text/csv")
             .ProducesProblem(StatusCodes.Status404NotFound);
         staff.MapPost("/pick-lists/{pickupPointId:long}/{date}/prints", PrintPickList).WithName("RecordPickListPrint")
@@ -52,7 +53,7 @@ internal static class PickListsEndpoints
             .WithSummary("A scanned barcode: the copy is picked and staged, its hold Ready").WithValidation<ScanRequest>()
             .ProducesProblem(StatusCodes.Status404NotFound);
         staff.MapGet("/load-lists/{routeId:long}/{date}", LoadList).WithName("GetLoadList")
-            .WithSummary("A bibliobus route day's holds to load, by stop in route order: JSON, ?format=pdf or ?format=csv")
+            .WithSummary("A bibliobus route day's holds to load, by stop in route order: JSON, ?format=pdf or ?format=csv (&dialect=excel for French spreadsheets)")
             .Produces(StatusCodes.Status200OK, contentType: "application/pdf").Produces(StatusCodes.Status200OK, contentType: "text/csv")
             .ProducesProblem(StatusCodes.Status404NotFound);
         staff.MapPost("/load-lists/{routeId:long}/{date}/prints", PrintLoadList).WithName("RecordLoadListPrint")
@@ -66,22 +67,22 @@ internal static class PickListsEndpoints
     }
 
     static async Task<Results<Ok<PickListResponse>, FileContentHttpResult, ProblemHttpResult>> PickList(
-        long pickupPointId, DateOnly date, string? format, bool? @public, CurrentUser user, PickListService lists, PickListStore store,
+        long pickupPointId, DateOnly date, string? format, string? dialect, bool? @public, CurrentUser user, PickListService lists, PickListStore store,
         TimeProvider clock, CancellationToken ct) =>
         await lists.PickListAsync(pickupPointId, date, @public == true, ct) is { } list
-            ? await Render(list, format, pickupPointId, user, store, clock, ct)
+            ? await Render(list, format, dialect, pickupPointId, user, store, clock, ct)
             : Problems.NotFound("Le point de retrait", pickupPointId);
 
     static async Task<Results<Ok<PickListResponse>, FileContentHttpResult, ProblemHttpResult>> LoadList(
-        long routeId, DateOnly date, string? format, bool? @public, CurrentUser user, PickListService lists, PickListStore store,
+        long routeId, DateOnly date, string? format, string? dialect, bool? @public, CurrentUser user, PickListService lists, PickListStore store,
         TimeProvider clock, CancellationToken ct) =>
         await lists.LoadListAsync(routeId, date, @public == true, ct) is { } list
-            ? await Render(list, format, routeId, user, store, clock, ct)
+            ? await Render(list, format, dialect, routeId, user, store, clock, ct)
             : Problems.NotFound("La tournée", routeId);
 
     /// <summary>JSON for the screen; a PDF or CSV download counts as a printing.</summary>
     static async Task<Results<Ok<PickListResponse>, FileContentHttpResult, ProblemHttpResult>> Render(
-        PickListResponse list, string? format, long placeId, CurrentUser user, PickListStore store, TimeProvider clock, CancellationToken ct)
+        PickListResponse list, string? format, string? dialect, long placeId, CurrentUser user, PickListStore store, TimeProvider clock, CancellationToken ct)
     {
         var name = $"{(list.Kind == PickListService.Pick ? "retrait" : "chargement")}-{placeId}-{list.Date:yyyy-MM-dd}";
         var holdIds = list.Groups.SelectMany(g => g.Lines).Select(l => l.HoldId);
@@ -93,8 +94,9 @@ internal static class PickListsEndpoints
                 await store.RecordPrintAsync(list.Kind, placeId, list.Date, user.Id, "pdf", list.PublicVariant, holdIds, clock.GetUtcNow(), ct);
                 return TypedResults.File(PickListPdf.Render(list), "application/pdf", $"{name}.pdf");
             case "csv":
+                if (!CsvExport.TryParseDialect(dialect, out var csvDialect)) return Problems.Field("dialect", CsvExport.UnknownDialect);
                 await store.RecordPrintAsync(list.Kind, placeId, list.Date, user.Id, "csv", list.PublicVariant, holdIds, clock.GetUtcNow(), ct);
-                return TypedResults.File(PickListCsv.Render(list), "text/csv; charset=utf-8", $"{name}.csv");
+                return TypedResults.File(PickListCsv.Render(list, csvDialect), CsvExport.ContentType, $"{name}.csv");
             default:
                 return Problems.Field("format", "Format attendu : json, pdf ou csv.");
         }

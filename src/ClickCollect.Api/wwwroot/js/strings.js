@@ -113,6 +113,9 @@ const fr = {
   'counter.pdf': 'PDF',
   'counter.pdfPublic': 'PDF version publique (initiales)',
   'counter.csv': 'CSV',
+  // CSV for French spreadsheets (issue 10 item 7)
+  'counter.csvExcel': 'Tableur (Excel, LibreOffice)',
+  'counter.csvExcelHint': 'CSV en colonnes françaises, séparées par « ; », qui s’ouvre tel quel dans Excel ou LibreOffice',
   'counter.empty': 'Rien à sortir des rayons pour ce jour.',
   'counter.copies': '{n} document(s)',
   'counter.col.tick': 'Fait',
@@ -544,6 +547,9 @@ const en = {
   'counter.pdf': 'PDF',
   'counter.pdfPublic': 'Public PDF (initials)',
   'counter.csv': 'CSV',
+  // CSV for French spreadsheets (issue 10 item 7)
+  'counter.csvExcel': 'Spreadsheet (Excel, LibreOffice)',
+  'counter.csvExcelHint': 'CSV with French headers separated by “;”, opens as is in French Excel or LibreOffice',
   'counter.empty': 'Nothing to pull for this day.',
   'counter.copies': '{n} document(s)',
   'counter.col.tick': 'Done',

@@ -1,7 +1,7 @@
 // The counter: the day's pick list for a pickup point (scan to mark picked, "not on the shelf",
 // print / PDF / CSV), and the day's appointments by slot, refreshed every 5 seconds so arrivals
 // show up without reloading (with an optional sound).
-//   GET  /api/pick-lists/{point}/{date}[?format=pdf|csv&public=true]   POST …/picked {barcode}   POST …/prints
+//   GET  /api/pick-lists/{point}/{date}[?format=pdf|csv[&dialect=excel]&public=true]   POST …/picked {barcode}   POST …/prints
 //   POST /api/holds/{id}/not-found   GET /api/appointments?pickupPointId=&date=   POST /api/appointments/{id}/handover
 import { api, problemMessage, withQuery } from '../js/api.js';
 import { formatDate, formatTime } from '../js/dates.js';
@@ -87,7 +87,8 @@ export function counterView(hashBase) {
         el('button', { type: 'button', onClick: printScreen, i18n: 'counter.print' }), ' ',
         el('a', { href: base() + '?format=pdf', i18n: 'counter.pdf' }), ' · ',
         el('a', { href: base() + '?format=pdf&public=true', i18n: 'counter.pdfPublic' }), ' · ',
-        el('a', { href: base() + '?format=csv', i18n: 'counter.csv' })),
+        el('a', { href: base() + '?format=csv', i18n: 'counter.csv' }), ' · ',
+        el('a', { href: base() + '?format=csv&dialect=excel', i18n: 'counter.csvExcel', i18nAttrs: { title: 'counter.csvExcelHint' } })),
       list.groups.length === 0 ? el('p', { i18n: 'counter.empty' }) : null,
       list.groups.map(groupTable),
     ]);

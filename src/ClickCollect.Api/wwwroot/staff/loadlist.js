@@ -1,6 +1,6 @@
 // The bibliobus load list for a route day: holds to load, grouped by stop in route order, with the
 // same print / PDF / CSV as the counter's pick list.
-//   GET /api/bibliobuses → routes;  GET /api/load-lists/{route}/{date}[?format=pdf|csv&public=true];  POST …/prints
+//   GET /api/bibliobuses → routes;  GET /api/load-lists/{route}/{date}[?format=pdf|csv[&dialect=excel]&public=true];  POST …/prints
 import { api, problemMessage, withQuery } from '../js/api.js';
 import { formatDate } from '../js/dates.js';
 import { append, clear, el, field } from '../js/dom.js';
@@ -51,7 +51,8 @@ export function loadListView(hashBase) {
         el('button', { type: 'button', onClick: print, i18n: 'counter.print' }), ' ',
         el('a', { href: base + '?format=pdf', i18n: 'counter.pdf' }), ' · ',
         el('a', { href: base + '?format=pdf&public=true', i18n: 'counter.pdfPublic' }), ' · ',
-        el('a', { href: base + '?format=csv', i18n: 'counter.csv' })),
+        el('a', { href: base + '?format=csv', i18n: 'counter.csv' }), ' · ',
+        el('a', { href: base + '?format=csv&dialect=excel', i18n: 'counter.csvExcel', i18nAttrs: { title: 'counter.csvExcelHint' } })),
       list.groups.length === 0 ? el('p', { i18n: 'load.empty' }) : null,
       list.groups.map((group, i) => el('div', { className: 'table-wrap' }, el('table', { className: 'pick-table' },
         el('caption', {}, (i + 1) + '. ' + group.name, ' — ', el('span', { i18n: 'counter.copies', args: { n: group.lines.length } })),

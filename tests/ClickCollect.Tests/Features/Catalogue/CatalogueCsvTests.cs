@@ -6,7 +6,7 @@ namespace ClickCollect.Tests.Features.Catalogue;
 
 public sealed class CatalogueCsvTests
 {
-    static CatalogueFile Parse(string text) => CatalogueCsv.Parse(new StringReader(text));
+    static CatalogueFile Parse(string text) => CatalogueCsv.Read(new StringReader(text));
 
     static string Keys(CatalogueFile file) => string.Join(" ", file.Rejected.Select(r => $"{r.Line}.{r.Field}"));
 
@@ -83,7 +83,7 @@ public sealed class CatalogueCsvTests
     {
         var latin1 = Encoding.Latin1.GetBytes("recordId,title,language,audience,format\nR1,Nana,fr,adult,book\nR2,Thérèse,fr,adult,book\n");
         using var reader = CsvImport.OpenReader(new MemoryStream(latin1));
-        var file = CatalogueCsv.Parse(reader);
+        var file = CatalogueCsv.Read(reader);
         Assert.Equal("3.title", Keys(file));
         Assert.Equal(["R1"], file.Rows.Select(r => r.RecordId));
     }
@@ -93,6 +93,6 @@ public sealed class CatalogueCsvTests
     {
         var bytes = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes("recordId,title,language,audience,format\r\nR1,Nana,fr,adult,book\r\n")).ToArray();
         using var reader = CsvImport.OpenReader(new MemoryStream(bytes));
-        Assert.Equal("R1", Assert.Single(CatalogueCsv.Parse(reader).Rows).RecordId);
+        Assert.Equal("R1", Assert.Single(CatalogueCsv.Read(reader).Rows).RecordId);
     }
 }

@@ -113,7 +113,7 @@ public abstract class PickListTests<TDb> where TDb : ITestDatabase, new()
         var staff = await app.StaffClientAsync("counter");
         var json = await staff.GetFromJsonAsync<JsonElement>($"/api/pick-lists/{point}/{Wednesday}");
         var bytes = await staff.GetByteArrayAsync($"/api/pick-lists/{point}/{Wednesday}?format=csv");
-        var records = new CsvReader(new StringReader(Encoding.UTF8.GetString(bytes).TrimStart('\uFEFF'))).ReadAll().ToList();
+        var records = CsvImport.Records(new StringReader(Encoding.UTF8.GetString(bytes).TrimStart('\uFEFF'))).ToList();
         Assert.Equal("group", records[0].Fields[0]);
         var lines = json.GetProperty("groups").EnumerateArray().SelectMany(g => g.GetProperty("lines").EnumerateArray()).ToList();
         Assert.Equal(lines.Count, records.Count - 1);
@@ -128,6 +128,26 @@ public abstract class PickListTests<TDb> where TDb : ITestDatabase, new()
         Assert.All(publicLines, l => Assert.Equal("", l.GetProperty("patronCardNumber").GetString()));
         Assert.Contains(publicLines, l => l.GetProperty("patronName").GetString() == "P. M."); // demo patron P0001 is Philippe Martin
         Assert.DoesNotContain(publicLines, l => l.GetProperty("bagLabel").GetString()!.Contains("P000"));
+    }
+
+    [Fact]
+    public async Task The_excel_variant_opens_in_french_spreadsheets_and_the_machine_csv_stays()
+    {
+        await using var app = await TestApp.StartAsync<TDb>();
+        var (point, _) = await DayAsync(app);
+        var staff = await app.StaffClientAsync("counter");
+        var json = await staff.GetFromJsonAsync<JsonElement>($"/api/pick-lists/{point}/{Wednesday}");
+        var response = await staff.GetAsync($"/api/pick-lists/{point}/{Wednesday}?format=csv&dialect=excel");
+        Assert.Equal("text/csv", response.Content.Headers.ContentType!.MediaType);
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        Assert.Equal(Encoding.UTF8.GetPreamble(), bytes[..3]);
+        var text = Encoding.UTF8.GetString(bytes[3..]);
+        Assert.StartsWith("Bibliothèque;Emplacement;Cote;Titre;Auteur;Code-barres;Carte;Lecteur;Sac;Créneau;Sorti du rayon;Réservation;Point de retrait\r\n", text);
+        var lines = json.GetProperty("groups").EnumerateArray().SelectMany(g => g.GetProperty("lines").EnumerateArray()).Count();
+        Assert.Equal(lines + 1, text.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length);
+
+        Assert.StartsWith("group,shelfLocation,", Encoding.UTF8.GetString(await staff.GetByteArrayAsync($"/api/pick-lists/{point}/{Wednesday}?format=csv")).TrimStart('\uFEFF'));
+        await ProblemAssert.IsProblemAsync(await staff.GetAsync($"/api/pick-lists/{point}/{Wednesday}?format=csv&dialect=lotus"), HttpStatusCode.BadRequest, null, "dialect");
     }
 
     [Fact]
