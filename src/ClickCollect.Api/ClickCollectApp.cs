@@ -14,6 +14,7 @@ using ClickCollect.Api.Features.Network;
 using ClickCollect.Api.Features.Notifications;
 using ClickCollect.Api.Features.Patrons;
 using ClickCollect.Api.Features.PickLists;
+using ClickCollect.Api.Features.Privacy;
 using ClickCollect.Api.Features.Slots;
 using ClickCollect.Api.Features.Staff;
 using ClickCollect.Api.Features.SurpriseSelections;
@@ -85,6 +86,7 @@ internal static class ClickCollectApp
         services.AddSelections();
         services.AddFigures();
         services.AddIls();
+        services.AddPrivacy();
     }
 
     public static void UseClickCollect(this WebApplication app)
@@ -127,5 +129,6 @@ internal static class ClickCollectApp
         api.MapAudit();
         api.MapSelections();
         api.MapFigures();
+        api.MapPrivacy();
     }
 }

@@ -1,6 +1,7 @@
 using ClickCollect.Api.Features.Audit;
 using ClickCollect.Api.Features.Lockdowns;
 using ClickCollect.Api.Features.Patrons;
+using ClickCollect.Api.Features.Privacy;
 using ClickCollect.Api.Infrastructure.Auth;
 using ClickCollect.Api.Infrastructure.Database;
 using ClickCollect.Api.Infrastructure.Http;
@@ -31,11 +32,13 @@ internal static class FinesEndpoints
     }
 
     static async Task<Results<Ok<FinesResponse>, ProblemHttpResult>> Get(string cardNumber, CurrentUser user, PatronStore patrons,
-        FinesStore fines, FineLedgerStore ledger, LockdownStore lockdowns, TimeProvider clock, CancellationToken ct)
+        FinesStore fines, FineLedgerStore ledger, LockdownStore lockdowns, PatronAccessLog accessLog, HttpContext http, TimeProvider clock,
+        CancellationToken ct)
     {
         // A patron sees their own card only; another card answers as if it did not exist.
         if (await patrons.FindByCardAsync(cardNumber, ct) is not { } patron || (user.IsPatron && patron.Id != user.Id))
             return Problems.NotFound("La carte", cardNumber);
+        await accessLog.RecordAsync(user, patron.Id, PatronAccess.Open, PatronAccessLog.PageOf(http), ct);
         return TypedResults.Ok(FineStatement.Build(patron.CardNumber, await fines.PatronLoansAsync(patron.Id, ct), await ledger.EntriesAsync(patron.Id, ct),
             await fines.ContextAsync(ct), await lockdowns.PeriodsAsync(ct), clock.GetUtcNow()));
     }

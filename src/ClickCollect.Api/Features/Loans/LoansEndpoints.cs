@@ -2,6 +2,7 @@ using ClickCollect.Api.Features.Audit;
 using ClickCollect.Api.Features.Fines;
 using ClickCollect.Api.Features.Lockdowns;
 using ClickCollect.Api.Features.Patrons;
+using ClickCollect.Api.Features.Privacy;
 using ClickCollect.Api.Infrastructure.Auth;
 using ClickCollect.Api.Infrastructure.Database;
 using ClickCollect.Api.Infrastructure.Http;
@@ -64,7 +65,8 @@ internal static class LoansEndpoints
     }
 
     static async Task<Results<Ok<List<LoanResponse>>, ProblemHttpResult>> List(string? patronCardNumber, bool? includeReturned, CurrentUser user,
-        PatronStore patrons, LoanStore loans, FinesStore fines, LockdownStore lockdowns, TimeProvider clock, CancellationToken ct)
+        PatronStore patrons, LoanStore loans, FinesStore fines, LockdownStore lockdowns, PatronAccessLog accessLog, HttpContext http, TimeProvider clock,
+        CancellationToken ct)
     {
         long patronId;
         if (user.IsPatron)
@@ -77,6 +79,7 @@ internal static class LoansEndpoints
             if (await patrons.FindByCardAsync(patronCardNumber.Trim(), ct) is not { } patron)
                 return Problems.Field("patronCardNumber", $"La carte {patronCardNumber} n'existe pas.");
             patronId = patron.Id;
+            await accessLog.RecordAsync(user, patronId, PatronAccess.Open, PatronAccessLog.PageOf(http), ct);
         }
         var rows = await loans.ListAsync(new LoanFilter(patronId, includeReturned ?? false), ct);
         var fined = (await fines.PatronLoansAsync(patronId, ct)).ToDictionary(l => l.Id);

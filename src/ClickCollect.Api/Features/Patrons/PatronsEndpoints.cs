@@ -1,5 +1,6 @@
 using ClickCollect.Api.Features.Ils;
 using ClickCollect.Api.Features.Network;
+using ClickCollect.Api.Features.Privacy;
 using ClickCollect.Api.Infrastructure.Auth;
 using ClickCollect.Api.Infrastructure.Database;
 using ClickCollect.Api.Infrastructure.Http;
@@ -74,14 +75,15 @@ internal static class PatronsEndpoints
         return TypedResults.Ok((await store.SearchAsync(q.Trim(), phone, 50, ct)).Select(r => r.ToResponse()).ToList());
     }
 
-    static async Task<Results<Ok<PatronResponse>, ProblemHttpResult>> Get(string cardNumber, CurrentUser user, PatronStore store, CancellationToken ct)
+    static async Task<Results<Ok<PatronResponse>, ProblemHttpResult>> Get(string cardNumber, CurrentUser user, PatronStore store,
+        PatronAccessLog accessLog, HttpContext http, CancellationToken ct)
     {
         // A patron sees only their own card; the answer is the same 404 as for an unknown card.
         if (user.IsPatron && !string.Equals(user.CardNumber, cardNumber, StringComparison.OrdinalIgnoreCase))
             return Problems.NotFound("La carte", cardNumber);
-        return await store.FindByCardAsync(cardNumber, ct) is { } row
-            ? TypedResults.Ok(row.ToResponse())
-            : Problems.NotFound("La carte", cardNumber);
+        if (await store.FindByCardAsync(cardNumber, ct) is not { } row) return Problems.NotFound("La carte", cardNumber);
+        await accessLog.RecordAsync(user, row.Id, PatronAccess.Open, PatronAccessLog.PageOf(http), ct);
+        return TypedResults.Ok(row.ToResponse());
     }
 
     static async Task<Results<Created<PatronResponse>, ProblemHttpResult>> Create(
