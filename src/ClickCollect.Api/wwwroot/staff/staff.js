@@ -14,6 +14,10 @@ import { patronsView } from './patrons.js';
 import { smsView } from './sms.js';
 import { phoneRequestView, queueView } from './selections.js';
 import { workbenchView } from './workbench.js';
+import { figuresView } from './figures.js';
+import { renderHome as roleHome } from './home.js';
+import { importsView } from './imports.js';
+import { networkView } from './network.js';
 
 const main = document.getElementById('main');
 let staff = null; // GET /api/staff/me when signed in: { id, username, displayName, role, branchId, active }
@@ -40,6 +44,9 @@ const views = {
   selections: signedInOnly(queueView('#/selections')),
   selection: signedInOnly(workbenchView(() => staff)),
   'demande-selection': signedInOnly(phoneRequestView()),
+  reseau: signedInOnly(networkView(() => staff && staff.role === 'director')),
+  chiffres: signedInOnly(figuresView(() => staff && staff.role === 'director')),
+  imports: signedInOnly(importsView(() => staff && staff.role === 'director')),
 };
 
 function roleArg(role) {
@@ -56,7 +63,7 @@ async function loadStaff() {
   greeting.hidden = !staff;
   if (staff) bind(greeting, 'staff.who', { name: staff.displayName, role: roleArg(staff.role) });
   document.getElementById('staff-nav').hidden = !staff;
-  document.getElementById('nav-lockdowns').hidden = !(staff && staff.role === 'director');
+  document.querySelectorAll('.director-only').forEach((item) => { item.hidden = !(staff && staff.role === 'director'); });
 }
 
 function renderSignIn(target) {
@@ -81,13 +88,7 @@ function renderSignIn(target) {
 }
 
 function renderHome(target) {
-  append(clear(target), [
-    el('h1', { i18n: 'staff.home.title' }),
-    el('p', { className: 'lead', i18n: 'staff.home.signedInAs', args: { name: staff.displayName } }),
-    el('dl', { className: 'details' },
-      el('dt', { i18n: 'staff.home.username' }), el('dd', {}, staff.username),
-      el('dt', { i18n: 'staff.home.role' }), el('dd', { className: 'role', i18n: 'role.' + staff.role, args: { fallback: staff.role } })),
-  ]);
+  roleHome(target, staff);
 }
 
 async function signOut() {
