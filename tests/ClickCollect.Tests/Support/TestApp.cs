@@ -61,7 +61,7 @@ public sealed class TestApp : WebApplicationFactory<Program>
     /// <summary>Migrates and seeds a template database by starting the app on it once.</summary>
     internal static async Task PrepareTemplateAsync(string provider, string connectionString)
     {
-        await using var app = new TestApp(provider, connectionString, new() { ["Demo:Seed"] = "true" });
+        await using var app = new TestApp(provider, connectionString, new() { ["Demo:Seed"] = "true", ["Demo:History"] = "false" });
         _ = app.Services; // starting the host migrates and seeds
     }
 

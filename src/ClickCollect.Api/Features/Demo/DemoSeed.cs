@@ -17,7 +17,8 @@ namespace ClickCollect.Api.Features.Demo;
 /// only into an empty database; never in production.
 /// </summary>
 internal sealed class DemoSeed(Db db, BranchStore branches, BibliobusStore bibliobuses, SlotStore slots, StaffStore staff, PatronStore patrons,
-    CatalogueImport catalogue, PickListStore pickLists, PasswordHashing hashing, TimeProvider clock, ILogger<DemoSeed> logger)
+    CatalogueImport catalogue, PickListStore pickLists, PasswordHashing hashing, TimeProvider clock, ILogger<DemoSeed> logger,
+    DemoHistory history, IConfiguration configuration)
 {
     public const string StaffPassword = "clickcollect-demo";
     public const string PatronPin = "1234";
@@ -51,6 +52,12 @@ internal sealed class DemoSeed(Db db, BranchStore branches, BibliobusStore bibli
             throw new InvalidOperationException($"Demo catalogue refused: line {report.Rejected[0].Line}, {report.Rejected[0].Reason}");
         await uow.CommitAsync(ct);
         logger.LogInformation("Demo network, staff, patrons and {Titles} titles with {Copies} copies seeded.", report.TitlesCreated, report.CopiesCreated);
+        // Past activity for the figures (Demo:History, default true; the tests' template goes without it).
+        if (configuration.GetValue("Demo:History", true))
+        {
+            await history.WriteAsync(ct);
+            logger.LogInformation("Demo activity of the past {Days} days seeded.", DemoHistory.Days);
+        }
     }
 
     async Task<long> CreateBranchAsync(UnitOfWork uow, BranchRequest branch, (string Name, OpeningWindow[] Hours)[] counters, CancellationToken ct)
@@ -129,5 +136,9 @@ internal sealed class DemoSeed(Db db, BranchStore branches, BibliobusStore bibli
 
 internal static class DemoSetup
 {
-    public static void AddDemo(this IServiceCollection services) => services.AddSingleton<DemoSeed>();
+    public static void AddDemo(this IServiceCollection services)
+    {
+        services.AddSingleton<DemoSeed>();
+        services.AddSingleton<DemoHistory>();
+    }
 }

@@ -1,0 +1,116 @@
+using ClickCollect.Api.Features.Slots;
+using ClickCollect.Api.Infrastructure.Database;
+
+namespace ClickCollect.Api.Features.Demo;
+
+/// <summary>
+/// Four weeks of past activity for the demo (issue 11), so the figures and the lockdown previews show
+/// something on <c>make run</c>: appointments in the real opening hours with realistic no-shows (a quarter
+/// of the booked, as the seed libraries saw), the holds behind them by channel, loans handed over and
+/// returned, hand-over times after "I'm here", surprise selections, SMS and a few copies not found.
+/// Only what is over: nothing here holds a copy or a place today. Deterministic (seeded Random).
+/// </summary>
+internal sealed class DemoHistory(Db db, SlotStore slots, TimeProvider clock)
+{
+    public const int Days = 28;
+
+    sealed class Point { public long Id { get; init; } public long BranchId { get; init; } }
+
+    public async Task WriteAsync(CancellationToken ct)
+    {
+        var random = new Random(2020);
+        var now = clock.GetUtcNow();
+        await using var uow = await db.WriteAsync(ct);
+        var points = (await uow.QueryAsync<Point>("select pickup_point_id as id, branch_id from pickup_point_branches", null, ct)).ToList();
+        var patrons = (await uow.QueryAsync<long>("select id from patrons order by id", null, ct)).ToList();
+        var staff = await uow.QuerySingleAsync<long>("select min(id) from staff", null, ct);
+        foreach (var point in points)
+        {
+            if (await slots.LoadAsync(point.Id, ct) is not { } calendar) continue;
+            var copies = (await uow.QueryAsync<(long Id, long TitleId)>(
+                "select id, title_id from copies where branch_id = @BranchId and status = 'onShelf' order by id", new { point.BranchId }, ct)).ToList();
+            if (copies.Count == 0) continue;
+            var today = calendar.Today(now);
+            foreach (var slot in calendar.Slots(today.AddDays(-Days), today.AddDays(-1)))
+            {
+                var local = TimeZoneInfo.ConvertTime(slot.Start, calendar.Zone);
+                // Saturdays and late afternoons fill up; weekday mornings less so.
+                var busy = (local.DayOfWeek == DayOfWeek.Saturday ? 0.8 : 0.45) + (local.Hour >= 16 ? 0.15 : 0);
+                var count = Enumerable.Range(0, slot.Capacity).Count(_ => random.NextDouble() < busy);
+                for (var n = 0; n < count; n++)
+                    await AppointmentAsync(uow, random, point.Id, slot, patrons[random.Next(patrons.Count)], copies[random.Next(copies.Count)], staff, now, ct);
+            }
+        }
+        await SelectionsAsync(uow, random, points[0].Id, patrons, now, ct);
+        await uow.CommitAsync(ct);
+    }
+
+    static readonly string[] Channels = ["web", "web", "web", "web", "web", "phone", "phone", "phone", "sms", "selection"];
+
+    async Task AppointmentAsync(UnitOfWork uow, Random random, long point, Slot slot, long patron, (long Id, long TitleId) copy, long staff,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        var roll = random.NextDouble();
+        var status = roll < 0.62 ? "completed" : roll < 0.85 ? "noShow" : "cancelled";
+        var channel = Channels[random.Next(Channels.Length)];
+        var placed = slot.Start.AddHours(-random.Next(20, 96));
+        DateTimeOffset? arrived = status == "completed" && random.NextDouble() < 0.7 ? slot.Start.AddMinutes(random.Next(-5, 12)) : null;
+        var closed = status switch
+        {
+            "completed" => (arrived ?? slot.Start).AddMinutes(random.Next(2, 16)),
+            "noShow" => slot.End.AddMinutes(30),
+            _ => slot.Start.AddHours(-random.Next(2, 20)),
+        };
+        var holdStatus = status switch { "completed" => "collected", "noShow" => "expired", _ => "cancelled" };
+        var holdId = await uow.QuerySingleAsync<long>("""
+            insert into holds (patron_id, title_id, copy_id, pickup_point_id, status, channel, placed_by_staff_id, created_at, allocated_at, closed_at, updated_at)
+            values (@patron, @TitleId, @Id, @point, @holdStatus, @channel, @staffId, @placed, @placed, @closed, @closed)
+            returning id
+            """, new { patron, copy.TitleId, copy.Id, point, holdStatus, channel, staffId = channel == "phone" ? staff : (long?)null, placed, closed }, ct);
+        var appointmentId = await uow.QuerySingleAsync<long>("""
+            insert into appointments (patron_id, pickup_point_id, slot_start, slot_end, status, channel, created_at, arrived_at, closed_at, updated_at)
+            values (@patron, @point, @Start, @End, @status, @channel, @placed, @arrived, @closed, @closed)
+            returning id
+            """, new { patron, point, slot.Start, slot.End, status, channel = channel == "selection" ? "web" : channel, placed, arrived, closed }, ct);
+        await uow.ExecuteAsync("insert into appointment_holds (appointment_id, hold_id) values (@appointmentId, @holdId)", new { appointmentId, holdId }, ct);
+        // The booking's SMS: most delivered, a few failed; accents make many of them two segments.
+        var sms = random.NextDouble();
+        await uow.ExecuteAsync("""
+            insert into sms_outbox (patron_id, kind, body, segments, status, attempts, not_before, next_attempt_at, created_at, updated_at, sent_at)
+            values (@patron, 'appointmentBooked', 'Rendez-vous confirmé (démo).', @segments, @smsStatus, 1, @placed, @placed, @placed, @placed, @placed)
+            """, new { patron, segments = random.Next(1, 3), smsStatus = sms < 0.9 ? "delivered" : sms < 0.95 ? "undelivered" : "failed", placed }, ct);
+        if (status == "completed")
+        {
+            var loanedOn = DateOnly.FromDateTime(slot.Start.UtcDateTime);
+            var returnedOn = loanedOn.AddDays(random.Next(7, 21));
+            var returned = returnedOn < DateOnly.FromDateTime(now.UtcDateTime);
+            if (returned)
+                await uow.ExecuteAsync("""
+                    insert into loans (patron_id, copy_id, loaned_on, original_due_on, due_on, returned_on, source, created_at, updated_at)
+                    values (@patron, @Id, @loanedOn, @dueOn, @dueOn, @returnedOn, 'counter', @closed, @closed)
+                    """, new { patron, copy.Id, loanedOn, dueOn = loanedOn.AddDays(28), returnedOn, closed }, ct);
+        }
+        else if (status == "noShow" && random.NextDouble() < 0.1)
+            await uow.ExecuteAsync("""
+                insert into not_found_reports (hold_id, copy_id, pickup_point_id, staff_id, reported_at) values (@holdId, @Id, @point, @staff, @placed)
+                """, new { holdId, copy.Id, point, staff, placed = placed.AddHours(2) }, ct);
+    }
+
+    static async Task SelectionsAsync(UnitOfWork uow, Random random, long point, List<long> patrons, DateTimeOffset now, CancellationToken ct)
+    {
+        for (var n = 0; n < 12; n++)
+        {
+            var opens = now.AddDays(-random.Next(2, Days)).AddHours(-random.Next(0, 8));
+            var confirmed = n % 6 != 5;
+            var at = opens.AddHours(random.Next(2, 40));
+            await uow.ExecuteAsync("""
+                insert into selection_requests (patron_id, pickup_point_id, item_count, audience, genres, notes, opens_at, status, channel, created_at, updated_at, confirmed_at, cancelled_at)
+                values (@patron, @point, 3, 'adult', '["Roman policier"]', 'Des polars, pas trop sanglants (démo).', @opens, @status, 'web', @opens, @at, @confirmedAt, @cancelledAt)
+                """, new
+            {
+                patron = patrons[random.Next(patrons.Count)], point, opens, status = confirmed ? "confirmed" : "cancelled", at,
+                confirmedAt = confirmed ? at : (DateTimeOffset?)null, cancelledAt = confirmed ? (DateTimeOffset?)null : at,
+            }, ct);
+        }
+    }
+}

@@ -1,0 +1,111 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using ClickCollect.BrowserTests.Support;
+using ClickCollect.Tests.Support;
+using OpenQA.Selenium;
+
+namespace ClickCollect.BrowserTests;
+
+/// <summary>Issue 11: the director runs the network from the pages and reads the figures.</summary>
+public sealed class DirectorPagesTests
+{
+    static void SignIn(Browser browser, string username, string password)
+    {
+        browser.Type("#staff-username", username);
+        browser.Type("#staff-password", password);
+        browser.Find("form.sign-in button[type=submit]").Click();
+    }
+
+    /// <summary>Chooses the option with this text, as a keyboard user would, and lets the page hear the change.</summary>
+    static void Choose(Browser browser, IWebElement select, string text) =>
+        browser.Script("""
+            var s = arguments[0];
+            for (var i = 0; i < s.options.length; i++) if (s.options[i].text === arguments[1]) s.selectedIndex = i;
+            s.dispatchEvent(new Event('change', { bubbles: true }));
+            """, select, text);
+
+    static async Task<JsonElement[]> SlotsAsync(TestApp app, long point, string day) =>
+        (await app.CreateClient().GetFromJsonAsync<JsonElement[]>($"/api/pickup-points/{point}/slots?from={day}&to={day}"))!;
+
+    [Fact]
+    public async Task A_director_closes_a_day_whose_slots_disappear_creates_an_account_that_signs_in_and_reads_the_charts()
+    {
+        await using var app = await TestApp.StartAsync();
+        var site = app.StartOnSocket();
+        var quarter = await Library.PickupPointIdAsync(app, Library.Quarter);
+        Assert.NotEmpty(await SlotsAsync(app, quarter, "2026-03-11")); // Wednesday afternoon hours
+        using var browser = new Browser(site);
+
+        browser.Open("/staff/#/reseau");
+        SignIn(browser, "director", DemoAccounts.Password);
+        browser.WaitForText("main h1", "Réseau");
+        Choose(browser, browser.Find("#net-point"), Library.Quarter);
+        browser.WaitFor("table.month");
+        browser.Script("document.getElementById('net-closure-from').value = '2026-03-11';");
+        browser.Type("#net-closure-reason", "Inventaire");
+        browser.Find(".net-closure-form button[type=submit]").Click();
+        browser.WaitForText(".net-closures", "Fermeture enregistrée");
+        Assert.Contains("Inventaire", browser.Find("table.month td[data-day='2026-03-11']").Text);
+        Assert.Empty(await SlotsAsync(app, quarter, "2026-03-11"));
+        browser.Screenshot("network-closure");
+
+        browser.Type("#net-new-username", "nadia");
+        browser.Type("#net-new-name", "Nadia Benali");
+        Choose(browser, browser.Find("#net-new-home"), Library.Quarter);
+        browser.Type("#net-new-password", "un-mot-de-passe-solide");
+        browser.Find(".net-new-staff button[type=submit]").Click();
+        browser.WaitForText(".net-staff", "nadia");
+        browser.Screenshot("network-staff");
+
+        browser.Find("#sign-out").Click();
+        browser.WaitFor("#staff-username");
+        SignIn(browser, "nadia", "un-mot-de-passe-solide");
+        Assert.Contains("Nadia Benali", browser.WaitForText("#greeting", "Nadia"));
+        browser.WaitForText(".home-body", "Aujourd’hui");
+        browser.Screenshot("home-counter");
+        browser.Find("#sign-out").Click();
+
+        browser.Open("/staff/#/chiffres");
+        SignIn(browser, "director", DemoAccounts.Password);
+        browser.WaitUntil(() => browser.FindAll("img.chart").Count == 4
+            && browser.FindAll("img.chart").All(img => Convert.ToInt64(browser.Script("return arguments[0].naturalWidth;", img)) > 0),
+            "the four charts load");
+        Assert.Equal(6, browser.FindAll("a.csv-link").Count(a => a.GetAttribute("href")!.Contains("format=csv")));
+        browser.Screenshot("figures");
+        Assert.Empty(browser.ScriptErrors());
+    }
+
+    [Fact]
+    public async Task A_director_creates_a_bibliobus_stop_with_weekly_visits_and_a_patron_books_it()
+    {
+        await using var app = await TestApp.StartAsync();
+        var site = app.StartOnSocket();
+        using var browser = new Browser(site);
+
+        browser.Open("/staff/#/reseau");
+        browser.WaitUntil(() => browser.FindAll("#staff-username").Count == 1, "the sign-in form");
+        SignIn(browser, "director", DemoAccounts.Password);
+        var form = browser.WaitFor(".net-stop-form");
+        var routeField = form.FindElement(By.CssSelector("input[id^=net-stop-name-]")).GetAttribute("id")!;
+        browser.Type("#" + routeField, "Lux – église");
+        form.FindElement(By.CssSelector("input[id^=net-stop-address-]")).SendKeys("Place de l'église, Lux");
+        var visit = form.FindElements(By.CssSelector("tbody tr"))[0];
+        Choose(browser, visit.FindElement(By.CssSelector("select")), "mercredi");
+        browser.Script("var t = arguments[0].querySelectorAll('input[type=time]'); t[0].value = '10:00'; t[1].value = '11:00';", visit);
+        form.FindElement(By.CssSelector("button[type=submit]")).Click();
+        browser.WaitForText(".net-bus", "Arrêt créé");
+        var stops = browser.FindAll(".net-bus ol.stops li").Select(li => li.Text).ToList();
+        Assert.StartsWith("Lux – église", stops[^1]); // last in route order
+        browser.Screenshot("network-bibliobus");
+
+        var stop = await Library.PickupPointIdAsync(app, "Bibliobus – Lux – église");
+        var slots = await SlotsAsync(app, stop, "2026-03-11");
+        Assert.Equal(["10:00", "10:30"], slots.Select(s => s.GetProperty("start").GetDateTimeOffset().ToOffset(TimeSpan.FromHours(1)).ToString("HH:mm")));
+        var (title, _) = await Library.TitleAsync(app, "CENTRALE");
+        var hold = await Arrange.HoldAsync(app, "P0001", title, stop);
+        var booked = await Arrange.BookAsync(app, "P0001", stop, Arrange.Paris(11, 10), Arrange.Id(hold));
+        Assert.Equal("booked", Arrange.Status(booked));
+        Assert.Equal(1, (await SlotsAsync(app, stop, "2026-03-11"))[0].GetProperty("booked").GetInt32());
+        Assert.Empty(browser.ScriptErrors());
+    }
+}
