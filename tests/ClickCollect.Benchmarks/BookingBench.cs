@@ -27,6 +27,7 @@ internal static class BookingBench
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production", ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration["ConnectionStrings:ClickCollect"] = $"Data Source={folder}/bench.db";
         builder.Configuration["Demo:Seed"] = "true";
+        builder.Configuration["Demo:History"] = "false";
         builder.Configuration["DataProtection:KeysDirectory"] = Path.Combine(folder, "keys");
         builder.Logging.ClearProviders();
         builder.AddClickCollect();

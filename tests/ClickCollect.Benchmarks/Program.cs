@@ -103,6 +103,7 @@ Console.WriteLine(b95 < 50
 
 // 3. The cost of a booking, against a bare conditional insert on the same database.
 await BookingBench.RunAsync(400);
+await FiguresBench.RunAsync(100_000);
 
 static string LoadAverage() =>
     File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "unknown";

@@ -65,13 +65,19 @@ public sealed class DirectorPagesTests
         browser.Screenshot("home-counter");
         browser.Find("#sign-out").Click();
 
-        browser.Open("/staff/#/chiffres");
+        browser.WaitFor("#staff-username");
         SignIn(browser, "director", DemoAccounts.Password);
+        browser.WaitForText("#greeting", "Jean Moreau");
+        browser.WaitForText(".home-body", "Cette semaine"); // the director's home: this week's figures
+        browser.Screenshot("home-director");
+        browser.Open("/staff/#/chiffres");
+        browser.WaitFor("dl.figures-summary");
+        browser.Screenshot("figures");
         browser.WaitUntil(() => browser.FindAll("img.chart").Count == 4
             && browser.FindAll("img.chart").All(img => Convert.ToInt64(browser.Script("return arguments[0].naturalWidth;", img)) > 0),
             "the four charts load");
         Assert.Equal(6, browser.FindAll("a.csv-link").Count(a => a.GetAttribute("href")!.Contains("format=csv")));
-        browser.Screenshot("figures");
+        browser.Screenshot("figures-charts");
         Assert.Empty(browser.ScriptErrors());
     }
 

@@ -1,5 +1,6 @@
 using ClickCollect.Api.Features.Slots;
 using ClickCollect.Api.Infrastructure.Database;
+using Dapper;
 
 namespace ClickCollect.Api.Features.Demo;
 
@@ -20,13 +21,18 @@ internal sealed class DemoHistory(Db db, SlotStore slots, TimeProvider clock)
     {
         var random = new Random(2020);
         var now = clock.GetUtcNow();
+        // The calendars first, on their own connections: nothing reads while the unit of work below writes.
+        List<Point> points;
+        await using (var c = await db.OpenAsync(ct))
+            points = (await c.QueryAsync<Point>(new CommandDefinition("select pickup_point_id as id, branch_id from pickup_point_branches order by pickup_point_id", cancellationToken: ct))).AsList();
+        var calendars = new List<(Point Point, PickupCalendar Calendar)>();
+        foreach (var point in points)
+            if (await slots.LoadAsync(point.Id, ct) is { } calendar) calendars.Add((point, calendar));
         await using var uow = await db.WriteAsync(ct);
-        var points = (await uow.QueryAsync<Point>("select pickup_point_id as id, branch_id from pickup_point_branches", null, ct)).ToList();
         var patrons = (await uow.QueryAsync<long>("select id from patrons order by id", null, ct)).ToList();
         var staff = await uow.QuerySingleAsync<long>("select min(id) from staff", null, ct);
-        foreach (var point in points)
+        foreach (var (point, calendar) in calendars)
         {
-            if (await slots.LoadAsync(point.Id, ct) is not { } calendar) continue;
             var copies = (await uow.QueryAsync<(long Id, long TitleId)>(
                 "select id, title_id from copies where branch_id = @BranchId and status = 'onShelf' order by id", new { point.BranchId }, ct)).ToList();
             if (copies.Count == 0) continue;

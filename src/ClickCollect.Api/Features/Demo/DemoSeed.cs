@@ -25,11 +25,23 @@ internal sealed class DemoSeed(Db db, BranchStore branches, BibliobusStore bibli
 
     public async Task SeedAsync(CancellationToken ct)
     {
+        if (!await SeedNetworkAsync(ct)) return;
+        // Past activity for the figures (Demo:History, default true; the tests' template goes without it).
+        // After the network's unit of work is over: SQLite has one writer.
+        if (configuration.GetValue("Demo:History", true))
+        {
+            await history.WriteAsync(ct);
+            logger.LogInformation("Demo activity of the past {Days} days seeded.", DemoHistory.Days);
+        }
+    }
+
+    async Task<bool> SeedNetworkAsync(CancellationToken ct)
+    {
         await using var uow = await db.WriteAsync(ct);
         if (await uow.QuerySingleAsync<long>("select count(*) from branches", null, ct) > 0)
         {
             logger.LogInformation("Demo data already present: nothing seeded.");
-            return;
+            return false;
         }
         // Drive hours as in 2020: short slots, a few patrons each, mornings and afternoons.
         OpeningWindow[] adults = [.. Days(2, 6, new(10, 0), new(12, 0), 15, 4), .. Days(2, 6, new(14, 0), new(18, 0), 15, 4)];
@@ -52,12 +64,7 @@ internal sealed class DemoSeed(Db db, BranchStore branches, BibliobusStore bibli
             throw new InvalidOperationException($"Demo catalogue refused: line {report.Rejected[0].Line}, {report.Rejected[0].Reason}");
         await uow.CommitAsync(ct);
         logger.LogInformation("Demo network, staff, patrons and {Titles} titles with {Copies} copies seeded.", report.TitlesCreated, report.CopiesCreated);
-        // Past activity for the figures (Demo:History, default true; the tests' template goes without it).
-        if (configuration.GetValue("Demo:History", true))
-        {
-            await history.WriteAsync(ct);
-            logger.LogInformation("Demo activity of the past {Days} days seeded.", DemoHistory.Days);
-        }
+        return true;
     }
 
     async Task<long> CreateBranchAsync(UnitOfWork uow, BranchRequest branch, (string Name, OpeningWindow[] Hours)[] counters, CancellationToken ct)
