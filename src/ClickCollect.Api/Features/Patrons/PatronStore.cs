@@ -90,6 +90,11 @@ internal sealed class PatronStore(Db db)
         return (await c.QueryAsync<PatronRow>(new CommandDefinition(sql, parameters, cancellationToken: ct))).AsList();
     }
 
+    const string SetContactSql = "update patrons set phone = @Phone, sms_consent = @SmsConsent where id = @Id";
+
+    public Task<int> SetContactAsync(UnitOfWork uow, long id, string? phone, bool smsConsent, CancellationToken ct) =>
+        uow.ExecuteAsync(SetContactSql, new { Id = id, Phone = phone, SmsConsent = smsConsent }, ct);
+
     const string InsertSql = """
         insert into patrons (card_number, pin_hash, first_name, last_name, phone, email, sms_consent, home_branch_id, created_at)
         select @CardNumber, @PinHash, @FirstName, @LastName, @Phone, @Email, @SmsConsent, @HomeBranchId, @CreatedAt

@@ -24,6 +24,7 @@ internal static class PatronsEndpoints
             : sp.GetRequiredService<LocalPatronAuthenticator>());
         services.AddSingleton<IValidator<PatronSignInRequest>, PatronSignInRequestValidator>();
         services.AddSingleton<IValidator<CreatePatronRequest>, CreatePatronRequestValidator>();
+        services.AddSingleton<IValidator<PatronContactRequest>, PatronContactRequestValidator>();
     }
 
     public static RouteGroupBuilder MapPatrons(this IEndpointRouteBuilder api)
@@ -41,6 +42,7 @@ internal static class PatronsEndpoints
         patrons.MapPost("/", Create).WithName("CreatePatron").WithSummary("Register a patron")
             .RequireAuthorization(Policies.Staff).WithValidation<CreatePatronRequest>()
             .ProducesProblem(StatusCodes.Status409Conflict);
+        patrons.MapPatronRecord();
         return patrons;
     }
 

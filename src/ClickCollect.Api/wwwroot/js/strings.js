@@ -385,6 +385,7 @@ const fr = {
   'smsKind.appointmentBooked': 'Rendez-vous confirmé',
   'smsKind.appointmentCancelled': 'Rendez-vous annulé',
   'smsKind.appointmentReminder': 'Rappel de rendez-vous',
+  'smsKind.appointmentMoved': 'Rendez-vous déplacé',
   'smsKind.overdueReminder': 'Relance de retard',
   'smsKind.lockdownAnnouncement': 'Annonce de confinement',
   // Server problems (#15: both tables have the same keys): French shows the server's own title and detail,
@@ -1006,6 +1007,7 @@ const en = {
   'smsKind.appointmentBooked': 'Appointment booked',
   'smsKind.appointmentCancelled': 'Appointment cancelled',
   'smsKind.appointmentReminder': 'Appointment reminder',
+  'smsKind.appointmentMoved': 'Appointment moved',
   'smsKind.overdueReminder': 'Overdue reminder',
   'smsKind.lockdownAnnouncement': 'Lockdown announcement',
   // The same in both languages (#15: both tables have the same keys).

@@ -76,7 +76,7 @@ function table(patrons) {
     el('thead', {}, el('tr', {}, COLUMNS.map((key) => el('th', { scope: 'col', i18n: key })))),
     el('tbody', {}, patrons.map((p) => el('tr', {},
       cell(0, p.cardNumber),
-      cell(1, (p.lastName + ' ' + p.firstName).trim()),
+      el('td', { i18nAttrs: { 'data-label': COLUMNS[1] } }, el('a', { href: '#/lecteur/' + encodeURIComponent(p.cardNumber) }, (p.lastName + ' ' + p.firstName).trim())),
       cell(2, displayPhone(p.phone)),
       cell(3, p.email || ''),
       el('td', { i18n: p.smsConsent ? 'yes' : 'no', i18nAttrs: { 'data-label': COLUMNS[4] } })))));

@@ -11,6 +11,7 @@ import { counterView } from './counter.js';
 import { loadListView } from './loadlist.js';
 import { lockdownsView } from './lockdowns.js';
 import { patronsView } from './patrons.js';
+import { recordView } from './record.js';
 import { smsView } from './sms.js';
 import { phoneRequestView, queueView } from './selections.js';
 import { workbenchView } from './workbench.js';
@@ -28,7 +29,7 @@ let router = null;
 function signedInOnly(view) {
   return {
     get title() { return staff ? view.title : 'staff.signIn.title'; },
-    render: (target, params) => (staff ? view.render(target, params) : renderSignIn(target)),
+    render: (target, params, path) => (staff ? view.render(target, params, path || []) : renderSignIn(target)),
     update: (params) => (staff && view.update ? view.update(params) : renderSignIn(main)),
   };
 }
@@ -37,6 +38,7 @@ const views = {
   accueil: signedInOnly({ title: 'staff.home.title', render: renderHome }),
   catalogue: signedInOnly(catalogueView('#/catalogue')),
   lecteurs: signedInOnly(patronsView('#/lecteurs')),
+  lecteur: signedInOnly(recordView(() => staff)),
   comptoir: signedInOnly(counterView('#/comptoir')),
   bibliobus: signedInOnly(loadListView('#/bibliobus')),
   sms: signedInOnly(smsView('#/sms')),

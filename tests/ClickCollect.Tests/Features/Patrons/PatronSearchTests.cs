@@ -30,6 +30,27 @@ public abstract class PatronSearchTests<TDb> where TDb : ITestDatabase, new()
         var patron = await PatronAsync(app, "P0001");
         Assert.Equal(HttpStatusCode.Forbidden, (await patron.GetAsync("/api/patrons?q=berenice")).StatusCode);
     }
+
+    [Fact] // #10 item 2: the record for staff, its opening logged; phone and SMS consent editable by staff and the patron
+    public async Task Staff_open_a_logged_record_and_staff_or_the_patron_change_phone_and_sms_consent()
+    {
+        await using var app = await TestApp.StartAsync<TDb>();
+        var staff = await app.StaffClientAsync("counter");
+        var record = await ReadAsync(await staff.GetAsync("/api/patrons/P0001/record"), HttpStatusCode.OK);
+        Assert.Equal("P0001", record.GetProperty("patron").GetProperty("cardNumber").GetString());
+        Assert.Equal(JsonValueKind.Array, record.GetProperty("appointments").ValueKind);
+        var audit = await (await app.StaffClientAsync("director")).GetFromJsonAsync<JsonElement[]>("/api/audit?entity=patrons");
+        Assert.Contains(audit!, e => e.GetProperty("action").GetString() == "patron.record.opened");
+
+        var changed = await ReadAsync(await staff.PutAsJsonAsync("/api/patrons/P0001/contact", new { phone = "07.98.76.54.30", smsConsent = true }), HttpStatusCode.OK);
+        Assert.Equal("+33798765430", changed.GetProperty("phone").GetString());
+        await ProblemAssert.IsProblemAsync(await staff.PutAsJsonAsync("/api/patrons/P0001/contact", new { phone = "01 23 45 67 89", smsConsent = true }),
+            HttpStatusCode.BadRequest, null, "smsConsent");
+        var patron = await PatronAsync(app, "P0001");
+        var own = await ReadAsync(await patron.PutAsJsonAsync("/api/patrons/me/contact", new { phone = (string?)null, smsConsent = false }), HttpStatusCode.OK);
+        Assert.False(own.GetProperty("smsConsent").GetBoolean());
+        Assert.Equal(HttpStatusCode.Forbidden, (await patron.GetAsync("/api/patrons/P0001/record")).StatusCode);
+    }
 }
 
 public sealed class PatronSearchTests_Sqlite : PatronSearchTests<SqliteTestDatabase>;
