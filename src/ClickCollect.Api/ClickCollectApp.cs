@@ -72,6 +72,7 @@ internal static class ClickCollectApp
         services.AddNetwork();
         services.AddSlots();
         services.AddHolds();
+        services.AddHoldAlerts();
         services.AddAppointments();
         services.AddPickLists();
         services.AddStaff();
@@ -115,6 +116,7 @@ internal static class ClickCollectApp
         var api = app.MapGroup("/api");
         api.MapNetwork();
         api.MapSlots();
+        api.MapHoldAlerts(); // before MapHolds: /holds/alerts is not a hold id
         api.MapHolds();
         api.MapAppointments();
         api.MapPickLists();

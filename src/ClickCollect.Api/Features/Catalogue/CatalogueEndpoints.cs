@@ -33,6 +33,11 @@ internal static class CatalogueEndpoints
         services.AddSingleton<CatalogueImportStore>();
         services.AddSingleton<CatalogueImport>();
         services.AddSingleton<MarcImport>();
+        services.AddSingleton<CopyStatusSync>();
+        services.AddOptions<CopyStatusSyncOptions>().BindConfiguration(CopyStatusSyncOptions.Section)
+            .Validate(o => o.Interval >= TimeSpan.FromSeconds(1) && o.Lease >= TimeSpan.FromMinutes(1), "CopyStatusSync:Interval ≥ 1 s and Lease ≥ 1 min.")
+            .ValidateOnStart();
+        services.AddHostedService<CopyStatusFolderWorker>();
         services.AddOptions<MarcImportOptions>().BindConfiguration(MarcImportOptions.Section)
             .Validate(o => o.BatchSize is >= 1 and <= 10_000, "MarcImport:BatchSize must be between 1 and 10000.")
             .Validate(o => o.RecordId.Length == 3 || (o.RecordId.Length == 5 && o.RecordId[3] == '$'), "MarcImport:RecordId is a tag (\"001\") or a tag and a subfield (\"999$c\").")
@@ -73,6 +78,27 @@ internal static class CatalogueEndpoints
             })
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        catalogue.MapPost("/copies/status", CopyStatuses).WithName("SyncCopyStatuses")
+            .WithSummary("Copy statuses from the library system: CSV barcode,status[,dueOn] (onShelf, onLoan, lost, withdrawn); holds follow")
+            .RequireAuthorization(Policies.Director).WithBodyLimit(CsvBodyLimit)
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                operation.RequestBody = new OpenApiRequestBody
+                {
+                    Required = true,
+                    Description = "barcode,status[,dueOn] lines (UTF-8; an optional header line)",
+                    Content = new Dictionary<string, OpenApiMediaType> { ["text/csv"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String } } },
+                };
+                return Task.CompletedTask;
+            })
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+    }
+
+    static async Task<Results<Ok<CopyStatusReport>, ProblemHttpResult>> CopyStatuses(HttpRequest request, CopyStatusSync sync, CancellationToken ct)
+    {
+        var file = await CopyStatusCsv.ReadAsync(request.Body, ct);
+        if (file.Rejected.Count > 0) return Problems.ImportRejected(file.Rejected);
+        return TypedResults.Ok(await sync.ApplyAsync(file.Rows, ct));
     }
 
     static async Task<Results<Ok<TitleSearchResponse>, ProblemHttpResult>> SearchTitles(

@@ -1,3 +1,4 @@
+using ClickCollect.Api.Features.Holds;
 using ClickCollect.Api.Infrastructure.Database;
 using ClickCollect.Api.Infrastructure.Http;
 
@@ -18,7 +19,7 @@ internal sealed record ImportReport(int Read, int TitlesCreated, int TitlesUpdat
 /// are inserted or updated by record identifier and copies by barcode, all in the caller's unit of
 /// work. The HTTP endpoint, the command-line verb and the demo seed all come through here.
 /// </summary>
-internal sealed class CatalogueImport(CatalogueImportStore store, TimeProvider clock)
+internal sealed class CatalogueImport(CatalogueImportStore store, CopyAvailability holds, TimeProvider clock)
 {
     // Any constant: on PostgreSQL two imports at once would both see a record as new and both insert it.
     const long ImportLockKey = 0x436174616c6f67;
@@ -45,7 +46,22 @@ internal sealed class CatalogueImport(CatalogueImportStore store, TimeProvider c
 
         await store.WriteTitlesAsync(uow, plan, now, ct); // first: copies look their title up by record identifier
         await store.WriteCopiesAsync(uow, plan, now, ct);
+        await FollowStatusChangesAsync(uow, plan, now, ct);
         return new ImportReport(file.Read, plan.NewTitles.Count, plan.ChangedTitles.Count, plan.TitlesUnchanged,
             plan.NewCopies.Count, plan.ChangedCopies.Count, plan.CopiesUnchanged, plan.Withdrawn, []);
+    }
+
+    /// <summary>
+    /// A copy the file puts back on the shelf goes to the oldest queued hold; one it takes off the shelf
+    /// (lent, lost, withdrawn) hands its hold another copy, or its patron is told (issue 12).
+    /// </summary>
+    async Task FollowStatusChangesAsync(UnitOfWork uow, CatalogueImportPlan plan, DateTimeOffset now, CancellationToken ct)
+    {
+        foreach (var (barcode, from, to) in plan.StatusChanges)
+        {
+            var copyId = await store.CopyIdAsync(uow, barcode, ct);
+            if (to == CopyStatus.OnShelf) await holds.BackOnShelfAsync(uow, copyId, now, ct);
+            else if (to is CopyStatus.OnLoan or CopyStatus.Lost or CopyStatus.Withdrawn && from != to) await holds.LeftShelfAsync(uow, copyId, now, ct);
+        }
     }
 }

@@ -42,6 +42,8 @@ internal sealed class CatalogueImportPlan
     public List<CopyData> ChangedCopies { get; } = [];
     public int TitlesUnchanged { get; private set; }
     public int CopiesUnchanged { get; private set; }
+    /// <summary>Existing copies whose status changes: holds may have to follow (<see cref="Holds.CopyAvailability"/>).</summary>
+    public List<(string Barcode, CopyStatus From, CopyStatus To)> StatusChanges { get; } = [];
     /// <summary>Existing copies whose status becomes withdrawn (a copy first seen as withdrawn counts as created only).</summary>
     public int Withdrawn { get; private set; }
 
@@ -74,6 +76,7 @@ internal sealed class CatalogueImportPlan
                 continue;
             }
             plan.ChangedCopies.Add(copy);
+            if (copy.Status != current.Status) plan.StatusChanges.Add((copy.Barcode, current.Status, copy.Status));
             if (copy.Status == CopyStatus.Withdrawn && current.Status != CopyStatus.Withdrawn) plan.Withdrawn++;
         }
         return plan;

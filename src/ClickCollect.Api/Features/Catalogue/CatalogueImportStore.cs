@@ -113,6 +113,9 @@ internal sealed class CatalogueImportStore
         }
     }
 
+    public Task<long> CopyIdAsync(UnitOfWork uow, string barcode, CancellationToken ct) =>
+        uow.QuerySingleAsync<long>("select id from copies where barcode = @Barcode", new { Barcode = barcode }, ct);
+
     sealed class ExistingTitle
     {
         public string RecordId { get; init; } = "";

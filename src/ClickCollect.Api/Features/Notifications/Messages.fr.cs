@@ -36,6 +36,10 @@ internal static class Messages
         ? $"{Quote(title)} n'a pas été trouvé en rayon. Un autre exemplaire vous est réservé : nous vous prévenons dès qu'il est prêt."
         : $"{Quote(title)} n'a pas été trouvé en rayon. Votre réservation reste en attente du prochain exemplaire disponible.";
 
+    public static string CopyUnavailable(string title, bool noOtherCopy) => noOtherCopy
+        ? $"{Quote(title)} n'est plus disponible dans le réseau (retiré ou perdu). La bibliothèque revient vers vous au sujet de votre réservation."
+        : $"L'exemplaire de {Quote(title)} prévu pour vous n'est plus disponible. Votre réservation attend le prochain exemplaire.";
+
     public static string AppointmentBooked(DateTimeOffset slot, TimeZoneInfo zone, string pickupPoint, int items) =>
         $"Rendez-vous confirmé le {DayAndTime(slot, zone)} à {pickupPoint} ({Documents(items)}). Répondez ICI à votre arrivée, ANNULER pour annuler.";
 

@@ -48,6 +48,18 @@ internal sealed class Notify(NotificationStore store, OutboxStore outbox)
             DedupeKey: $"{SmsKinds.CopyNotFound}:{holdId}:{missingCopyId}", BranchId: hold.BranchId), now, ct);
     }
 
+    /// <summary>
+    /// The library system took away the copy the hold counted on and no other could be given (issue 12);
+    /// <paramref name="noOtherCopy"/>: the title has no copy left that could ever serve it.
+    /// </summary>
+    public async Task<bool> CopyUnavailableAsync(UnitOfWork uow, long holdId, long copyId, bool noOtherCopy, DateTimeOffset now, CancellationToken ct)
+    {
+        if (await store.HoldAsync(uow, holdId, ct) is not { } hold || !HoldStatuses.Active.Contains(hold.Status)) return false;
+        return await outbox.EnqueueAsync(uow, new OutboxMessage(hold.PatronId, SmsKinds.CopyUnavailable,
+            Messages.CopyUnavailable(hold.Title, noOtherCopy), now,
+            DedupeKey: $"{SmsKinds.CopyUnavailable}:{holdId}:{copyId}", BranchId: hold.BranchId), now, ct);
+    }
+
     /// <summary>Booked (AppointmentStore.BookAsync). <paramref name="urgent"/>: the patron booked it just now, so quiet hours do not hold it back.</summary>
     public async Task<bool> AppointmentBookedAsync(UnitOfWork uow, long appointmentId, bool urgent, DateTimeOffset now, CancellationToken ct)
     {

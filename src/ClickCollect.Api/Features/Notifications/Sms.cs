@@ -13,6 +13,8 @@ internal static class SmsKinds
     public const string HoldReady = "holdReady";
     public const string HoldExpiring = "holdExpiring";
     public const string CopyNotFound = "copyNotFound";
+    /// <summary>The library system withdrew, lost or lent the copy a hold counted on (issue 12).</summary>
+    public const string CopyUnavailable = "copyUnavailable";
     public const string AppointmentBooked = "appointmentBooked";
     public const string AppointmentCancelled = "appointmentCancelled";
     public const string AppointmentReminder = "appointmentReminder";
