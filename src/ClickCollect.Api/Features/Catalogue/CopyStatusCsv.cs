@@ -20,7 +20,15 @@ internal sealed record CopyStatusFile(int Read, IReadOnlyList<CopyStatusRow> Row
 /// </summary>
 internal static class CopyStatusCsv
 {
-    public static Task<CopyStatusFile> ReadAsync(Stream body, CancellationToken ct) => CsvImport.ReadBodyAsync(body, Parse, ct);
+    /// <summary>Buffers the request body (at most the route's limit): the parser reads synchronously, which the server forbids on a request.</summary>
+    public static async Task<CopyStatusFile> ReadAsync(Stream body, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        await body.CopyToAsync(buffer, ct);
+        buffer.Position = 0;
+        using var reader = CsvImport.OpenReader(buffer);
+        return Parse(reader);
+    }
 
     public static CopyStatusFile Parse(TextReader text)
     {
