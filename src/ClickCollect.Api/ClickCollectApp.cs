@@ -129,6 +129,7 @@ internal static class ClickCollectApp
         api.MapFines();
         api.MapLockdowns();
         api.MapAudit();
+        api.MapIls();
         api.MapSelections();
         api.MapFigures();
         api.MapPrivacy();

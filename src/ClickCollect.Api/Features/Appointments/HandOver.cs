@@ -1,4 +1,5 @@
 using ClickCollect.Api.Features.Holds;
+using ClickCollect.Api.Features.Ils;
 using ClickCollect.Api.Features.Loans;
 using ClickCollect.Api.Features.Patrons;
 using ClickCollect.Api.Features.Slots;
@@ -11,9 +12,15 @@ namespace ClickCollect.Api.Features.Appointments;
 /// <param name="DueOn">Null while an open-ended lockdown holds due dates: due after it ends.</param>
 internal sealed record ReceiptLine(long HoldId, long LoanId, string Title, string Barcode, DateOnly? DueOn);
 
+/// <summary>A copy the library system refused to lend (issue #13): it stays on its hold, the reason is shown to staff.</summary>
+internal sealed record RefusedLine(long HoldId, string Title, string Barcode, string Reason);
+
 /// <summary>What the patron takes home: printed or shown at the counter.</summary>
+/// <param name="Refused">Copies the library system refused (Ils:Provider=sip2); they stay Ready.</param>
+/// <param name="WaitingForLibrarySystem">Checkouts queued because the library system did not answer.</param>
 internal sealed record HandOverReceipt(long AppointmentId, string PatronCardNumber, string PatronName, string PickupPointName,
-    DateTimeOffset HandedOverAt, IReadOnlyList<ReceiptLine> Loans, IReadOnlyList<string> NotReady);
+    DateTimeOffset HandedOverAt, IReadOnlyList<ReceiptLine> Loans, IReadOnlyList<string> NotReady,
+    IReadOnlyList<RefusedLine> Refused, int WaitingForLibrarySystem);
 
 /// <summary>
 /// The hand-over at the counter or the bibliobus door: every Ready hold of the appointment is checked
@@ -24,7 +31,7 @@ internal static class HandOver
 {
     public static async Task<Results<Ok<HandOverReceipt>, ProblemHttpResult>> HandOverAsync(
         long id, AppointmentStore appointments, HoldStore holds, LoanStore loans, PatronStore patrons, SlotStore slots, Db db,
-        TimeProvider clock, CancellationToken ct)
+        IlsTransactions ils, IlsOutboxStore ilsOutbox, TimeProvider clock, CancellationToken ct)
     {
         if (await appointments.GetAsync(id, ct) is not { } appointment) return Problems.NotFound("Le rendez-vous", id);
         if (!AppointmentStatuses.Open.Contains(appointment.Status))
@@ -41,21 +48,51 @@ internal static class HandOver
         var today = calendar.Today(now);
         var readyHolds = new List<HoldRow>();
         foreach (var h in ready) readyHolds.Add((await holds.GetAsync(h.HoldId, ct))!); // read before the unit of work holds a connection
+        // With the library system as the record of loans, each copy is checked out there first (outside
+        // the unit of work: no network call while holding the write lock); a refusal keeps the copy on its hold.
+        var refused = new List<RefusedLine>();
+        var libraryDue = new Dictionary<long, DateOnly?>();
+        var queued = new List<HoldRow>();
+        if (ils.Enabled)
+        {
+            foreach (var hold in readyHolds.ToList())
+            {
+                var barcode = hold.Barcode ?? "";
+                var outcome = queued.Count > 0 ? new IlsCheckoutOutcome.Queue() : await ils.CheckoutAsync(patron.CardNumber, barcode, ct);
+                switch (outcome)
+                {
+                    case IlsCheckoutOutcome.Refused(var why):
+                        refused.Add(new RefusedLine(hold.Id, hold.Title, barcode, why));
+                        readyHolds.Remove(hold);
+                        break;
+                    case IlsCheckoutOutcome.Lent(var due):
+                        libraryDue[hold.Id] = due;
+                        break;
+                    default:
+                        queued.Add(hold);
+                        break;
+                }
+            }
+            if (readyHolds.Count == 0)
+                return Problems.Conflict("checkout_refused", "Prêt refusé par le système de la bibliothèque",
+                    string.Join(" ; ", refused.Select(r => $"« {r.Title} » ({r.Barcode}) : {r.Reason}")));
+        }
         var lines = new List<ReceiptLine>();
         await using (var uow = await db.WriteAsync(ct))
         {
             // Loans first: LoanStore.CreateAsync takes the lending lock before anything else is written.
             foreach (var hold in readyHolds)
             {
-                if (await loans.CreateAsync(uow, patron.Id, hold.CopyId!.Value, today, ct) is not { } loan)
+                if (await loans.CreateAsync(uow, patron.Id, hold.CopyId!.Value, today, ct, libraryDue.GetValueOrDefault(hold.Id)) is not { } loan)
                     return Problems.Conflict("copy_unavailable", "Exemplaire indisponible", $"« {hold.Title} » ne peut pas être prêté ({hold.Barcode}).");
                 lines.Add(new ReceiptLine(hold.Id, loan.Id, hold.Title, hold.Barcode ?? "", loan.DueOn));
             }
+            foreach (var hold in queued) await ilsOutbox.EnqueueAsync(uow, "checkout", patron.CardNumber, hold.Barcode ?? "", now, ct);
             foreach (var line in lines) await holds.CollectAsync(uow, line.HoldId, now, ct);
             await appointments.CompleteAsync(uow, id, now, ct);
             await uow.CommitAsync(ct);
         }
         return TypedResults.Ok(new HandOverReceipt(id, appointment.PatronCardNumber, appointment.PatronName, appointment.PickupPointName, now,
-            lines, appointment.Holds.Where(h => h.Status != HoldStatus.Ready).Select(h => h.Title).ToList()));
+            lines, appointment.Holds.Where(h => h.Status != HoldStatus.Ready).Select(h => h.Title).ToList(), refused, queued.Count));
     }
 }

@@ -1,3 +1,5 @@
+using ClickCollect.Api.Infrastructure.Auth;
+using Microsoft.AspNetCore.Http.HttpResults;
 using ClickCollect.Api.Features.Patrons;
 using Microsoft.Extensions.Options;
 
@@ -22,6 +24,29 @@ internal static class IlsEndpoints
         services.AddSingleton<Sip2Client>();
         services.AddSingleton<LibrarySystem>();
         services.AddSingleton<Sip2PatronAuthenticator>();
+        services.AddSingleton<IlsOutboxStore>();
+        services.AddSingleton<IlsTransactions>();
+        services.AddHostedService<IlsOutboxWorker>();
+    }
+
+    public static void MapIls(this IEndpointRouteBuilder api)
+    {
+        api.MapGet("/ils/outbox", Outbox).WithTags("Library system").WithName("IlsOutbox")
+            .WithSummary("Checkouts and checkins still waiting for the library system (SIP2), and those it refused")
+            .RequireAuthorization(Policies.Staff);
+    }
+
+    internal sealed record IlsOutboxLine(long Id, string Kind, string? CardNumber, string Barcode, DateTimeOffset OccurredAt, int Attempts,
+        string Status, string? Error);
+
+    internal sealed record IlsOutboxResponse(string Provider, int Pending, IReadOnlyList<IlsOutboxLine> Lines);
+
+    static async Task<Ok<IlsOutboxResponse>> Outbox(IlsOutboxStore outbox, IOptions<IlsOptions> options, CancellationToken ct)
+    {
+        var rows = await outbox.WaitingOrRefusedAsync(200, ct);
+        return TypedResults.Ok(new IlsOutboxResponse(options.Value.Provider.ToLowerInvariant(), rows.Count(r => r.SentAt is null),
+            rows.Select(r => new IlsOutboxLine(r.Id, r.Kind, r.CardNumber, r.Barcode, r.OccurredAt, r.Attempts,
+                r.SentAt is null ? "pending" : "refused", r.Error)).ToList()));
     }
 
     static bool KnownEncoding(string name)

@@ -48,7 +48,9 @@ internal sealed class ReturnRequestValidator : AbstractValidator<ReturnRequest>
 /// <param name="Loan">The loan now returned; null when the copy was marked on loan by the catalogue without a loan here.</param>
 /// <param name="CopyStatus">Where the copy goes now: onShelf, or held / inTransit for the next hold in the queue.</param>
 /// <param name="NextHoldId">The hold the copy now serves, if any: put it aside for that patron.</param>
-internal sealed record ReturnResponse(string Barcode, string Title, LoanResponse? Loan, string CopyStatus, long? NextHoldId);
+/// <param name="LibrarySystemMessage">The library system's refusal of the checkin (Ils:Provider=sip2), for staff to read.</param>
+internal sealed record ReturnResponse(string Barcode, string Title, LoanResponse? Loan, string CopyStatus, long? NextHoldId,
+    string? LibrarySystemMessage = null);
 
 /// <summary>What an import did. When <c>rejected</c> is not empty nothing was written.</summary>
 /// <param name="DueDatesShifted">Imported loans whose due date a lockdown moves (the original is kept).</param>

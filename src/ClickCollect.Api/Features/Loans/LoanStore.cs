@@ -68,14 +68,17 @@ internal sealed class LoanStore(Db db, LoanPolicyStore policies, LockdownStore l
     /// writing anything else, because it takes <see cref="LockKeys.Lending"/> shared and a lockdown change
     /// holding it exclusively may be waiting for rows that unit of work has already updated.
     /// </summary>
-    public async Task<CreatedLoan?> CreateAsync(UnitOfWork uow, long patronId, long copyId, DateOnly loanedOn, CancellationToken ct)
+    /// With <paramref name="libraryDueOn"/> (the due date the library system gave at checkout, issue #13)
+    /// that date is the loan's, as the library system keeps the record of loans.
+    public async Task<CreatedLoan?> CreateAsync(UnitOfWork uow, long patronId, long copyId, DateOnly loanedOn, CancellationToken ct,
+        DateOnly? libraryDueOn = null)
     {
         await uow.LockSharedAsync(LockKeys.Lending, ct);
         var copy = await uow.QuerySingleOrDefaultAsync<CopyRow>(CopySql, new { Id = copyId }, ct);
         if (copy is null || copy.Status is "lost" or "withdrawn") return null;
         var policy = LoanPolicies.Resolve((await policies.ListAsync(uow, ct)).Policies, copy.Format, copy.Audience);
-        var original = loanedOn.AddDays(policy.LoanDays);
-        var due = LockdownRules.ShiftDueDate(original, (await lockdowns.PeriodsAsync(uow, ct)).For(copy.BranchId), patronId);
+        var original = libraryDueOn ?? loanedOn.AddDays(policy.LoanDays);
+        var due = libraryDueOn ?? LockdownRules.ShiftDueDate(original, (await lockdowns.PeriodsAsync(uow, ct)).For(copy.BranchId), patronId);
         var now = clock.GetUtcNow();
         var id = await uow.QuerySingleOrDefaultAsync<long?>(InsertSql, new
         {

@@ -1,5 +1,6 @@
 using ClickCollect.Api.Features.Audit;
 using ClickCollect.Api.Features.Fines;
+using ClickCollect.Api.Features.Ils;
 using ClickCollect.Api.Features.Lockdowns;
 using ClickCollect.Api.Features.Patrons;
 using ClickCollect.Api.Features.Privacy;
@@ -108,7 +109,7 @@ internal static class LoansEndpoints
     }
 
     static async Task<Results<Ok<ReturnResponse>, ProblemHttpResult>> Return(ReturnRequest request, CurrentUser user, LoanStore loans,
-        FinesStore fines, LockdownStore lockdowns, Db db, TimeProvider clock, CancellationToken ct)
+        FinesStore fines, LockdownStore lockdowns, IlsTransactions ils, IlsOutboxStore ilsOutbox, Db db, TimeProvider clock, CancellationToken ct)
     {
         var barcode = request.Barcode.Trim();
         ReturnOutcome outcome;
@@ -125,6 +126,17 @@ internal static class LoansEndpoints
                 return Problems.Conflict("not_on_loan", "Exemplaire pas en prêt", $"L'exemplaire {barcode} n'est pas en prêt (« {status} »).");
         }
         var returned = (ReturnOutcome.Returned)outcome;
+        // The library system keeps the record of loans (issue #13): it hears of the return now, or from the outbox.
+        string? ilsMessage = null;
+        if (ils.Enabled)
+        {
+            var at = clock.GetUtcNow();
+            ilsMessage = await ils.CheckinAsync(barcode, at, c => db.WriteAsync(async uow =>
+            {
+                await ilsOutbox.EnqueueAsync(uow, "checkin", null, barcode, at, c);
+                return true;
+            }, c), ct);
+        }
         LoanResponse? loan = null;
         if (returned.LoanId is { } loanId && (await loans.ListAsync(new LoanFilter(LoanId: loanId, IncludeReturned: true), ct)).SingleOrDefault() is { } row)
         {
@@ -132,7 +144,7 @@ internal static class LoansEndpoints
             var fine = (await fines.ContextAsync(ct)).Compute(fineLoan, await lockdowns.PeriodsAsync(ct), clock.GetUtcNow());
             loan = row.ToResponse(fine.OverdueDays, fine.AmountCents);
         }
-        return TypedResults.Ok(new ReturnResponse(barcode, returned.Title, loan, returned.CopyStatus, returned.NextHoldId));
+        return TypedResults.Ok(new ReturnResponse(barcode, returned.Title, loan, returned.CopyStatus, returned.NextHoldId, ilsMessage));
     }
 
     static async Task<Ok<LoanPoliciesResponse>> Policies_(LoanPolicyStore store, CancellationToken ct) => TypedResults.Ok(await store.ListAsync(ct));
