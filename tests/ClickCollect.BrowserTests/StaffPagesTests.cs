@@ -111,7 +111,7 @@ public sealed class StaffPagesTests
         Assert.Equal("SMS aux lecteurs", browser.WaitForText("main h1", "SMS"));
         Assert.Equal("1 message", browser.WaitForText("main .result-status", "message"));
         var row = browser.Find("main table tbody tr").Text;
-        foreach (var text in new[] { "P0002", "06 12 34 56 02", "Document prêt", "Non envoyé : aucun fournisseur SMS configuré", "est prêt à" })
+        foreach (var text in new[] { "P0002", "06 12 34 56 02", "Document prêt", "Non envoyé : aucun fournisseur SMS configuré", "vous attend" })
             Assert.Contains(text, row);
         browser.Screenshot("staff-sms-not-configured");
 

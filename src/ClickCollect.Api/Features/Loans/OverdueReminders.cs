@@ -29,8 +29,8 @@ internal static class OverdueReminders
     public static string DedupeKey(long loanId, int offset, DateOnly dueOn) => $"overdue:{loanId}:{offset}:{dueOn:yyyy-MM-dd}";
 
     public static string Message(string title, DateOnly dueOn, int offset) => offset >= 21
-        ? $"Bibliothèques : « {Short(title)} » était à rendre le {dueOn:dd/MM/yyyy}. Merci de le rapporter au plus vite ou de contacter votre bibliothèque."
-        : $"Bibliothèques : « {Short(title)} » était à rendre le {dueOn:dd/MM/yyyy}. Merci de le rapporter dès que possible.";
+        ? Notifications.SmsText.ForSms($"Bibliothèques : « {Short(title)} » était à rendre le {dueOn:dd/MM/yyyy}. Merci de le rapporter au plus vite ou d'appeler votre bibliothèque.")
+        : Notifications.SmsText.ForSms($"Bibliothèques : « {Short(title)} » était à rendre le {dueOn:dd/MM/yyyy}. Merci de le rapporter dès que possible.");
 
     // An SMS is 160 characters in GSM-7 (70 with accents); long titles are cut.
     static string Short(string title) => title.Length <= 40 ? title : title[..39].TrimEnd() + "…";

@@ -14,6 +14,9 @@ internal static class SmsSegments
         "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
     const string Extension = "^{}\\[~]|€\f";
 
+    /// <summary>True when the whole text is in the GSM-7 alphabet (basic table or extension).</summary>
+    public static bool IsGsm7(string text) => text.All(c => Basic.Contains(c) || Extension.Contains(c));
+
     public static int Count(string text)
     {
         var gsmLength = 0;

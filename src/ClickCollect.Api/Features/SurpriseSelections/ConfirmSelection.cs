@@ -99,8 +99,9 @@ internal static class ConfirmSelection
     /// <summary>The SMS to the patron, in French (DESIGN "Notifications").</summary>
     internal static string Message(int items, string pickupPoint, string? note)
     {
-        var text = $"Médiathèque : votre sélection surprise est prête ! {items} document{(items > 1 ? "s" : "")} choisi{(items > 1 ? "s" : "")} pour vous, "
-            + $"à retirer à {pickupPoint}. Réservez un créneau sur le site ou par téléphone.";
-        return string.IsNullOrWhiteSpace(note) ? text : $"{text} Le mot de votre bibliothécaire : « {note.Trim()} »";
+        // Worded to stay in GSM-7 (one segment costs a third of a UCS-2 one): no "prête", "créneau".
+        var text = $"Votre sélection surprise vous attend : {items} document{(items > 1 ? "s" : "")} choisi{(items > 1 ? "s" : "")} pour vous, "
+            + $"{Notifications.SmsText.At(pickupPoint)}. Prenez rendez-vous sur le site ou par téléphone.";
+        return Notifications.SmsText.ForSms(string.IsNullOrWhiteSpace(note) ? text : $"{text} Le mot de votre bibliothécaire : « {note.Trim()} »");
     }
 }

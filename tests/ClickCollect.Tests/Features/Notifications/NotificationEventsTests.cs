@@ -17,6 +17,7 @@ namespace ClickCollect.Tests.Features.Notifications;
 public abstract class NotificationEventsTests<TDb> where TDb : ITestDatabase, new()
 {
     const string Adults = "Médiathèque centrale – Adultes";
+    const string AtAdults = "à la Médiathèque centrale - Adultes"; // as SMS write it: article, GSM-7 dash
     const string Wednesday11 = "2026-03-11T09:00:00+00:00";  // 10:00 in Paris
     const string Thursday12 = "2026-03-12T09:00:00+00:00";
 
@@ -36,7 +37,7 @@ public abstract class NotificationEventsTests<TDb> where TDb : ITestDatabase, ne
         Assert.Equal(ConsentingPhone, sms.To);
         Assert.Equal(FakeTwilio.From, sms.From);
         Assert.Null(sms.MessagingServiceSid);
-        Assert.Equal($"Votre document « {title} » est prêt à {Adults}, à retirer au plus tard le mardi 17 mars.", sms.Body);
+        Assert.Equal($"Votre document \"{SmsText.ForSms(title)}\" vous attend {AtAdults} jusqu'au mardi 17 mars inclus.", sms.Body);
         Assert.Equal($"{PublicBaseUrl}/webhooks/twilio/status?id={row.Id}", sms.StatusCallback);
         Assert.Empty(twilio.Complaints);
         row = await OnlyAsync(app, SmsKinds.HoldReady);
@@ -59,8 +60,8 @@ public abstract class NotificationEventsTests<TDb> where TDb : ITestDatabase, ne
         await DispatchAsync(app);
 
         Assert.Equal([
-            $"Rendez-vous confirmé le mercredi 11 mars à 10h00 à {Adults} (1 document). Répondez ICI à votre arrivée, ANNULER pour annuler.",
-            $"Votre rendez-vous du mercredi 11 mars à 10h00 à {Adults} est annulé.",
+            $"Rendez-vous mercredi 11 mars à 10h00 {AtAdults} (1 document). Répondez ICI en arrivant, ANNULER pour annuler.",
+            $"Votre rendez-vous du mercredi 11 mars à 10h00 {AtAdults} est annulé.",
         ], twilio.Messages.Select(m => m.Body));
         Assert.All(twilio.Messages, m => Assert.Equal(ConsentingPhone, m.To));
         Assert.Empty(twilio.Complaints);
@@ -91,8 +92,8 @@ public abstract class NotificationEventsTests<TDb> where TDb : ITestDatabase, ne
         await DispatchAsync(app);
 
         var sent = twilio.Messages.Select(m => (m.To, m.Body)).ToList();
-        Assert.Contains((ConsentingPhone, $"Rappel : rendez-vous demain, jeudi 12 mars à 10h00, à {Adults}. Répondez ICI à votre arrivée, ANNULER pour annuler."), sent);
-        Assert.Contains(("+33612345604", $"Dernier jour demain : « {title} » vous attend à {Adults} jusqu'au mardi 17 mars inclus."), sent);
+        Assert.Contains((ConsentingPhone, $"Rappel : rendez-vous demain à 10h00 {AtAdults}. Répondez ICI en arrivant, ANNULER pour annuler."), sent);
+        Assert.Contains(("+33612345604", $"Demain mardi 17 mars, dernier jour pour retirer \"{SmsText.ForSms(title)}\" {AtAdults}."), sent);
         Assert.Equal(4, sent.Count); // with the booking confirmation and the "ready" message
         Assert.Equal($"holdExpiring:{waiting}:2026-03-17", (await OnlyAsync(app, SmsKinds.HoldExpiring)).DedupeKey);
     }
@@ -135,7 +136,7 @@ public abstract class NotificationEventsTests<TDb> where TDb : ITestDatabase, ne
         await DispatchAsync(app);
 
         var sms = Assert.Single(twilio.Messages);
-        Assert.Equal($"« {title} » n'a pas été trouvé en rayon. Un autre exemplaire vous est réservé : nous vous prévenons dès qu'il est prêt.", sms.Body);
+        Assert.Equal($"\"{SmsText.ForSms(title)}\" n'a pas été trouvé en rayon. Un autre exemplaire vous est réservé : nous vous prévenons quand il vous attend.", sms.Body);
     }
 
     [Fact]
@@ -241,7 +242,7 @@ public abstract class NotificationEventsTests<TDb> where TDb : ITestDatabase, ne
         await DispatchAsync(app);
         var confirmation = Assert.Single(twilio.Messages);
         Assert.Equal(ConsentingPhone, confirmation.To);
-        Assert.StartsWith("Rendez-vous confirmé", confirmation.Body);
+        Assert.StartsWith("Rendez-vous mercredi", confirmation.Body);
         var ready = await OnlyAsync(app, SmsKinds.HoldReady);
         Assert.Equal(("pending", DateTimeOffset.Parse("2026-03-11T07:30:00Z")), (ready.Status, ready.NextAttemptAt));
 

@@ -89,7 +89,7 @@ public sealed class SmsRulesTests
         var slot = DateTimeOffset.Parse("2026-03-11T09:00:00Z");
         Assert.Equal("mercredi 11 mars à 10h00", Messages.DayAndTime(slot, Paris));
         Assert.Equal("mercredi 1 juillet à 10h00", Messages.DayAndTime(DateTimeOffset.Parse("2026-07-01T08:00:00Z"), Paris));
-        Assert.Equal("Votre document « Les Misérables » est prêt à Bibliobus – Mairie, à retirer au plus tard le mardi 17 mars.",
+        Assert.Equal("Votre document \"Les Misérables\" vous attend au Bibliobus - Mairie jusqu'au mardi 17 mars inclus.",
             Messages.HoldReady("Les Misérables", "Bibliobus – Mairie", new DateOnly(2026, 3, 17)));
     }
 
@@ -97,7 +97,7 @@ public sealed class SmsRulesTests
     public void Long_titles_are_cut_so_a_message_stays_short()
     {
         var body = Messages.HoldReady(new string('x', 300), "Médiathèque centrale – Adultes", new DateOnly(2026, 3, 17));
-        Assert.Contains("…", body);
+        Assert.Contains("...", body);
         Assert.True(body.Length <= 160, body);
     }
 

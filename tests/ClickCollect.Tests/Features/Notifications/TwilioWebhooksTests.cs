@@ -170,10 +170,10 @@ public abstract class TwilioWebhooksTests<TDb> where TDb : ITestDatabase, new()
         var id = await BookAsync(app, "2026-03-11T09:00:00+00:00"); // Wednesday 10:00 in Paris
 
         app.Clock.SetUtcNow(DateTimeOffset.Parse("2026-03-11T08:20:00Z"));
-        Assert.Equal("Un peu tôt : répondez ICI à partir de 09h30.", await TextAsync(app, "Ici"));
+        Assert.Equal("Un peu en avance : répondez ICI à partir de 09h30.", await TextAsync(app, "Ici"));
         Assert.Equal("booked", await AppointmentStatusAsync(app, id));
         app.Clock.SetUtcNow(DateTimeOffset.Parse("2026-03-11T08:35:00Z"));
-        Assert.Equal($"Merci, c'est noté : nous vous apportons vos documents à {Adults}.", await TextAsync(app, " ici ! "));
+        Assert.Equal("Merci, c'est noté : nous vous apportons vos documents à la Médiathèque centrale - Adultes.", await TextAsync(app, " ici ! "));
         Assert.Equal("arrived", await AppointmentStatusAsync(app, id));
         Assert.Equal(Messages.AlreadyArrived, await TextAsync(app, "ICI"));
         app.Clock.SetUtcNow(DateTimeOffset.Parse("2026-03-12T08:35:00Z"));
@@ -188,9 +188,9 @@ public abstract class TwilioWebhooksTests<TDb> where TDb : ITestDatabase, new()
         var thursday = await BookAsync(app, "2026-03-12T09:00:00+00:00");
         var friday = await BookAsync(app, "2026-03-13T09:00:00+00:00");
 
-        Assert.Equal($"Annuler le rendez-vous du jeudi 12 mars à 10h00 à {Adults} ? Répondez OUI pour confirmer.", await TextAsync(app, "Annuler"));
+        Assert.Equal($"Annuler le rendez-vous du jeudi 12 mars à 10h00 à la Médiathèque centrale - Adultes ? Répondez OUI pour confirmer.", await TextAsync(app, "Annuler"));
         Assert.Equal("booked", await AppointmentStatusAsync(app, thursday));
-        Assert.Equal("Rendez-vous du jeudi 12 mars à 10h00 annulé. À bientôt !", await TextAsync(app, "oui"));
+        Assert.Equal("Rendez-vous du jeudi 12 mars à 10h00 annulé. Merci de nous avoir prévenus.", await TextAsync(app, "oui"));
         Assert.Equal(("cancelled", "booked"), (await AppointmentStatusAsync(app, thursday), await AppointmentStatusAsync(app, friday)));
         Assert.Equal(Messages.NothingToConfirm, await TextAsync(app, "OUI"));
         // The reply said it: no cancellation SMS on top.
@@ -200,7 +200,7 @@ public abstract class TwilioWebhooksTests<TDb> where TDb : ITestDatabase, new()
         app.Clock.Advance(TimeSpan.FromMinutes(16));              // the question expired
         Assert.Equal(Messages.NothingToConfirm, await TextAsync(app, "OUI"));
         Assert.StartsWith("Annuler le rendez-vous du vendredi 13 mars", await TextAsync(app, "annuler oui")); // asked again
-        Assert.Equal("Rendez-vous du vendredi 13 mars à 10h00 annulé. À bientôt !", await TextAsync(app, "ANNULER OUI"));
+        Assert.Equal("Rendez-vous du vendredi 13 mars à 10h00 annulé. Merci de nous avoir prévenus.", await TextAsync(app, "ANNULER OUI"));
         Assert.Equal("cancelled", await AppointmentStatusAsync(app, friday));
         Assert.Equal(Messages.NoAppointmentToCancel, await TextAsync(app, "ANNULER"));
     }
