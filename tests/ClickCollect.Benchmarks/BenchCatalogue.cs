@@ -7,7 +7,7 @@ namespace ClickCollect.Benchmarks;
 
 /// <summary>
 /// The catalogue the evaluation runs on: the demo titles (710, mostly French) and the Gutenberg
-/// records in ../shared/data (11,065, English and French), with copies made up deterministically
+/// records shipped in tests/ClickCollect.Tests/Data (11,065, English and French), with copies made up deterministically
 /// over four branches until there are <see cref="CopyCount"/> of them.
 /// </summary>
 internal sealed class BenchCatalogue
@@ -50,7 +50,7 @@ internal sealed class BenchCatalogue
             titles.AddRange(records);
             source += $" + {records.Count} Gutenberg records ({Path.GetRelativePath(Environment.CurrentDirectory, gutenberg)})";
         }
-        else source += " (../shared/data/gutenberg-catalogue.csv not found: demo titles only)";
+        else source += " (tests/ClickCollect.Tests/Data/gutenberg-catalogue.csv.gz not found: demo titles only)";
 
         var random = new Random(seed);
         var popularity = titles.ToDictionary(t => t.Id, _ => Math.Pow(random.NextDouble(), 3) * 20 + 1); // heavy tail
@@ -88,7 +88,7 @@ internal sealed class BenchCatalogue
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             if (!File.Exists(Path.Combine(dir.FullName, "ClickCollect.sln"))) continue;
-            var path = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "data", "gutenberg-catalogue.csv"));
+            var path = Path.Combine(dir.FullName, "tests", "ClickCollect.Tests", "Data", "gutenberg-catalogue.csv.gz");
             return File.Exists(path) ? path : null;
         }
         return null;
@@ -97,7 +97,7 @@ internal sealed class BenchCatalogue
     // gutenberg_id,title,author,language,categories,lcsh,lcc,audience,rights
     static List<CandidateTitle> ReadGutenberg(string path)
     {
-        using var text = new StreamReader(path);
+        using var text = new StreamReader(new System.IO.Compression.GZipStream(File.OpenRead(path), System.IO.Compression.CompressionMode.Decompress));
         var records = CsvImport.Records(text).Skip(1).Where(r => r.Error is null && r.Fields.Count >= 8).ToList();
         static IEnumerable<string> Subjects(CsvRecord r) =>
             r.Fields[5].Split('|', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)

@@ -6,22 +6,18 @@ namespace ClickCollect.Tests.Support;
 
 /// <summary>
 /// A realistic large catalogue for tests: the 11,065 Project Gutenberg records of
-/// shared/data/gutenberg-catalogue.csv (gutenberg_id,title,author,language,categories,lcsh,lcc,audience,rights)
+/// tests/ClickCollect.Tests/Data/gutenberg-catalogue.csv.gz (gutenberg_id,title,author,language,categories,lcsh,lcc,audience,rights)
 /// turned into import rows with synthetic copies. Deterministic: same seed, same rows.
 /// </summary>
 internal static class CatalogueGenerator
 {
-    public const string FileName = "gutenberg-catalogue.csv";
+    public const string FileName = "gutenberg-catalogue.csv.gz";
 
-    /// <summary>The shared data folder, found by walking up from the test binaries; null when it is not beside the repository.</summary>
+    /// <summary>The records, shipped gzipped in the repository (tests/ClickCollect.Tests/Data) and copied beside the test binaries.</summary>
     public static string? DataFile()
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "data", FileName);
-            if (File.Exists(candidate)) return candidate;
-        }
-        return null;
+        var path = Path.Combine(AppContext.BaseDirectory, "Data", FileName);
+        return File.Exists(path) ? path : null;
     }
 
     /// <summary>Rows for every record, with 1 to 2 × <paramref name="averageCopies"/> − 1 copies each, spread over the branches.</summary>
@@ -29,7 +25,7 @@ internal static class CatalogueGenerator
     {
         var random = new Random(seed);
         var rows = new List<CatalogueRow>();
-        using var reader = new StreamReader(path, Encoding.UTF8);
+        using var reader = new StreamReader(new System.IO.Compression.GZipStream(File.OpenRead(path), System.IO.Compression.CompressionMode.Decompress), Encoding.UTF8);
         var records = CsvImport.Records(reader).GetEnumerator();
         records.MoveNext();
         var header = records.Current.Fields.Select((name, i) => (name, i)).ToDictionary(x => x.name, x => x.i);

@@ -8,7 +8,7 @@ using static ClickCollect.Tests.Features.Catalogue.CatalogueTestKit;
 namespace ClickCollect.Tests.Features.Catalogue;
 
 /// <summary>
-/// The whole Project Gutenberg sample (11,065 records, shared/data beside the repository) with about
+/// The whole Project Gutenberg sample (11,065 records, tests/ClickCollect.Tests/Data) with about
 /// two copies each, through the HTTP import, on each engine. An import this size must take seconds.
 /// </summary>
 public abstract class LargeCatalogueImportTests<TDb>(ITestOutputHelper output) where TDb : ITestDatabase, new()
@@ -19,7 +19,7 @@ public abstract class LargeCatalogueImportTests<TDb>(ITestOutputHelper output) w
     public async Task The_Gutenberg_catalogue_imports_whole_and_can_be_searched_at_once()
     {
         var path = CatalogueGenerator.DataFile();
-        Assert.True(path is not null, $"{CatalogueGenerator.FileName} not found in a shared/data folder above {AppContext.BaseDirectory}");
+        Assert.True(path is not null, $"{CatalogueGenerator.FileName} not found in {AppContext.BaseDirectory}Data");
         var rows = CatalogueGenerator.Rows(path, Branches, averageCopies: 2);
         var csv = CatalogueGenerator.ToCsv(rows);
         var titles = rows.Select(r => r.RecordId).Distinct().Count();
