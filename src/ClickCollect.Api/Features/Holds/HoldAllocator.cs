@@ -14,11 +14,16 @@ internal sealed class HoldAllocator
 {
     sealed class Candidate { public long Id { get; init; } public long BranchId { get; init; } }
 
-    const string CandidatesSql = """
+    /// <summary>Which on-shelf copy (alias <c>c</c>) a hold for <c>@PickupPointId</c> takes first; the SIP2 item check asks in the same order.</summary>
+    internal const string CandidateOrderSql = """
+        case when c.branch_id = (select branch_id from pickup_point_branches where pickup_point_id = @PickupPointId) then 0 else 1 end,
+                 case when exists (select 1 from selection_items si where si.copy_id = c.id) then 1 else 0 end, c.id
+        """;
+
+    const string CandidatesSql = $"""
         select c.id, c.branch_id from copies c
         where c.title_id = @TitleId and c.status = 'onShelf' and (@CopyId is null or c.id = @CopyId)
-        order by case when c.branch_id = (select branch_id from pickup_point_branches where pickup_point_id = @PickupPointId) then 0 else 1 end,
-                 case when exists (select 1 from selection_items si where si.copy_id = c.id) then 1 else 0 end, c.id
+        order by {CandidateOrderSql}
         """;
     const string ClaimCopySql = "update copies set status = @Status, updated_at = @Now where id = @Id and status = 'onShelf'";
     const string AssignSql = """

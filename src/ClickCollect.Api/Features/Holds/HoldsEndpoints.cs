@@ -1,3 +1,4 @@
+using ClickCollect.Api.Features.Ils;
 using ClickCollect.Api.Features.Lockdowns;
 using ClickCollect.Api.Features.Network;
 using ClickCollect.Api.Features.Patrons;
@@ -46,7 +47,7 @@ internal static class HoldsEndpoints
     }
 
     static async Task<Results<Created<HoldResponse>, ProblemHttpResult>> Place(
-        PlaceHoldRequest request, CurrentUser user, PatronResolver patrons, PickupPointStore points, HoldStore holds, Db db,
+        PlaceHoldRequest request, CurrentUser user, PatronResolver patrons, PickupPointStore points, HoldStore holds, IlsItemCheck ilsItems, Db db,
         IOptions<HoldOptions> options, TimeProvider clock, CancellationToken ct)
     {
         var patron = await patrons.ResolveAsync(user, request.PatronCardNumber, ct);
@@ -56,6 +57,7 @@ internal static class HoldsEndpoints
         if (await points.GetAsync(request.PickupPointId, ct) is not { Active: true })
             return Problems.Field("pickupPointId", $"Le point de retrait {request.PickupPointId} n'existe pas ou est fermé.");
 
+        await ilsItems.CheckAsync(request.TitleId, request.CopyId, request.PickupPointId, ct); // Ils:Provider=sip2: skip what it has lent
         var hold = new NewHold(patron.Row.Id, request.TitleId, request.CopyId, request.PickupPointId,
             user.IsStaff ? HoldChannel.Phone : HoldChannel.Web, user.IsStaff ? user.Id : null, clock.GetUtcNow());
         // The unit of work is closed before the answer is read back: holding its connection while

@@ -26,6 +26,7 @@ internal static class IlsEndpoints
         services.AddSingleton<Sip2PatronAuthenticator>();
         services.AddSingleton<IlsOutboxStore>();
         services.AddSingleton<IlsTransactions>();
+        services.AddSingleton<IlsItemCheck>();
         services.AddHostedService<IlsOutboxWorker>();
     }
 

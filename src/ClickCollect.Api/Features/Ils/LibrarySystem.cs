@@ -1,3 +1,4 @@
+using ClickCollect.Api.Features.Catalogue;
 using Microsoft.Extensions.Options;
 
 namespace ClickCollect.Api.Features.Ils;
@@ -36,7 +37,21 @@ internal sealed record IlsCheckin(bool Ok, string? ScreenMessage);
 internal sealed record IlsItem(string CirculationStatus, DateOnly? DueOn, string? ScreenMessage)
 {
     /// <summary>The library system has it out on loan, lost or missing: not on the shelf to be picked.</summary>
-    public bool Unavailable => CirculationStatus is "04" or "05" or "12" or "13";
+    public bool Unavailable => LocalStatus is not null;
+
+    /// <summary>
+    /// What the copy is here when the library system says it is not on its shelf: out (on loan for
+    /// 04 charged, 05 charged with no recall yet and 07 recalled; also 02 on order, 06 in process,
+    /// 08 on another hold shelf and 10 in transit, which a status delta puts back on the shelf) or lost
+    /// (11 claimed returned, 12 lost, 13 missing). Null for 03 available and 09 waiting to be re-shelved,
+    /// and for 01 "other" (unknown items included): ClickCollect's own status then stands.
+    /// </summary>
+    public CopyStatus? LocalStatus => CirculationStatus switch
+    {
+        "02" or "04" or "05" or "06" or "07" or "08" or "10" => CopyStatus.OnLoan,
+        "11" or "12" or "13" => CopyStatus.Lost,
+        _ => null,
+    };
 }
 
 /// <summary>

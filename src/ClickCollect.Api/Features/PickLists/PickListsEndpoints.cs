@@ -1,4 +1,5 @@
 using ClickCollect.Api.Features.Holds;
+using ClickCollect.Api.Features.Ils;
 using ClickCollect.Api.Features.Network;
 using ClickCollect.Api.Features.Notifications;
 using ClickCollect.Api.Features.Slots;
@@ -145,9 +146,10 @@ internal static class PickListsEndpoints
         return TypedResults.Ok((await holds.GetAsync(holdId, ct))!.ToResponse());
     }
 
-    static async Task<Results<Ok<HoldResponse>, ProblemHttpResult>> NotFound(long id, HoldStore holds, Notify notify, Db db, TimeProvider clock, CancellationToken ct)
+    static async Task<Results<Ok<HoldResponse>, ProblemHttpResult>> NotFound(long id, HoldStore holds, IlsItemCheck ilsItems, Notify notify, Db db, TimeProvider clock, CancellationToken ct)
     {
         if (await holds.GetAsync(id, ct) is not { } hold) return Problems.NotFound("La réservation", id);
+        await ilsItems.CheckAsync(hold.TitleId, hold.RequestedCopyId, hold.PickupPointId, ct); // Ils:Provider=sip2: the next copy must be there
         var now = clock.GetUtcNow();
         var outcome = await db.WriteAsync(async uow =>
         {

@@ -1,4 +1,5 @@
 using ClickCollect.Api.Features.Holds;
+using ClickCollect.Api.Features.Ils;
 using ClickCollect.Api.Features.Notifications;
 using ClickCollect.Api.Infrastructure.Auth;
 using ClickCollect.Api.Infrastructure.Database;
@@ -34,8 +35,10 @@ internal static class ConfirmSelection
 {
     public static async Task<Results<Ok<SelectionRequestResponse>, ProblemHttpResult>> Handle(
         long id, ConfirmSelectionRequest request, CurrentUser user, SelectionWorkbench bench, SelectionStore requests,
-        ProposalStore proposals, HoldStore holds, OutboxStore outbox, Db db, TimeProvider clock, CancellationToken ct)
+        ProposalStore proposals, HoldStore holds, OutboxStore outbox, IlsItemCheck ilsItems, Db db, TimeProvider clock, CancellationToken ct)
     {
+        if (await requests.GetAsync(id, clock.GetUtcNow(), ct) is { } selection) // Ils:Provider=sip2: a copy lent there is refused below
+            foreach (var copyId in request.CopyIds) await ilsItems.CheckAsync(null, copyId, selection.PickupPointId, ct);
         var now = clock.GetUtcNow();
         ProblemHttpResult? refused;
         await using (var uow = await db.WriteAsync(ct))
