@@ -41,8 +41,20 @@ public sealed class FakeSip2Server : IAsyncDisposable
     public string Password { get; set; } = "sip-secret";
     public bool RefuseLogins { get; set; }
 
-    /// <summary>Answered while the library system is "down": connections are accepted and closed at once.</summary>
-    public bool Down { get; set; }
+    /// <summary>
+    /// The library system is "down": open connections are dropped, new ones are accepted and closed at once.
+    /// </summary>
+    public bool Down
+    {
+        get => down;
+        set
+        {
+            down = value;
+            if (value) lock (clients) { foreach (var c in clients) c.Dispose(); clients.Clear(); }
+        }
+    }
+
+    volatile bool down;
 
     public ConcurrentDictionary<string, Patron> Patrons { get; } = new(StringComparer.OrdinalIgnoreCase);
     public ConcurrentDictionary<string, Item> Items { get; } = new();
