@@ -40,12 +40,10 @@ internal static class NotificationsEndpoints
         services.TryAddSingleton<ISmsSuspension, NoSmsSuspension>();
         // The dispatcher is a singleton that keeps its TwilioClient: connections are recycled by the
         // handler instead of by the factory (the documented way for typed clients held by singletons).
-        services.AddHttpClient<TwilioClient>((sp, http) =>
-            {
-                var twilio = sp.GetRequiredService<IOptions<TwilioOptions>>().Value;
-                http.BaseAddress = new Uri(twilio.BaseUrl.TrimEnd('/') + "/");
-                http.Timeout = twilio.Timeout;
-            })
+        // The Twilio SDK's TwilioRestClient runs on this HttpClient (PLATFORM.md: SystemNetHttpClient).
+        services.AddTransient<TwilioBaseUrlHandler>();
+        services.AddHttpClient<TwilioClient>((sp, http) => http.Timeout = sp.GetRequiredService<IOptions<TwilioOptions>>().Value.Timeout)
+            .AddHttpMessageHandler<TwilioBaseUrlHandler>()
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
         services.AddHostedService<SmsDispatcher>();

@@ -59,7 +59,10 @@ internal sealed class TwilioOptions
     /// <summary>A Twilio number in E.164, an alphanumeric sender, or a Messaging Service (MG…).</summary>
     public string? From { get; set; }
 
-    /// <summary>The REST API root; tests point it at a fake server.</summary>
+    /// <summary>
+    /// The REST API root. The SDK always calls https://api.twilio.com; any other address here (the tests' fake
+    /// server) receives those calls instead, through <see cref="TwilioBaseUrlHandler"/>.
+    /// </summary>
     public string BaseUrl { get; set; } = "https://api.twilio.com";
 
     /// <summary>

@@ -1,9 +1,10 @@
-using System.Globalization;
-using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
-using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Twilio.Clients;
+using Twilio.Exceptions;
+using Twilio.Http;
+using Twilio.Rest.Api.V2010.Account;
+using HttpClient = System.Net.Http.HttpClient;
 
 namespace ClickCollect.Api.Features.Notifications;
 
@@ -21,36 +22,33 @@ internal abstract record TwilioResult
 }
 
 /// <summary>
-/// Twilio's Programmable Messaging REST API without the SDK (PLATFORM.md "Twilio SMS without the SDK"):
-/// a form POST to /2010-04-01/Accounts/{AccountSid}/Messages.json with Basic authentication. A typed
-/// HttpClient: its base address and timeout come from <see cref="TwilioOptions"/>.
+/// Twilio's Programmable Messaging API through the official SDK: <c>MessageResource.CreateAsync</c> hands a
+/// message over, <c>MessageResource.ReadAsync</c> lists what Twilio holds for a number (the in-doubt lookup).
+/// The SDK's <see cref="TwilioRestClient"/> runs on this typed <see cref="HttpClient"/> (timeout from
+/// <see cref="TwilioOptions"/>; <see cref="TwilioBaseUrlHandler"/> sends its calls to Twilio:BaseUrl when that
+/// is not Twilio itself, as the tests' fake server is). What the SDK throws is turned into
+/// <see cref="TwilioResult"/>s the dispatcher acts on.
 /// </summary>
 internal sealed class TwilioClient(HttpClient http, IOptions<TwilioOptions> options)
 {
     TwilioOptions Options => options.Value;
 
-    string MessagesPath => $"2010-04-01/Accounts/{Uri.EscapeDataString(Options.AccountSid!)}/Messages.json";
+    // Built on first use: without credentials nothing is ever sent, and the SDK's client holds them.
+    TwilioRestClient? rest;
+    TwilioRestClient Rest => rest ??= new TwilioRestClient(Options.AccountSid, Options.AuthToken, httpClient: new SystemNetHttpClient(http));
 
     public async Task<TwilioResult> SendAsync(string to, string body, Uri? statusCallback, CancellationToken ct)
     {
-        var fields = new List<KeyValuePair<string, string>>
+        var message = new CreateMessageOptions(new Twilio.Types.PhoneNumber(to)) { Body = body, StatusCallback = statusCallback };
+        if (Options.UsesMessagingService) message.MessagingServiceSid = Options.From;
+        else message.From = new Twilio.Types.PhoneNumber(Options.From);
+        return await CallAsync<TwilioResult>(async () =>
         {
-            new("To", to),
-            new(Options.UsesMessagingService ? "MessagingServiceSid" : "From", Options.From!),
-            new("Body", body),
-        };
-        if (statusCallback is not null) fields.Add(new("StatusCallback", statusCallback.AbsoluteUri));
-        using var request = new HttpRequestMessage(HttpMethod.Post, MessagesPath) { Content = new FormUrlEncodedContent(fields) };
-        return await CallAsync(request, async response =>
-        {
-            if (response.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK)
-            {
-                using var json = await ReadJsonAsync(response, ct);
-                var sid = Text(json, "sid");
-                return sid is null ? new TwilioResult.NoAnswer("réponse 201 sans sid") : new TwilioResult.Accepted(sid, Text(json, "status") ?? "queued");
-            }
-            return await FailureAsync(response, ct);
-        }, ct);
+            var created = await MessageResource.CreateAsync(message, Rest);
+            return created.Sid is null
+                ? new TwilioResult.NoAnswer("réponse 201 sans sid")
+                : new TwilioResult.Accepted(created.Sid, created.Status?.ToString() ?? "queued");
+        }, failure => failure, ct);
     }
 
     /// <summary>What Twilio answered when a lookup did not succeed.</summary>
@@ -59,78 +57,69 @@ internal sealed class TwilioClient(HttpClient http, IOptions<TwilioOptions> opti
     /// <summary>
     /// The outbound messages Twilio holds for <paramref name="to"/> with this body, created since
     /// <paramref name="since"/> (newest first, one page). How the dispatcher learns whether an attempt that
-    /// got no answer went through, before it sends again.
+    /// got no answer went through, before it sends again. A list by number, not a fetch by sid: the doubt is
+    /// precisely that no sid came back.
     /// </summary>
-    public async Task<Lookup> FindAsync(string to, string body, DateTimeOffset since, CancellationToken ct)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"{MessagesPath}?To={Uri.EscapeDataString(to)}&PageSize=50");
-        var result = await CallAsync<Lookup>(request, async response =>
+    public Task<Lookup> FindAsync(string to, string body, DateTimeOffset since, CancellationToken ct) =>
+        CallAsync(async () =>
         {
-            if (response.StatusCode != HttpStatusCode.OK)
-                return new Lookup([], Describe(await FailureAsync(response, ct)));
-            using var json = await ReadJsonAsync(response, ct);
-            if (!json.RootElement.TryGetProperty("messages", out var messages) || messages.ValueKind != JsonValueKind.Array)
-                return new Lookup([], "réponse sans liste de messages");
+            // One page: Limit stops the SDK from following next_page_uri (synchronously) through the whole history.
+            var page = await MessageResource.ReadAsync(new ReadMessageOptions { To = new Twilio.Types.PhoneNumber(to), PageSize = 50, Limit = 50 }, Rest);
             var wanted = Skeleton(body);
-            var sids = messages.EnumerateArray()
-                .Where(m => Text(m, "to") == to && Skeleton(Text(m, "body") ?? "") == wanted)
-                .Where(m => Text(m, "direction") is null or "outbound-api")
-                .Where(m => Created(m) is not { } created || created >= since - ClockSkew)
-                .Where(m => Text(m, "sid") is not null)
-                .Select(m => (Text(m, "sid")!, Text(m, "status") ?? "queued")).ToList();
+            var sids = page
+                .Where(m => m.To == to && Skeleton(m.Body ?? "") == wanted)
+                .Where(m => m.Direction is null || m.Direction == MessageResource.DirectionEnum.OutboundApi)
+                .Where(m => Utc(m.DateCreated) is not { } created || created >= since - ClockSkew)
+                .Where(m => m.Sid is not null)
+                .Select(m => (m.Sid, m.Status?.ToString() ?? "queued")).ToList();
             return new Lookup(sids, null);
-        }, ct, failure => new Lookup([], Describe(failure)));
-        return result;
-    }
+        }, failure => new Lookup([], Describe(failure)), ct);
 
     // Twilio's clock and ours may differ a little.
     static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
 
-    Task<TwilioResult> CallAsync(HttpRequestMessage request, Func<HttpResponseMessage, Task<TwilioResult>> read, CancellationToken ct) =>
-        CallAsync(request, read, ct, failure => failure);
-
-    async Task<T> CallAsync<T>(HttpRequestMessage request, Func<HttpResponseMessage, Task<T>> read, CancellationToken ct, Func<TwilioResult, T> failed)
+    /// <summary>
+    /// One SDK call. The SDK takes no CancellationToken: shutting down stops the wait, and the HttpClient's
+    /// timeout ends the call itself. Its exceptions carry Twilio's code and the HTTP status but not the
+    /// headers, so <see cref="TwilioCallInfo"/> brings back the status and Retry-After seen by the handler.
+    /// </summary>
+    async Task<T> CallAsync<T>(Func<Task<T>> call, Func<TwilioResult, T> failed, CancellationToken ct)
     {
-        request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
-            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Options.AccountSid}:{Options.AuthToken}")));
+        var seen = TwilioCallInfo.Begin();
         try
         {
-            using var response = await http.SendAsync(request, ct);
-            return await read(response);
+            return await call().WaitAsync(ct);
         }
-        catch (TaskCanceledException) when (!ct.IsCancellationRequested)
+        catch (ApiException e)
+        {
+            return failed(Failure(e, seen));
+        }
+        catch (ApiConnectionException e) when (e.InnerException is TaskCanceledException && !ct.IsCancellationRequested)
         {
             return failed(new TwilioResult.NoAnswer($"pas de réponse de Twilio en {http.Timeout.TotalSeconds:0} s"));
         }
-        catch (HttpRequestException e)
+        catch (ApiConnectionException e) when (e.InnerException is HttpRequestException h)
         {
-            return failed(new TwilioResult.NoAnswer($"connexion à Twilio interrompue ({e.HttpRequestError})"));
+            return failed(new TwilioResult.NoAnswer($"connexion à Twilio interrompue ({h.HttpRequestError})"));
         }
-        catch (JsonException)
+        catch (ApiConnectionException)
+        {
+            return failed(new TwilioResult.NoAnswer("connexion à Twilio interrompue"));
+        }
+        catch (Exception e) when (e is TwilioException or Newtonsoft.Json.JsonException)
         {
             return failed(new TwilioResult.NoAnswer("réponse de Twilio illisible"));
         }
     }
 
-    static async Task<TwilioResult> FailureAsync(HttpResponseMessage response, CancellationToken ct)
+    static TwilioResult Failure(ApiException e, TwilioCallInfo seen)
     {
-        int? code = null;
-        string? message = null;
-        try
-        {
-            using var json = await ReadJsonAsync(response, ct);
-            if (json.RootElement.TryGetProperty("code", out var c) && c.TryGetInt32(out var n)) code = n;
-            message = Text(json, "message");
-        }
-        catch (JsonException)
-        {
-            // not JSON (a proxy's page): the HTTP status says enough
-        }
-        var status = (int)response.StatusCode;
-        var reason = TwilioErrors.Describe(code, message, status);
-        if (response.StatusCode == HttpStatusCode.TooManyRequests || code == 20429 || response.StatusCode == HttpStatusCode.ServiceUnavailable)
-            return new TwilioResult.Busy(reason, response.Headers.RetryAfter?.Delta);
-        if (status >= 500) return new TwilioResult.NoAnswer(reason);
+        var status = e.Status != 0 ? e.Status : seen.Status ?? 0;
+        int? code = e.Code != 0 ? e.Code : null;
+        // Without a JSON body (a proxy's page) the SDK's message is the whole body: the HTTP status says enough.
+        var reason = TwilioErrors.Describe(code, code is null ? null : e.Message, status);
+        if (status is 429 or 503 || code == 20429) return new TwilioResult.Busy(reason, seen.RetryAfter);
+        if (status >= 500 || status == 0) return new TwilioResult.NoAnswer(reason);
         return new TwilioResult.Refused(code, reason);
     }
 
@@ -142,27 +131,13 @@ internal sealed class TwilioClient(HttpClient http, IOptions<TwilioOptions> opti
         _ => failure.ToString(),
     };
 
-    static async Task<JsonDocument> ReadJsonAsync(HttpResponseMessage response, CancellationToken ct)
+    /// <summary>The SDK reads Twilio's RFC 2822 dates into DateTime; taken as UTC unless it says local.</summary>
+    static DateTimeOffset? Utc(DateTime? value) => value switch
     {
-        await using var stream = await response.Content.ReadAsStreamAsync(ct);
-        return await JsonDocument.ParseAsync(stream, cancellationToken: ct);
-    }
-
-    static string? Text(JsonDocument json, string name) => Text(json.RootElement, name);
-
-    static string? Text(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
-            ? value.GetString() : null;
-
-    /// <summary>date_created is RFC 2822, "Wed, 11 Mar 2026 09:00:00 +0000"; null when it is not.</summary>
-    internal static DateTimeOffset? Created(JsonElement message)
-    {
-        if (Text(message, "date_created") is not { Length: > 6 } text) return null;
-        var zone = text[^5..]; // "+0000" → "+00:00", which .NET's zzz reads
-        if (zone[0] is '+' or '-') text = $"{text[..^5]}{zone[..3]}:{zone[3..]}";
-        return DateTimeOffset.TryParseExact(text, "ddd, dd MMM yyyy HH:mm:ss zzz", CultureInfo.InvariantCulture, DateTimeStyles.None, out var created)
-            ? created : null;
-    }
+        null => null,
+        { Kind: DateTimeKind.Local } local => new DateTimeOffset(local.ToUniversalTime(), TimeSpan.Zero),
+        { } other => new DateTimeOffset(DateTime.SpecifyKind(other, DateTimeKind.Utc), TimeSpan.Zero),
+    };
 
     /// <summary>
     /// Letters and digits only, without accents: a Messaging Service's "smart encoding" may have replaced
@@ -174,6 +149,49 @@ internal sealed class TwilioClient(HttpClient http, IOptions<TwilioOptions> opti
         foreach (var ch in text.Normalize(NormalizationForm.FormD))
             if (char.IsLetterOrDigit(ch)) builder.Append(char.ToLowerInvariant(ch));
         return builder.ToString();
+    }
+}
+
+/// <summary>
+/// What the HTTP pipeline saw of the last Twilio answer in this async flow: the SDK's exceptions keep the
+/// error code but drop the headers (Retry-After) and, for a body that is not JSON, the status. The caller
+/// creates the box; <see cref="TwilioBaseUrlHandler"/>, running below in the same flow, fills it in.
+/// </summary>
+internal sealed class TwilioCallInfo
+{
+    static readonly AsyncLocal<TwilioCallInfo?> current = new();
+
+    public int? Status { get; private set; }
+    public TimeSpan? RetryAfter { get; private set; }
+
+    public static TwilioCallInfo Begin() => current.Value = new TwilioCallInfo();
+
+    public static void Record(HttpResponseMessage response)
+    {
+        if (current.Value is not { } seen) return;
+        seen.Status = (int)response.StatusCode;
+        seen.RetryAfter = response.Headers.RetryAfter?.Delta;
+    }
+}
+
+/// <summary>
+/// The last handler before the network for the SDK's calls: sends them to Twilio:BaseUrl when it is not
+/// https://api.twilio.com (the tests' fake server; the SDK itself always names api.twilio.com), and notes
+/// each answer's status and Retry-After for <see cref="TwilioCallInfo"/>.
+/// </summary>
+internal sealed class TwilioBaseUrlHandler(IOptions<TwilioOptions> options) : DelegatingHandler
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
+    {
+        var target = new Uri(options.Value.BaseUrl);
+        if (!target.Host.EndsWith(".twilio.com", StringComparison.OrdinalIgnoreCase) && request.RequestUri is { } uri)
+        {
+            var basePath = target.AbsolutePath.TrimEnd('/');
+            request.RequestUri = new UriBuilder(uri) { Scheme = target.Scheme, Host = target.Host, Port = target.Port, Path = basePath + uri.AbsolutePath }.Uri;
+        }
+        var response = await base.SendAsync(request, ct);
+        TwilioCallInfo.Record(response);
+        return response;
     }
 }
 

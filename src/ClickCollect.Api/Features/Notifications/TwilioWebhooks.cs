@@ -2,6 +2,7 @@ using System.Security;
 using ClickCollect.Api.Infrastructure.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Twilio.Security;
 
 namespace ClickCollect.Api.Features.Notifications;
 
@@ -62,11 +63,40 @@ internal static class TwilioWebhooks
     internal static string TwiML(string message) =>
         $"""<?xml version="1.0" encoding="UTF-8"?><Response><Message>{SecurityElement.Escape(message)}</Message></Response>""";
 
-    static bool IsSigned(HttpRequest request, IFormCollection form, TwilioOptions options)
+    static bool IsSigned(HttpRequest request, IFormCollection form, TwilioOptions options) =>
+        IsValidSignature(PublicUrl(request, options), form.SelectMany(f => f.Value.Select(v => new KeyValuePair<string, string>(f.Key, v ?? ""))),
+            options.AuthToken, request.Headers["X-Twilio-Signature"]);
+
+    /// <summary>
+    /// X-Twilio-Signature checked by the SDK's <see cref="RequestValidator"/> (HMAC-SHA1 of the URL and every
+    /// posted parameter, the URL with and without its port, compared in constant time). Every parameter is
+    /// signed, known or not: Twilio adds new ones without notice. Never valid without an auth token.
+    /// </summary>
+    internal static bool IsValidSignature(string url, IEnumerable<KeyValuePair<string, string>> parameters, string? authToken, string? signature) =>
+        !string.IsNullOrEmpty(authToken) && !string.IsNullOrEmpty(signature)
+        // A new validator each time: it keeps one HMAC instance, which is not safe to share between requests.
+        && new RequestValidator(authToken).Validate(WithoutDefaultPort(url), Signed(parameters), signature);
+
+    /// <summary>
+    /// "https://host:443/…" as "https://host/…": the validator tries the URL it is given with the default port
+    /// added and with any port removed, but given the port written out it does not find the form without it.
+    /// </summary>
+    static string WithoutDefaultPort(string url)
     {
-        var parameters = form.SelectMany(f => f.Value.Select(v => new KeyValuePair<string, string>(f.Key, v ?? ""))).ToList();
-        return TwilioSignature.IsValid(PublicUrl(request, options), parameters, options.AuthToken ?? "", request.Headers["X-Twilio-Signature"]);
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || !uri.IsDefaultPort) return url;
+        var port = $":{uri.Port}";
+        var at = url.IndexOf(uri.Host + port, StringComparison.OrdinalIgnoreCase);
+        return at < 0 ? url : url.Remove(at + uri.Host.Length, port.Length);
     }
+
+    /// <summary>
+    /// One entry per name, as the SDK signs them ("name" + value). Twilio signs a repeated name once per value,
+    /// values in ordinal order (twilio-python's compute_signature; PLATFORM.md's vector): folding the values
+    /// as "v1" + "name" + "v2" makes the SDK write exactly "name v1 name v2".
+    /// </summary>
+    static Dictionary<string, string> Signed(IEnumerable<KeyValuePair<string, string>> parameters) =>
+        parameters.GroupBy(p => p.Key, StringComparer.Ordinal).ToDictionary(g => g.Key,
+            g => string.Join(g.Key, g.Select(p => p.Value).Order(StringComparer.Ordinal)), StringComparer.Ordinal);
 
     /// <summary>The URL Twilio called: behind a proxy, the configured public address; otherwise what this request says.</summary>
     static string PublicUrl(HttpRequest request, TwilioOptions options) =>

@@ -162,6 +162,27 @@ public abstract class SmsDispatcherTests<TDb>(ITestOutputHelper output) where TD
     }
 
     [Fact]
+    public async Task A_message_with_the_same_words_sent_the_day_before_is_not_taken_for_the_one_in_doubt()
+    {
+        var (twilio, app) = await StartAsync();
+        await using var _ = twilio;
+        await using var __ = app;
+        await EnqueueAsync(app, Consenting, "Votre document est prêt.");
+        await DispatchAsync(app);                            // yesterday's, delivered
+        app.Clock.Advance(TimeSpan.FromDays(1));
+
+        twilio.Then(new Answer.Drop());                      // today's is not taken
+        await EnqueueAsync(app, Consenting, "Votre document est prêt.");
+        await DispatchAsync(app);
+        app.Clock.Advance(TimeSpan.FromSeconds(30));
+        await DispatchAsync(app);                            // Twilio lists yesterday's: too old to be this one
+
+        Assert.Equal((2, 3, 1), (twilio.Messages.Count, twilio.Posts, twilio.Lookups));
+        var rows = await OutboxAsync(app);
+        Assert.Equal(twilio.Messages.Select(m => m.Sid), rows.Select(r => r.ProviderSid));
+    }
+
+    [Fact]
     public async Task A_dispatcher_killed_after_claiming_before_sending_leaves_the_message_to_the_next_one_which_sends_it_once()
     {
         var (twilio, app) = await StartAsync();

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using ClickCollect.Api.Features.Notifications;
 
 namespace ClickCollect.Tests.Features.Notifications;
@@ -73,15 +72,6 @@ public sealed class SmsRulesTests
     [InlineData(null, "Help")]
     public void Inbound_words_are_read_whatever_their_case_accents_and_punctuation(string? body, string expected) =>
         Assert.Equal(expected, InboundSms.Parse(body).ToString());
-
-    [Theory]
-    [InlineData("Wed, 11 Mar 2026 09:00:00 +0000", "2026-03-11T09:00:00Z")]
-    [InlineData("Thu, 30 Jul 2015 20:12:31 +0200", "2015-07-30T18:12:31Z")]
-    public void Twilio_rfc_2822_dates_are_read(string text, string expected)
-    {
-        using var json = JsonDocument.Parse(JsonSerializer.Serialize(new Dictionary<string, string> { ["date_created"] = text }));
-        Assert.Equal(DateTimeOffset.Parse(expected), TwilioClient.Created(json.RootElement));
-    }
 
     [Fact]
     public void Messages_use_the_branch_local_date_and_time_in_french()

@@ -22,7 +22,7 @@ public abstract class TwilioWebhooksTests<TDb> where TDb : ITestDatabase, new()
     {
         var client = app.CreateClient();
         var request = new HttpRequestMessage(HttpMethod.Post, pathAndQuery) { Content = new FormUrlEncodedContent(form) };
-        request.Headers.Add("X-Twilio-Signature", signature ?? TwilioSignature.Compute(baseUrl + pathAndQuery, form, token));
+        request.Headers.Add("X-Twilio-Signature", signature ?? TwilioSigner.Sign(baseUrl + pathAndQuery, form, token));
         return await client.SendAsync(request);
     }
 
@@ -128,7 +128,7 @@ public abstract class TwilioWebhooksTests<TDb> where TDb : ITestDatabase, new()
         await using var twilio = await FakeTwilio.StartAsync();
         await using var app = await TestApp.StartAsync<TDb>(Settings(twilio));
         var form = Inbound(ConsentingPhone, "STOP");
-        var signature = TwilioSignature.Compute(PublicBaseUrl + TwilioWebhooks.InboundPath, form, FakeTwilio.AuthToken);
+        var signature = TwilioSigner.Sign(PublicBaseUrl + TwilioWebhooks.InboundPath, form, FakeTwilio.AuthToken);
 
         var unsigned = new HttpRequestMessage(HttpMethod.Post, TwilioWebhooks.InboundPath) { Content = new FormUrlEncodedContent(form) };
         await ProblemAssert.IsProblemAsync(await app.CreateClient().SendAsync(unsigned), HttpStatusCode.Forbidden, "bad_signature");
