@@ -10,8 +10,10 @@ internal sealed class BranchRow
     public string TimeZone { get; init; } = "";
     public string Address { get; init; } = "";
     public string Phone { get; init; } = "";
+    public string ClosedWeekdays { get; init; } = "";
 
-    public BranchResponse ToResponse(IReadOnlyList<CounterResponse> counters) => new(Id, Code, Name, TimeZone, Address, Phone, counters);
+    public BranchResponse ToResponse(IReadOnlyList<CounterResponse> counters) =>
+        new(Id, Code, Name, TimeZone, Address, Phone, Weekdays.Parse(ClosedWeekdays), counters);
 }
 
 internal sealed class CounterRow
@@ -24,13 +26,27 @@ internal sealed class CounterRow
     public CounterResponse ToResponse() => new(Id, BranchId, Name, PickupPointId);
 }
 
+/// <summary>A branch; <c>ClosedWeekdays</c> are ISO weekdays (1 = Monday … 7 = Sunday) it is closed every week.</summary>
 internal sealed record BranchResponse(long Id, string Code, string Name, string TimeZone, string Address, string Phone,
-    IReadOnlyList<CounterResponse> Counters);
+    IReadOnlyList<int> ClosedWeekdays, IReadOnlyList<CounterResponse> Counters);
+
+/// <summary>Weekly closing days as stored in <c>branches.closed_weekdays</c>: ISO weekday numbers joined by commas.</summary>
+internal static class Weekdays
+{
+    public static IReadOnlyList<int> Parse(string stored) =>
+        stored.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).Order().ToList();
+
+    public static string Format(IEnumerable<int> weekdays) => string.Join(',', weekdays.Distinct().Order());
+}
 
 internal sealed record CounterResponse(long Id, long BranchId, string Name, long PickupPointId);
 
-/// <summary>Creates or replaces a branch. <c>Code</c> is the short identifier import files use ("CENTRALE").</summary>
-internal sealed record BranchRequest(string Code, string Name, string? TimeZone, string? Address, string? Phone)
+/// <summary>
+/// Creates or replaces a branch. <c>Code</c> is the short identifier import files use ("CENTRALE").
+/// <c>ClosedWeekdays</c> (ISO weekdays, e.g. [1] for Mondays) keeps the current days when left out.
+/// </summary>
+internal sealed record BranchRequest(string Code, string Name, string? TimeZone, string? Address, string? Phone,
+    IReadOnlyList<int>? ClosedWeekdays = null)
 {
     public const string DefaultTimeZone = "Europe/Paris";
 }
@@ -46,6 +62,9 @@ internal sealed class BranchRequestValidator : AbstractValidator<BranchRequest>
             .When(r => !string.IsNullOrEmpty(r.TimeZone)).WithMessage("Fuseau horaire inconnu (ex. Europe/Paris).");
         RuleFor(r => r.Address).MaximumLength(300);
         RuleFor(r => r.Phone).MaximumLength(40);
+        RuleFor(r => r.ClosedWeekdays).Must(d => d!.All(x => x is >= 1 and <= 7))
+            .When(r => r.ClosedWeekdays is not null).WithMessage("Jours de fermeture : de 1 (lundi) à 7 (dimanche).")
+            .Must(d => d!.Count < 7).When(r => r.ClosedWeekdays is not null).WithMessage("Une bibliothèque ouvre au moins un jour par semaine.");
     }
 }
 

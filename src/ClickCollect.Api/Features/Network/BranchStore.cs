@@ -23,7 +23,7 @@ internal sealed class BranchStore(Db db)
         return Patrons.PhoneNumber.RegionOf(await c.ExecuteScalarAsync<string?>(new CommandDefinition(TimeZoneSql, new { Id = id }, cancellationToken: ct)));
     }
 
-    const string ListSql = "select id, code, name, time_zone, address, phone from branches order by name, id";
+    const string ListSql = "select id, code, name, time_zone, address, phone, closed_weekdays from branches order by name, id";
     const string ListCountersSql = """
         select c.id, c.branch_id, c.name, p.id as pickup_point_id
         from counters c join pickup_points p on p.counter_id = c.id
@@ -42,8 +42,8 @@ internal sealed class BranchStore(Db db)
         (await ListAsync(ct)).FirstOrDefault(b => b.Id == id);
 
     const string InsertSql = """
-        insert into branches (code, name, time_zone, address, phone)
-        select @Code, @Name, @TimeZone, @Address, @Phone
+        insert into branches (code, name, time_zone, address, phone, closed_weekdays)
+        select @Code, @Name, @TimeZone, @Address, @Phone, coalesce(@ClosedWeekdays, '')
         where not exists (select 1 from branches where code = @Code)
         returning id
         """;
@@ -53,7 +53,8 @@ internal sealed class BranchStore(Db db)
         uow.QuerySingleOrDefaultAsync<long?>(InsertSql, Parameters(b, 0), ct);
 
     const string UpdateSql = """
-        update branches set code = @Code, name = @Name, time_zone = @TimeZone, address = @Address, phone = @Phone
+        update branches set code = @Code, name = @Name, time_zone = @TimeZone, address = @Address, phone = @Phone,
+            closed_weekdays = coalesce(@ClosedWeekdays, closed_weekdays)
         where id = @Id and not exists (select 1 from branches where code = @Code and id <> @Id)
         """;
 
@@ -69,6 +70,7 @@ internal sealed class BranchStore(Db db)
         TimeZone = string.IsNullOrEmpty(b.TimeZone) ? BranchRequest.DefaultTimeZone : b.TimeZone,
         Address = b.Address ?? "",
         Phone = b.Phone ?? "",
+        ClosedWeekdays = b.ClosedWeekdays is null ? null : Weekdays.Format(b.ClosedWeekdays),
     };
 
     const string InsertCounterSql = "insert into counters (branch_id, name) values (@BranchId, @Name) returning id";

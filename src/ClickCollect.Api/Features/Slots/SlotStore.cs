@@ -18,6 +18,7 @@ internal sealed class SlotStore(Db db)
         public int PickupOpenDays { get; init; }
         public int StopSlotMinutes { get; init; }
         public int StopSlotCapacity { get; init; }
+        public string ClosedWeekdays { get; init; } = "";
     }
 
     sealed class VisitRow { public int Weekday { get; init; } public TimeOnly ArrivesAt { get; init; } public TimeOnly DepartsAt { get; init; } }
@@ -35,7 +36,7 @@ internal sealed class SlotStore(Db db)
 
     const string PointSql = """
         select p.id, p.kind, p.stop_id, b.time_zone, p.lead_time_minutes, p.horizon_days, p.pickup_open_days,
-               p.stop_slot_minutes, p.stop_slot_capacity
+               p.stop_slot_minutes, p.stop_slot_capacity, case when p.kind = 'counter' then b.closed_weekdays else '' end as closed_weekdays
         from pickup_points p
         left join counters c on c.id = p.counter_id
         left join stops s on s.id = p.stop_id
@@ -62,9 +63,11 @@ internal sealed class SlotStore(Db db)
         var visits = p.StopId is null ? [] : await c.QueryAsync<VisitRow>(new CommandDefinition(VisitsSql, args, cancellationToken: ct));
         var exceptions = p.StopId is null ? [] : await c.QueryAsync<ExceptionRow>(new CommandDefinition(ExceptionsSql, args, cancellationToken: ct));
         var closures = await c.QueryAsync<ClosureRow>(new CommandDefinition(ClosuresSql, args, cancellationToken: ct));
+        var closedWeekdays = Weekdays.Parse(p.ClosedWeekdays); // the branch's weekly closing days (counters only)
         return new PickupCalendar(p.Id, p.Kind, TimeZoneInfo.FindSystemTimeZoneById(p.TimeZone), TimeSpan.FromMinutes(p.LeadTimeMinutes),
             p.HorizonDays, p.PickupOpenDays, p.StopSlotMinutes, p.StopSlotCapacity,
-            windows.Select(w => new OpeningWindow(w.Weekday, w.StartsAt, w.EndsAt, w.SlotMinutes, w.Capacity, w.MaxItems)).ToList(),
+            windows.Where(w => !closedWeekdays.Contains(w.Weekday))
+                .Select(w => new OpeningWindow(w.Weekday, w.StartsAt, w.EndsAt, w.SlotMinutes, w.Capacity, w.MaxItems)).ToList(),
             visits.Select(v => (v.Weekday, v.ArrivesAt, v.DepartsAt)).ToList(),
             exceptions.Select(e => (e.OnDate, e.Kind == "cancelled", e.ArrivesAt, e.DepartsAt)).ToList(),
             closures.Select(x => new ClosureResponse(x.Id, x.StartsOn, x.EndsOn, x.Reason)).ToList());

@@ -45,6 +45,36 @@ public abstract class SlotsTests<TDb> where TDb : ITestDatabase, new()
     }
 
     [Fact]
+    public async Task A_branch_closed_on_wednesdays_offers_no_slot_at_its_counters_that_day()
+    {
+        await using var app = await TestApp.StartAsync<TDb>();
+        var adults = await PickupPointIdAsync(app, "Médiathèque centrale – Adultes");
+        var branches = await app.CreateClient().GetFromJsonAsync<JsonElement[]>("/api/branches");
+        var central = branches!.Single(b => b.GetProperty("counters").EnumerateArray().Any(c => c.GetProperty("pickupPointId").GetInt64() == adults));
+        Assert.Empty(central.GetProperty("closedWeekdays").EnumerateArray());
+        var director = await app.StaffClientAsync("director");
+        var id = central.GetProperty("id").GetInt64();
+        var saved = await director.PutAsJsonAsync($"/api/branches/{id}", new
+        {
+            code = central.GetProperty("code").GetString(), name = central.GetProperty("name").GetString(), closedWeekdays = new[] { 3 },
+        });
+        Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+        Assert.Equal([3], (await saved.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("closedWeekdays").EnumerateArray().Select(d => d.GetInt32()));
+
+        var slots = await app.CreateClient().GetFromJsonAsync<JsonElement[]>($"/api/pickup-points/{adults}/slots?from=2026-03-10&to=2026-03-12");
+        var days = slots!.Select(s => DateTimeOffset.Parse(s.GetProperty("start").GetString()!).UtcDateTime.Date).Distinct().ToList();
+        Assert.Equal([new DateTime(2026, 3, 10), new DateTime(2026, 3, 12)], days); // Wednesday the 11th is gone
+
+        // Leaving the days out of a later edit keeps them; an eighth weekday is refused naming the field.
+        await director.PutAsJsonAsync($"/api/branches/{id}", new { code = central.GetProperty("code").GetString(), name = "Centrale" });
+        var after = await app.CreateClient().GetFromJsonAsync<JsonElement>($"/api/branches/{id}");
+        Assert.Equal([3], after.GetProperty("closedWeekdays").EnumerateArray().Select(d => d.GetInt32()));
+        var bad = await director.PutAsJsonAsync($"/api/branches/{id}", new { code = "CENTRALE", name = "Centrale", closedWeekdays = new[] { 8 } });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("closedWeekdays", await bad.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task A_bibliobus_stop_has_slots_only_during_its_visits_and_follows_date_exceptions()
     {
         await using var app = await TestApp.StartAsync<TDb>();
