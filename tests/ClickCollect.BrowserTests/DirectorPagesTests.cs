@@ -100,7 +100,7 @@ public sealed class DirectorPagesTests
         browser.Script("var t = arguments[0].querySelectorAll('input[type=time]'); t[0].value = '10:00'; t[1].value = '11:00';", visit);
         form.FindElement(By.CssSelector("button[type=submit]")).Click();
         browser.WaitForText(".net-bus", "Arrêt créé");
-        var stops = browser.FindAll(".net-bus ol.stops li").Select(li => li.Text).ToList();
+        var stops = browser.FindAll(".net-bus ol.stops > li").Select(li => li.Text).ToList();
         Assert.StartsWith("Lux – église", stops[^1]); // last in route order
         browser.Screenshot("network-bibliobus");
 
@@ -112,6 +112,103 @@ public sealed class DirectorPagesTests
         var booked = await Arrange.BookAsync(app, "P0001", stop, Arrange.Paris(11, 10), Arrange.Id(hold));
         Assert.Equal("booked", Arrange.Status(booked));
         Assert.Equal(1, (await SlotsAsync(app, stop, "2026-03-11"))[0].GetProperty("booked").GetInt32());
+        Assert.Empty(browser.ScriptErrors());
+    }
+
+    /// <summary>Opens the collapsed editor (details) around this element by its summary, as a keyboard user would.</summary>
+    static void OpenEditor(Browser browser, IWebElement inside) =>
+        ((IWebElement)browser.Script("return arguments[0].closest('details').querySelector('summary');", inside)!).Click();
+
+    /// <summary>An element that is in the page but may be hidden in a closed editor.</summary>
+    static IWebElement Present(Browser browser, string css)
+    {
+        browser.WaitUntil(() => browser.FindAll(css).Count == 1, css);
+        return browser.Find(css);
+    }
+
+    static IWebElement SubmitOf(Browser browser, IWebElement inside) =>
+        (IWebElement)browser.Script("return arguments[0].closest('form').querySelector('button[type=submit]');", inside)!;
+
+    [Fact]
+    public async Task A_director_sets_closing_days_a_stop_exception_the_loan_rules_and_a_password_then_imports_a_catalogue()
+    {
+        await using var app = await TestApp.StartAsync();
+        var site = app.StartOnSocket();
+        var adults = await Library.PickupPointIdAsync(app, Library.CentralAdults);
+        var central = (await app.CreateClient().GetFromJsonAsync<JsonElement[]>("/api/branches"))!
+            .Single(b => b.GetProperty("counters").EnumerateArray().Any(c => c.GetProperty("pickupPointId").GetInt64() == adults)).GetProperty("id").GetInt64();
+        var busStop = await Library.PickupPointIdAsync(app, "Bibliobus – Saint-Rémy – mairie");
+        var stopId = (await app.CreateClient().GetFromJsonAsync<JsonElement>($"/api/pickup-points/{busStop}")).GetProperty("stopId").GetInt64();
+        Assert.NotEmpty(await SlotsAsync(app, adults, "2026-03-11"));
+        Assert.NotEmpty(await SlotsAsync(app, busStop, "2026-03-13"));
+        using var browser = new Browser(site);
+        browser.Open("/staff/#/reseau");
+        SignIn(browser, "director", DemoAccounts.Password);
+        browser.WaitForText("main h1", "Réseau");
+
+        // The central library closes on Wednesdays: its counters lose that day's slots.
+        var wednesday = Present(browser, $"#branch-{central}-closed-3");
+        OpenEditor(browser, wednesday);
+        wednesday.Click();
+        SubmitOf(browser, wednesday).Click();
+        browser.WaitForText(".net-branches", "mercredi");
+        Assert.Empty(await SlotsAsync(app, adults, "2026-03-11"));
+        Assert.NotEmpty(await SlotsAsync(app, adults, "2026-03-12"));
+
+        // The bibliobus skips Saint-Rémy on Friday 13 March.
+        var date = Present(browser, $"#stop-{stopId}-exc-date");
+        OpenEditor(browser, date);
+        browser.Script("arguments[0].value = '2026-03-13';", date);
+        browser.Type($"#stop-{stopId}-exc-note", "Panne");
+        SubmitOf(browser, date).Click();
+        browser.WaitForText(".net-bus", "Exception enregistrée");
+        Assert.Empty(await SlotsAsync(app, busStop, "2026-03-13"));
+        browser.Screenshot("network-stop-exception");
+
+        // Loans of anything not covered by another rule now last five weeks.
+        var loanDays = browser.WaitFor(".policies-form tbody tr input[type=number]");
+        loanDays.Clear();
+        loanDays.SendKeys("35");
+        browser.Find(".policies-form button[type=submit]").Click();
+        browser.WaitForText(".net-policies", "Règles enregistrées");
+        var rules = await (await app.StaffClientAsync("director")).GetFromJsonAsync<JsonElement>("/api/loan-policies");
+        Assert.False(rules.GetProperty("defaults").GetBoolean());
+        Assert.Equal(35, rules.GetProperty("policies").EnumerateArray()
+            .Single(p => p.GetProperty("format").ValueKind == JsonValueKind.Null && p.GetProperty("audience").ValueKind == JsonValueKind.Null)
+            .GetProperty("loanDays").GetInt32());
+        browser.Screenshot("network-policies");
+
+        // A new password for the counter account, typed in the page (no browser prompt), then used.
+        var row = (IWebElement)browser.Script(
+            "return [...document.querySelectorAll('.net-staff tbody tr')].find(tr => tr.querySelector('th').textContent === 'counter');")!;
+        var password = row.FindElement(By.CssSelector("input[type=password]"));
+        OpenEditor(browser, password);
+        password.SendKeys("un-nouveau-mot-de-passe");
+        SubmitOf(browser, password).Click();
+        browser.WaitForText(".net-staff", "Mot de passe changé");
+
+        // A catalogue file through the imports page: the report names its counts in French.
+        var file = Path.Combine(Path.GetTempPath(), $"clickcollect-import-{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(file, "recordId,title,authors,language,audience,format,genres,barcode,branchCode,shelfLocation,callNumber\n" +
+            "IMP-1,\"Le Horla\",\"Maupassant, Guy de\",fr,adult,book,Nouvelles,IMP0001,CENTRALE,Romans adultes,R MAU\n");
+        try
+        {
+            browser.Open("/staff/#/imports");
+            browser.WaitFor("#imp-catalogue-file").SendKeys(file);
+            browser.Find("#imp-catalogue-file").FindElement(By.XPath("ancestor::form")).FindElement(By.CssSelector("button[type=submit]")).Click();
+            var report = browser.WaitForText(".import-report", "Import terminé");
+            Assert.Contains("Titres créés", report);
+            browser.Screenshot("imports-report");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+
+        browser.Find("#sign-out").Click();
+        browser.WaitFor("#staff-username");
+        SignIn(browser, "counter", "un-nouveau-mot-de-passe");
+        browser.WaitForText(".home-body", "Aujourd’hui");
         Assert.Empty(browser.ScriptErrors());
     }
 }

@@ -4,6 +4,7 @@
 //   POST /api/catalogue/imports?format=… · POST /api/loans/import (the file as the body)
 import { append, clear, el, field } from '../js/dom.js';
 import { t } from '../js/i18n.js';
+import '../js/network-strings.js';
 
 // XMLHttpRequest rather than fetch(): only it reports the upload's progress.
 function upload(url, file, type, progress) {
@@ -26,7 +27,7 @@ function upload(url, file, type, progress) {
 function report(answer) {
   const b = answer.body || {};
   if (answer.status >= 200 && answer.status < 300) {
-    const rows = Object.keys(b).filter((k) => typeof b[k] === 'number').map((k) => el('tr', {}, el('th', { scope: 'row' }, k), el('td', {}, String(b[k]))));
+    const rows = Object.keys(b).filter((k) => typeof b[k] === 'number').map((k) => el('tr', {}, el('th', { scope: 'row', i18n: 'imp.count.' + k, args: { fallback: k } }), el('td', {}, String(b[k]))));
     return el('div', { className: 'import-report', role: 'status' }, el('p', { className: 'notice', i18n: 'imp.done' }),
       el('table', {}, el('caption', { i18n: 'imp.report' }), el('tbody', {}, rows)));
   }

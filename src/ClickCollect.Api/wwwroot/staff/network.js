@@ -3,30 +3,15 @@
 // branches and counters, staff accounts. Every change goes through the API, which audits it.
 //   GET/PUT /api/pickup-points/{id} · GET/PUT /api/pickup-points/{id}/opening · POST/DELETE …/closures
 //   GET /api/bibliobuses · POST /api/routes/{id}/stops · GET/POST /api/branches · POST /api/branches/{id}/counters
-//   GET/POST /api/staff · PUT /api/staff/{id} · POST /api/staff/{id}/password
-import { api, problemMessage } from '../js/api.js';
+//   GET/POST /api/staff · PUT /api/staff/{id} · POST /api/staff/{id}/password · GET/PUT /api/loan-policies
+//   PUT /api/branches/{id} · PUT /api/stops/{id} · PUT/DELETE /api/stops/{id}/exceptions
+import { api } from '../js/api.js';
 import { append, clear, el, field } from '../js/dom.js';
 import { t } from '../js/i18n.js';
-
-const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7];
-
-function input(type, value, extra) {
-  return el('input', Object.assign({ type: type, value: value == null ? '' : String(value) }, extra || {}));
-}
-
-function weekdaySelect(value) {
-  return el('select', {}, WEEKDAYS.map((d) => el('option', { value: String(d), selected: d === value, i18n: 'net.weekday.' + d })));
-}
-
-function hhmm(time) {
-  return time ? time.slice(0, 5) : '';
-}
-
-function status(node, keyOrError) {
-  clear(node);
-  if (typeof keyOrError === 'string') node.appendChild(el('p', { className: 'notice', role: 'status', i18n: keyOrError }));
-  else node.appendChild(el('div', { className: 'form-error', role: 'alert' }, problemMessage(keyOrError)));
-}
+import '../js/network-strings.js';
+import { WEEKDAYS, editor, hhmm, input, status, weekdaySelect } from './net-forms.js';
+import { loadPolicies } from './policies.js';
+import { stopEditor, visitsTable } from './stops.js';
 
 export function networkView(isDirector) {
   let points = [];
@@ -46,20 +31,23 @@ export function networkView(isDirector) {
     ui.bus = el('div', { className: 'net-bus' });
     ui.branches = el('div', { className: 'net-branches' });
     ui.staff = el('div', { className: 'net-staff' });
+    ui.policies = el('div', { className: 'net-policies' });
     append(clear(main), [
       el('h1', { i18n: 'net.title' }), el('p', { className: 'intro', i18n: 'net.intro' }),
       el('nav', { className: 'net-toc', 'aria-label': t('net.title') }, el('ul', {},
-        ['points', 'bus', 'branches', 'staff'].map((s) => el('li', {}, el('a', { href: '#/reseau', 'data-target': 'net-' + s, i18n: 'net.section.' + s,
+        ['points', 'bus', 'branches', 'staff', 'policies'].map((s) => el('li', {}, el('a', { href: '#/reseau', 'data-target': 'net-' + s, i18n: 'net.section.' + s,
           onclick: (e) => { e.preventDefault(); document.getElementById('net-' + s).scrollIntoView(); } }))))),
       el('section', { id: 'net-points' }, el('h2', { i18n: 'net.section.points' }), field('net-point', 'net.point', ui.pointSelect), ui.point),
       el('section', { id: 'net-bus' }, el('h2', { i18n: 'net.section.bus' }), ui.bus),
       el('section', { id: 'net-branches' }, el('h2', { i18n: 'net.section.branches' }), ui.branches),
       el('section', { id: 'net-staff' }, el('h2', { i18n: 'net.section.staff' }), ui.staff),
+      el('section', { id: 'net-policies' }, el('h2', { i18n: 'net.section.policies' }), ui.policies),
     ]);
     if (points.length) loadPoint(points[0].id);
     loadBus();
     loadBranches();
     loadStaff();
+    loadPolicies(ui.policies).catch((error) => status(ui.policies, error));
   }
 
   // ---- Pickup point: settings, opening windows, closures ----
@@ -173,19 +161,18 @@ export function networkView(isDirector) {
     ]);
   }
 
-  // ---- Bibliobus: routes, stops in route order, add a stop with weekly visits ----
+  // ---- Bibliobus: routes, stops in route order (each editable), add a stop with weekly visits ----
+  async function busSaved(key) {
+    await loadBus();
+    ui.bus.prepend(el('p', { className: 'notice', role: 'status', i18n: key }));
+  }
+
   async function loadBus() {
     const buses = await api('/api/bibliobuses').catch(() => []);
     const blocks = [];
     buses.forEach((bus) => bus.routes.forEach((route) => {
       const stops = route.stops.slice().sort((a, b) => a.position - b.position);
-      const visits = el('tbody', {});
-      const addVisit = () => {
-        const tr = el('tr', {}, el('td', {}, weekdaySelect(2)), el('td', {}, input('time', '10:00')), el('td', {}, input('time', '11:00')));
-        tr.querySelectorAll('select, input').forEach((c, i) => c.setAttribute('aria-label', t(['net.weekdayCol', 'net.arrives', 'net.departs'][i])));
-        visits.appendChild(tr);
-      };
-      addVisit();
+      const visits = visitsTable([{ weekday: 2, arrivesAt: '10:00', departsAt: '11:00' }]);
       const name = input('text', '', { id: 'net-stop-name-' + route.id, required: true, maxlength: '200' });
       const address = input('text', '', { id: 'net-stop-address-' + route.id, maxlength: '300' });
       const position = input('number', (stops.length ? stops[stops.length - 1].position : 0) + 1, { id: 'net-stop-position-' + route.id, min: '1' });
@@ -194,16 +181,11 @@ export function networkView(isDirector) {
         el('h4', { i18n: 'net.addStop' }),
         el('div', { className: 'inline-fields' }, field(name.id, 'net.stopName', name), field(address.id, 'net.stopAddress', address),
           field(position.id, 'net.position', position)),
-        el('table', {}, el('caption', { i18n: 'net.visits' }),
-          el('thead', {}, el('tr', {}, ['net.weekdayCol', 'net.arrives', 'net.departs'].map((k) => el('th', { scope: 'col', i18n: k })))), visits),
-        el('button', { type: 'button', className: 'secondary', i18n: 'net.addVisit', onclick: addVisit }),
+        visits.table,
         el('button', { type: 'submit', className: 'primary', i18n: 'net.createStop' }), result);
       form.addEventListener('submit', async (e) => {
         e.preventDefault();
-        const schedule = Array.prototype.map.call(visits.children, (tr) => {
-          const c = tr.querySelectorAll('select, input');
-          return { weekday: Number(c[0].value), arrivesAt: c[1].value, departsAt: c[2].value };
-        });
+        const schedule = visits.read();
         try {
           await api('/api/routes/' + route.id + '/stops', { method: 'POST',
             body: { name: name.value, address: address.value, position: Number(position.value), schedule: schedule } });
@@ -217,7 +199,8 @@ export function networkView(isDirector) {
       blocks.push(el('div', { className: 'route' },
         el('h3', {}, bus.name + ' — ' + route.name),
         el('ol', { className: 'stops' }, stops.map((s) => el('li', {}, el('strong', {}, s.name), s.address ? ' — ' + s.address : '',
-          el('span', { className: 'muted' }, ' · ' + s.schedule.map((v) => t('net.weekdayShort.' + v.weekday) + ' ' + hhmm(v.arrivesAt) + '–' + hhmm(v.departsAt)).join(', '))))),
+          el('span', { className: 'muted' }, ' · ' + s.schedule.map((v) => t('net.weekdayShort.' + v.weekday) + ' ' + hhmm(v.arrivesAt) + '–' + hhmm(v.departsAt)).join(', ')),
+          stopEditor(s, busSaved)))),
         form));
     }));
     append(clear(ui.bus), blocks.length ? blocks : [el('p', { className: 'muted', i18n: 'net.noBus' })]);
@@ -257,11 +240,41 @@ export function networkView(isDirector) {
             status(result, error);
           }
         });
-        return el('li', {}, el('strong', {}, b.name), ' (' + b.code + ') — ' + [b.address, b.phone, b.timeZone].filter(Boolean).join(' · '),
-          el('ul', {}, b.counters.map((c) => el('li', {}, c.name))), add);
+        const closed = b.closedWeekdays.length ? t('branches.closedOn', { days: b.closedWeekdays.map((d) => t('net.weekday.' + d)).join(', ') }) : '';
+        return el('li', {}, el('strong', {}, b.name), ' (' + b.code + ') — ' + [b.address, b.phone, b.timeZone, closed].filter(Boolean).join(' · '),
+          el('ul', {}, b.counters.map((c) => el('li', {}, c.name))), add, branchEditor(b));
       })),
       el('h3', { i18n: 'net.newBranch' }), form,
     ]);
+  }
+
+  // Name, address, phone, time zone and weekly closing days of one branch (its counters offer no slot those days).
+  function branchEditor(b) {
+    const id = 'branch-' + b.id;
+    const name = input('text', b.name, { required: true, maxlength: '200' });
+    const address = input('text', b.address, { maxlength: '300' });
+    const phone = input('tel', b.phone, { maxlength: '40' });
+    const zone = input('text', b.timeZone, { maxlength: '64' });
+    const days = WEEKDAYS.map((d) => el('input', { type: 'checkbox', id: id + '-closed-' + d, value: String(d), checked: b.closedWeekdays.includes(d) }));
+    const result = el('div', { 'aria-live': 'polite' });
+    const form = el('form', { className: 'net-branch-edit' },
+      el('div', { className: 'inline-fields' }, field(id + '-name', 'net.branchName', name), field(id + '-address', 'net.branchAddress', address),
+        field(id + '-phone', 'net.branchPhone', phone), field(id + '-zone', 'branches.timeZone', zone, 'branches.timeZoneHint')),
+      el('fieldset', { className: 'weekday-checks' }, el('legend', { i18n: 'branches.closedDays' }),
+        days.map((box, i) => el('span', { className: 'check' }, box, el('label', { for: box.id, i18n: 'net.weekday.' + WEEKDAYS[i] })))),
+      el('button', { type: 'submit', className: 'primary', i18n: 'net.save' }), result);
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      try {
+        await api('/api/branches/' + b.id, { method: 'PUT', body: { code: b.code, name: name.value, address: address.value, phone: phone.value,
+          timeZone: zone.value, closedWeekdays: days.filter((box) => box.checked).map((box) => Number(box.value)) } });
+        await loadBranches();
+        ui.branches.prepend(el('p', { className: 'notice', role: 'status', i18n: 'net.saved' }));
+      } catch (error) {
+        status(result, error);
+      }
+    });
+    return editor('branches.edit', { branch: b.name }, form);
   }
 
   // ---- Staff accounts ----
@@ -280,23 +293,26 @@ export function networkView(isDirector) {
       const save = (active) => api('/api/staff/' + s.id, { method: 'PUT', body: { displayName: s.displayName, role: role.value,
         branchId: s.branchId, homePickupPointId: home.value ? Number(home.value) : null, active: active } })
         .then(() => { status(result, 'net.saved'); loadStaff(); }, (error) => status(result, error));
-      const reset = async () => {
-        const password = window.prompt(t('net.newPassword', { user: s.username }));
-        if (!password) return;
+      const password = input('password', '', { id: 'net-password-' + s.id, required: true, minlength: '10', autocomplete: 'new-password' });
+      const reset = el('form', { className: 'inline-form' }, field(password.id, 'net.password', password, 'net.passwordHint'),
+        el('button', { type: 'submit', className: 'secondary', i18n: 'staffpw.set' }));
+      reset.addEventListener('submit', async (e) => {
+        e.preventDefault();
         try {
-          await api('/api/staff/' + s.id + '/password', { method: 'POST', body: { password: password } });
+          await api('/api/staff/' + s.id + '/password', { method: 'POST', body: { password: password.value } });
+          password.value = '';
           status(result, 'net.passwordChanged');
         } catch (error) {
           status(result, error);
         }
-      };
+      });
       return el('tr', { className: s.active ? '' : 'inactive' },
         el('th', { scope: 'row' }, s.username), el('td', {}, s.displayName), el('td', {}, role), el('td', {}, home),
         el('td', { i18n: s.active ? 'net.activeYes' : 'net.activeNo' }),
         el('td', { className: 'actions' },
           el('button', { type: 'button', className: 'secondary', i18n: 'net.save', onclick: () => save(s.active) }),
           el('button', { type: 'button', className: 'secondary', i18n: s.active ? 'net.disable' : 'net.enable', onclick: () => save(!s.active) }),
-          el('button', { type: 'button', className: 'secondary', i18n: 'net.resetPassword', onclick: reset })));
+          editor('staffpw.summary', { user: s.username }, reset)));
     });
     const username = input('text', '', { id: 'net-new-username', required: true, autocomplete: 'off', maxlength: '100' });
     const display = input('text', '', { id: 'net-new-name', required: true, maxlength: '200' });

@@ -1,0 +1,41 @@
+// Small form pieces shared by the director's network pages (network.js, stops.js, policies.js).
+import { problemMessage } from '../js/api.js';
+import { clear, el } from '../js/dom.js';
+import { t } from '../js/i18n.js';
+
+export const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7];
+
+export function input(type, value, extra) {
+  return el('input', Object.assign({ type: type, value: value == null ? '' : String(value) }, extra || {}));
+}
+
+export function weekdaySelect(value) {
+  return el('select', {}, WEEKDAYS.map((d) => el('option', { value: String(d), selected: d === value, i18n: 'net.weekday.' + d })));
+}
+
+export function hhmm(time) {
+  return time ? time.slice(0, 5) : '';
+}
+
+// Shows a saved message (a string key) or the API's problem (an error) in a live region.
+export function status(node, keyOrError) {
+  clear(node);
+  if (typeof keyOrError === 'string') node.appendChild(el('p', { className: 'notice', role: 'status', i18n: keyOrError }));
+  else node.appendChild(el('div', { className: 'form-error', role: 'alert' }, problemMessage(keyOrError)));
+}
+
+// Labels each control of a table row with its column header, for screen readers.
+export function labelRow(tr, keys, suffix) {
+  tr.querySelectorAll('select, input').forEach((c, i) => c.setAttribute('aria-label', t(keys[i]) + (suffix ? ' — ' + suffix : '')));
+}
+
+// A table with a caption and column headers; rows go in the returned tbody.
+export function editTable(captionKey, columnKeys, body) {
+  return el('div', { className: 'table-wrap' }, el('table', {}, el('caption', { i18n: captionKey }),
+    el('thead', {}, el('tr', {}, columnKeys.map((k) => el('th', { scope: 'col', i18n: k })))), body));
+}
+
+// A collapsed editor: <details><summary>label</summary>content</details>.
+export function editor(summaryKey, args, ...content) {
+  return el('details', { className: 'editor' }, el('summary', { i18n: summaryKey, args: args }), ...content);
+}
