@@ -81,6 +81,8 @@ public sealed class TestApp : WebApplicationFactory<Program>
         // a test points them at a FakeTwilio. The SMS jobs run when a test calls them, not on their own.
         builder.UseSetting("Twilio:BaseUrl", "http://127.0.0.1:9/");
         builder.UseSetting("Sms:RunInBackground", "false");
+        // The daily retention job (issue 16) too: its tests call RetentionWorker.RunTodayAsync.
+        builder.UseSetting("Retention:RunInBackground", "false");
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
         builder.ConfigureServices(services =>
         {

@@ -32,7 +32,8 @@ internal sealed class AuditStore(Db db)
         {
             Now = now,
             StaffId = who.IsStaff ? who.Id : (long?)null,
-            Actor = $"{who.Name} ({who.Role})",
+            // Staff are named (who did what); a patron only by internal id (issue 16: no patron's name in the trail).
+            Actor = who.IsStaff ? $"{who.Name} ({who.Role})" : $"#{who.Id} ({who.Role})",
             Action = action,
             Entity = entity,
             EntityId = entityId,

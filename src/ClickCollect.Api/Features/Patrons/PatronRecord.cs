@@ -1,7 +1,7 @@
 using ClickCollect.Api.Features.Appointments;
-using ClickCollect.Api.Features.Audit;
 using ClickCollect.Api.Features.Network;
 using ClickCollect.Api.Features.Notifications;
+using ClickCollect.Api.Features.Privacy;
 using ClickCollect.Api.Features.SurpriseSelections;
 using ClickCollect.Api.Infrastructure.Auth;
 using ClickCollect.Api.Infrastructure.Database;
@@ -48,27 +48,18 @@ internal static class PatronRecord
     }
 
     static async Task<Results<Ok<PatronRecordResponse>, ProblemHttpResult>> GetAsync(string cardNumber, CurrentUser user, PatronStore patrons,
-        AppointmentStore appointments, SelectionStore selections, OutboxStore outbox, AuditStore audit, Db db, TimeProvider clock, CancellationToken ct)
+        AppointmentStore appointments, SelectionStore selections, OutboxStore outbox, PatronAccessLog accessLog, HttpContext http, TimeProvider clock,
+        CancellationToken ct)
     {
         if (await patrons.FindByCardAsync(cardNumber.Trim(), ct) is not { } patron) return Problems.NotFound("La carte", cardNumber);
         var now = clock.GetUtcNow();
-        await LogRecordOpenedAsync(db, audit, user, patron, now, ct);
+        // DESIGN "Non-functional": staff access to patron records is logged (issue 16's access log: who, when, from which page).
+        await accessLog.RecordAsync(user, patron.Id, PatronAccess.Open, PatronAccessLog.PageOf(http), ct);
         return TypedResults.Ok(new PatronRecordResponse(patron.ToResponse(),
             await appointments.ListAsync(new AppointmentFilter(PatronId: patron.Id), ct),
             (await selections.ListAsync(new SelectionFilter(PatronId: patron.Id, Limit: 50), now, ct)).Select(r => r.ToResponse(now, forStaff: true)).ToList(),
             await outbox.ListAsync(new OutboxFilter(PatronId: patron.Id, Limit: 20), ct)));
     }
-
-    /// <summary>
-    /// DESIGN "Non-functional": staff access to patron records is logged (who, when). The one place a record
-    /// opening is written down; the privacy work (issue 16) may move it to its own access log.
-    /// </summary>
-    static Task LogRecordOpenedAsync(Db db, AuditStore audit, CurrentUser user, PatronRow patron, DateTimeOffset now, CancellationToken ct) =>
-        db.WriteAsync(async uow =>
-        {
-            await audit.WriteAsync(uow, user, "patron.record.opened", "patrons", patron.Id, new { patron.CardNumber }, now, ct);
-            return 0;
-        }, ct);
 
     static async Task<Results<Ok<PatronResponse>, ProblemHttpResult>> SetOwnContactAsync(PatronContactRequest request, CurrentUser user,
         PatronStore patrons, BranchStore branches, Db db, CancellationToken ct) =>

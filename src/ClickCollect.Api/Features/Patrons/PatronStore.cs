@@ -30,7 +30,8 @@ internal sealed class PatronStore(Db db)
 {
     const string Columns = "id, card_number, first_name, last_name, phone, email, sms_consent, home_branch_id, blocked_reason";
 
-    const string CredentialsSql = "select id, pin_hash as hash, locked_until from patrons where upper(card_number) = upper(@CardNumber)";
+    // The anonymous row (issue 16) that unlinked records point to can never sign in.
+    const string CredentialsSql = "select id, pin_hash as hash, locked_until from patrons where upper(card_number) = upper(@CardNumber) and not anonymous";
 
     public async Task<SignInGuard.Credentials?> FindCredentialsAsync(string cardNumber, CancellationToken ct)
     {
@@ -82,7 +83,7 @@ internal sealed class PatronStore(Db db)
         var byName = conditions.Count == 0 ? "" : "or (" + string.Join(" and ", conditions) + ")";
         var sql = $"""
             select {Columns} from patrons
-            where upper(card_number) = upper(@Query) or phone = @Phone or (@Digits is not null and phone like @Digits) {byName}
+            where not anonymous and (upper(card_number) = upper(@Query) or phone = @Phone or (@Digits is not null and phone like @Digits) {byName})
             order by case when upper(card_number) = upper(@Query) then 0 else 1 end, upper(last_name), upper(first_name), id
             limit @Limit
             """;

@@ -10,6 +10,12 @@ internal static class PrivacyEndpoints
     public static void AddPrivacy(this IServiceCollection services)
     {
         services.AddSingleton<PatronAccessLog>();
+        services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section)
+            .Validate(o => o.IsValid, "Retention: every period must be positive (months between 1 and 120).").ValidateOnStart();
+        services.AddSingleton<RetentionStore>();
+        services.AddSingleton<AuditScrub>();
+        services.AddSingleton<RetentionJob>();
+        services.AddHostedService<RetentionWorker>();
     }
 
     public static void MapPrivacy(this IEndpointRouteBuilder api)

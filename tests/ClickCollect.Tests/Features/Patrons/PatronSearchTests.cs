@@ -39,8 +39,9 @@ public abstract class PatronSearchTests<TDb> where TDb : ITestDatabase, new()
         var record = await ReadAsync(await staff.GetAsync("/api/patrons/P0001/record"), HttpStatusCode.OK);
         Assert.Equal("P0001", record.GetProperty("patron").GetProperty("cardNumber").GetString());
         Assert.Equal(JsonValueKind.Array, record.GetProperty("appointments").ValueKind);
-        var audit = await (await app.StaffClientAsync("director")).GetFromJsonAsync<JsonElement[]>("/api/audit?entity=patrons");
-        Assert.Contains(audit!, e => e.GetProperty("action").GetString() == "patron.record.opened");
+        // #16: the opening goes to the staff access log, not the audit trail
+        var log = await (await app.StaffClientAsync("director")).GetFromJsonAsync<JsonElement[]>("/api/patron-access-log?patronCardNumber=P0001");
+        Assert.Contains(log!, e => e.GetProperty("action").GetString() == "open");
 
         var changed = await ReadAsync(await staff.PutAsJsonAsync("/api/patrons/P0001/contact", new { phone = "07.98.76.54.30", smsConsent = true }), HttpStatusCode.OK);
         Assert.Equal("+33798765430", changed.GetProperty("phone").GetString());
