@@ -1,6 +1,7 @@
 using ClickCollect.Api.Features.Catalogue;
 using ClickCollect.Api.Features.Holds;
 using ClickCollect.Api.Features.Lockdowns;
+using ClickCollect.Api.Features.Network;
 using ClickCollect.Api.Infrastructure.Database;
 using Dapper;
 
@@ -13,7 +14,7 @@ internal sealed record LoanFilter(long? PatronId = null, bool IncludeReturned = 
 /// A loan's due date always follows the lockdowns in force for the copy's branch; the due date before
 /// any lockdown is kept in <c>original_due_on</c>.
 /// </summary>
-internal sealed class LoanStore(Db db, LoanPolicyStore policies, LockdownStore lockdowns, HoldAllocator allocator, TimeProvider clock)
+internal sealed class LoanStore(Db db, LoanPolicyStore policies, LockdownStore lockdowns, HoldAllocator allocator, BranchStore branches, TimeProvider clock)
 {
     const string SelectSql = """
         select l.id, l.patron_id, p.card_number, l.copy_id, c.barcode, c.title_id, t.title, c.branch_id,
@@ -62,7 +63,8 @@ internal sealed class LoanStore(Db db, LoanPolicyStore policies, LockdownStore l
 
     /// <summary>
     /// Lends the copy to the patron from <paramref name="loanedOn"/> (the branch's local date), for the
-    /// loan policy's length of its format and audience, the due date shifted by any lockdown in force;
+    /// loan policy's length of its format and audience, the due date shifted by any lockdown in force and
+    /// moved to the next day the copy's branch is open (weekly closing days, closures of all its counters);
     /// the copy becomes onLoan. Null when the copy does not exist, is lost or withdrawn, or is already on loan.
     /// For the hand-over at the counter: call it in the unit of work that collects the hold, before
     /// writing anything else, because it takes <see cref="LockKeys.Lending"/> shared and a lockdown change
@@ -77,8 +79,10 @@ internal sealed class LoanStore(Db db, LoanPolicyStore policies, LockdownStore l
         var copy = await uow.QuerySingleOrDefaultAsync<CopyRow>(CopySql, new { Id = copyId }, ct);
         if (copy is null || copy.Status is "lost" or "withdrawn") return null;
         var policy = LoanPolicies.Resolve((await policies.ListAsync(uow, ct)).Policies, copy.Format, copy.Audience);
-        var original = libraryDueOn ?? loanedOn.AddDays(policy.LoanDays);
-        var due = libraryDueOn ?? LockdownRules.ShiftDueDate(original, (await lockdowns.PeriodsAsync(uow, ct)).For(copy.BranchId), patronId);
+        var opening = libraryDueOn is null ? await branches.OpeningAsync(uow, copy.BranchId, loanedOn, ct) : null;
+        var original = libraryDueOn ?? opening!.OnOrAfter(loanedOn.AddDays(policy.LoanDays));
+        var shifted = LockdownRules.ShiftDueDate(original, (await lockdowns.PeriodsAsync(uow, ct)).For(copy.BranchId), patronId);
+        var due = libraryDueOn ?? (shifted is { } d ? opening!.OnOrAfter(d) : null);
         var now = clock.GetUtcNow();
         var id = await uow.QuerySingleOrDefaultAsync<long?>(InsertSql, new
         {

@@ -68,6 +68,25 @@ internal sealed class BranchRequestValidator : AbstractValidator<BranchRequest>
     }
 }
 
+/// <summary>
+/// When a branch is open for returns: not on its weekly closing days, and not on a date every one of its
+/// counters is closed. Loans given at the counter fall due on such a day (issue 10).
+/// </summary>
+internal sealed record BranchOpening(IReadOnlyList<int> ClosedWeekdays, IReadOnlyList<IReadOnlyList<Slots.Closure>> CounterClosures)
+{
+    public bool IsOpen(DateOnly date) =>
+        !ClosedWeekdays.Contains(Slots.SlotCalculator.IsoWeekday(date))
+        && (CounterClosures.Count == 0 || CounterClosures.Any(closures => !closures.Any(c => c.StartsOn <= date && date <= c.EndsOn)));
+
+    /// <summary>This date when the branch is open then, else the next open day (within two months; past that the date as is).</summary>
+    public DateOnly OnOrAfter(DateOnly date)
+    {
+        for (var day = date; day < date.AddDays(62); day = day.AddDays(1))
+            if (IsOpen(day)) return day;
+        return date;
+    }
+}
+
 internal sealed record CounterRequest(string Name);
 
 internal sealed class CounterRequestValidator : AbstractValidator<CounterRequest>

@@ -41,6 +41,33 @@ internal sealed class BranchStore(Db db)
     public async Task<BranchResponse?> GetAsync(long id, CancellationToken ct) =>
         (await ListAsync(ct)).FirstOrDefault(b => b.Id == id);
 
+    sealed class CounterClosureRow
+    {
+        public long CounterId { get; init; }
+        public DateOnly? StartsOn { get; init; }
+        public DateOnly? EndsOn { get; init; }
+    }
+
+    const string ClosedWeekdaysSql = "select closed_weekdays from branches where id = @Id";
+    const string CounterClosuresSql = """
+        select c.id as counter_id, cl.starts_on, cl.ends_on
+        from counters c
+        join pickup_points p on p.counter_id = c.id
+        left join closures cl on cl.pickup_point_id = p.id and cl.ends_on >= @From
+        where c.branch_id = @Id
+        """;
+
+    /// <summary>The branch's weekly closing days and its counters' closures from <paramref name="from"/> on.</summary>
+    public async Task<BranchOpening> OpeningAsync(UnitOfWork uow, long id, DateOnly from, CancellationToken ct)
+    {
+        var weekdays = await uow.QuerySingleOrDefaultAsync<string>(ClosedWeekdaysSql, new { Id = id }, ct) ?? "";
+        var rows = await uow.QueryAsync<CounterClosureRow>(CounterClosuresSql, new { Id = id, From = from }, ct);
+        var perCounter = rows.GroupBy(r => r.CounterId)
+            .Select(g => (IReadOnlyList<Slots.Closure>)g.Where(r => r.StartsOn is not null).Select(r => new Slots.Closure(r.StartsOn!.Value, r.EndsOn!.Value)).ToList())
+            .ToList();
+        return new BranchOpening(Weekdays.Parse(weekdays), perCounter);
+    }
+
     const string InsertSql = """
         insert into branches (code, name, time_zone, address, phone, closed_weekdays)
         select @Code, @Name, @TimeZone, @Address, @Phone, coalesce(@ClosedWeekdays, '')

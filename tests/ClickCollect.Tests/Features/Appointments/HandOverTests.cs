@@ -53,6 +53,25 @@ public abstract class HandOverTests<TDb> where TDb : ITestDatabase, new()
     }
 
     [Fact]
+    public async Task The_due_date_falls_on_a_day_the_branch_is_open()
+    {
+        await using var app = await TestApp.StartAsync<TDb>();
+        var (appointment, _, _, staff) = await ArrangeAsync(app, "P0001");
+        // 28 days after Tuesday 10 March is Tuesday 7 April: the central library now closes on Tuesdays,
+        // and both its counters close on Wednesday 8 April, so the book is due on Thursday 9 April.
+        var director = await app.StaffClientAsync("director");
+        var central = (await app.CreateClient().GetFromJsonAsync<JsonElement>("/api/branches")).EnumerateArray().Single(b => b.GetProperty("code").GetString() == "CENTRALE");
+        Assert.Equal(HttpStatusCode.OK, (await director.PutAsJsonAsync($"/api/branches/{central.GetProperty("id").GetInt64()}",
+            new { code = "CENTRALE", name = central.GetProperty("name").GetString(), closedWeekdays = new[] { 2 } })).StatusCode);
+        foreach (var counter in central.GetProperty("counters").EnumerateArray())
+            Assert.Equal(HttpStatusCode.Created, (await director.PostAsJsonAsync($"/api/pickup-points/{counter.GetProperty("pickupPointId").GetInt64()}/closures",
+                new { startsOn = "2026-04-08", endsOn = "2026-04-08", reason = "Inventaire" })).StatusCode);
+
+        var receipt = await ReadAsync(await staff.PostAsync($"/api/appointments/{appointment}/handover", null), HttpStatusCode.OK);
+        Assert.Equal("2026-04-09", Assert.Single(receipt.GetProperty("loans").EnumerateArray()).GetProperty("dueOn").GetString());
+    }
+
+    [Fact]
     public async Task A_blocked_card_is_refused_with_its_reason_and_nothing_is_lent()
     {
         await using var app = await TestApp.StartAsync<TDb>();
