@@ -40,10 +40,14 @@ FORMAT ?= csv
 import-catalogue: ## import a catalogue: make import-catalogue FILE=export.mrc FORMAT=csv|marc21|unimarc|marcxml (.gz read as is)
 	dotnet run --project src/ClickCollect.Api -- import-catalogue $(FILE) $(FORMAT)
 
+FULL ?= false
+import-patrons: ## import patrons from the library system: make import-patrons FILE=patrons.csv [FULL=true deactivates those not listed]
+	dotnet run --project src/ClickCollect.Api -- import-patrons $(FILE) $(FULL)
+
 lint:           ## no wall-clock reads outside TimeProvider in src/
 	@! grep -rnE 'DateTime(Offset)?\.(Now|UtcNow)|CURRENT_TIMESTAMP|now\(\)' src --include=*.cs --include=*.sql
 
 fmt:            ## check formatting
 	dotnet format ClickCollect.sln --verify-no-changes
 
-.PHONY: help run build test bench openapi openapi-check migrate import-catalogue lint fmt
+.PHONY: help run build test bench openapi openapi-check migrate import-catalogue import-patrons lint fmt

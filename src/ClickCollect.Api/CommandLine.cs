@@ -1,5 +1,6 @@
 using ClickCollect.Api.Features.Catalogue;
 using ClickCollect.Api.Features.Demo;
+using ClickCollect.Api.Features.Patrons.Import;
 using ClickCollect.Api.Infrastructure.Database;
 using ClickCollect.Api.Infrastructure.OpenApi;
 
@@ -36,7 +37,7 @@ internal static class CommandLine
     }
 
     /// <summary>
-    /// Command-line verbs: <c>migrate</c>, <c>seed-demo</c>, <c>import-catalogue &lt;file&gt;</c>.
+    /// Command-line verbs: <c>migrate</c>, <c>seed-demo</c>, <c>import-catalogue &lt;file&gt;</c>, <c>import-patrons &lt;file&gt; [full]</c>.
     /// Returns the process exit code when a verb ran (the process then exits instead of serving), null otherwise.
     /// </summary>
     public static async Task<int?> RunCommandAsync(this WebApplication app, string[] args)
@@ -57,6 +58,8 @@ internal static class CommandLine
                 return 0;
             case "import-catalogue":
                 return await CatalogueImportCommand.RunAsync(services, args[1..], Console.Out, CancellationToken.None);
+            case "import-patrons":
+                return await PatronImportCommand.RunAsync(services, args[1..], Console.Out, CancellationToken.None);
             default:
                 return null;
         }

@@ -13,6 +13,9 @@ internal sealed class PatronOptions
     /// </summary>
     public string Authentication { get; set; } = "local";
 
+    /// <summary>How long a one-time code for setting a PIN (first sign-in, forgotten PIN) stays good.</summary>
+    public TimeSpan PinCodeValidity { get; set; } = TimeSpan.FromDays(14);
+
     public bool UsesSip2 => Authentication.Equals("sip2", StringComparison.OrdinalIgnoreCase);
 }
 

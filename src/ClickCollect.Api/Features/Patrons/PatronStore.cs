@@ -30,8 +30,12 @@ internal sealed class PatronStore(Db db)
 {
     const string Columns = "id, card_number, first_name, last_name, phone, email, sms_consent, home_branch_id, blocked_reason";
 
-    // The anonymous row (issue 16) that unlinked records point to can never sign in.
-    const string CredentialsSql = "select id, pin_hash as hash, locked_until from patrons where upper(card_number) = upper(@CardNumber) and not anonymous";
+    // The anonymous row (issue 16) that unlinked records point to can never sign in, nor can a patron a
+    // full export of the library system no longer lists (deactivated, issue 12).
+    const string CredentialsSql = """
+        select id, pin_hash as hash, locked_until from patrons
+        where upper(card_number) = upper(@CardNumber) and not anonymous and deactivated_at is null
+        """;
 
     public async Task<SignInGuard.Credentials?> FindCredentialsAsync(string cardNumber, CancellationToken ct)
     {

@@ -1,4 +1,6 @@
+using ClickCollect.Api.Features.Audit;
 using ClickCollect.Api.Features.Ils;
+using ClickCollect.Api.Features.Patrons.Import;
 using ClickCollect.Api.Features.Network;
 using ClickCollect.Api.Features.Privacy;
 using ClickCollect.Api.Infrastructure.Auth;
@@ -7,6 +9,7 @@ using ClickCollect.Api.Infrastructure.Http;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
 
 namespace ClickCollect.Api.Features.Patrons;
 
@@ -17,6 +20,7 @@ internal static class PatronsEndpoints
         services.AddSingleton<PatronStore>();
         services.AddOptions<PatronOptions>().BindConfiguration(PatronOptions.Section)
             .Validate(o => o.UsesSip2 || o.Authentication.Equals("local", StringComparison.OrdinalIgnoreCase), "Patrons:Authentication must be local or sip2.")
+            .Validate(o => o.PinCodeValidity >= TimeSpan.FromMinutes(5), "Patrons:PinCodeValidity must be at least 5 minutes.")
             .ValidateOnStart();
         services.AddSingleton<LocalPatronAuthenticator>();
         services.AddSingleton<IPatronAuthenticator>(sp => sp.GetRequiredService<IOptions<PatronOptions>>().Value.UsesSip2
@@ -25,6 +29,8 @@ internal static class PatronsEndpoints
         services.AddSingleton<IValidator<PatronSignInRequest>, PatronSignInRequestValidator>();
         services.AddSingleton<IValidator<CreatePatronRequest>, CreatePatronRequestValidator>();
         services.AddSingleton<IValidator<PatronContactRequest>, PatronContactRequestValidator>();
+        services.AddSingleton<PatronImport>();
+        services.AddSingleton<IValidator<SetPinRequest>, SetPinRequestValidator>();
     }
 
     public static RouteGroupBuilder MapPatrons(this IEndpointRouteBuilder api)
@@ -42,6 +48,21 @@ internal static class PatronsEndpoints
         patrons.MapPost("/", Create).WithName("CreatePatron").WithSummary("Register a patron")
             .RequireAuthorization(Policies.Staff).WithValidation<CreatePatronRequest>()
             .ProducesProblem(StatusCodes.Status409Conflict);
+        patrons.MapPost("/import", Import).WithName("ImportPatrons")
+            .WithSummary("Import patrons from the library system (CSV cardNumber,firstName,lastName,phone,email,homeBranchCode,expiresOn,blocked; the file is the body); full=true deactivates those the file does not list; nothing is imported when a line is bad")
+            .RequireAuthorization(Policies.Director).WithBodyLimit(Loans.LoansEndpoints.ImportBodyLimit)
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                operation.RequestBody = new OpenApiRequestBody
+                {
+                    Required = true,
+                    Description = "UTF-8 CSV with the header cardNumber,firstName,lastName and any of phone,email,homeBranchCode,expiresOn (yyyy-MM-dd),blocked (true|false)",
+                    Content = new Dictionary<string, OpenApiMediaType> { ["text/csv"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String } } },
+                };
+                return Task.CompletedTask;
+            })
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        patrons.MapPinSetup();
         patrons.MapPatronRecord();
         return patrons;
     }
@@ -103,6 +124,22 @@ internal static class PatronsEndpoints
         var id = await db.WriteAsync(uow => store.CreateAsync(uow, patron, ct), ct);
         if (id is null) return Problems.Conflict("card_number_taken", "Carte déjà attribuée", $"La carte {request.CardNumber} existe déjà.");
         return TypedResults.Created($"/api/patrons/{patron.CardNumber}", (await store.GetAsync(id.Value, ct))!.ToResponse());
+    }
+
+    static async Task<Results<Ok<PatronImportReport>, ProblemHttpResult>> Import(HttpRequest request, bool? full, CurrentUser user,
+        PatronImport importer, AuditStore audit, Db db, TimeProvider clock, CancellationToken ct)
+    {
+        var file = await PatronCsv.ReadAsync(request.Body, ct);
+        PatronImportReport report;
+        await using (var uow = await db.WriteAsync(ct))
+        {
+            report = await importer.ImportAsync(uow, file, full ?? false, ct);
+            if (report.Rejected.Count > 0) return Problems.ImportRejected(report.Rejected);
+            await audit.WriteAsync(uow, user, "patrons.imported", "patrons", null,
+                new { report.Read, report.Created, report.Updated, report.Unchanged, report.Deactivated, report.Reactivated, report.Full }, clock.GetUtcNow(), ct);
+            await uow.CommitAsync(ct);
+        }
+        return TypedResults.Ok(report);
     }
 }
 
