@@ -51,6 +51,7 @@ internal static class ClickCollectApp
         {
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+            StrictJson.Apply(o.SerializerOptions);
         });
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
@@ -61,10 +62,16 @@ internal static class ClickCollectApp
                 c.ProblemDetails.Extensions["code"] = code;
         });
         services.AddExceptionHandler<ProblemMapping>();
-        builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = Math.Max(CatalogueEndpoints.ImportBodyLimit, LoansEndpoints.ImportBodyLimit)); // the largest; other routes: BodyLimit
+        builder.WebHost.ConfigureKestrel(o =>
+        {
+            o.Limits.MaxRequestBodySize = Math.Max(CatalogueEndpoints.ImportBodyLimit, LoansEndpoints.ImportBodyLimit); // the largest; other routes: BodyLimit
+            InputEdge.RaiseKestrelLimits(o.Limits);
+            o.AddServerHeader = false; // #14: no product banner for scanners
+        });
         ValidatorOptions.Global.LanguageManager.Culture = new System.Globalization.CultureInfo("fr");
 
         builder.AddClickCollectAuth();
+        builder.AddClickCollectReverseProxy();
         services.AddClickCollectRateLimiting(configuration);
         services.AddClickCollectOpenApi();
         services.AddClickCollectHealth();
@@ -92,8 +99,10 @@ internal static class ClickCollectApp
 
     public static void UseClickCollect(this WebApplication app)
     {
+        app.UseClickCollectReverseProxy();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.Use(BrowserSafety.Apply);
         app.UseDefaultFiles();
         // Pages load plain ES modules with no build step (no hashed file names): browsers must ask
         // again (a 304 when unchanged) so a deploy never leaves a stale module beside a new one.
@@ -106,6 +115,7 @@ internal static class ClickCollectApp
         app.UseAuthorization();
         app.UseRateLimiter();
         app.Use(BodyLimit.Enforce);
+        app.Use(InputEdge.RefuseNul);
     }
 
     public static void MapClickCollect(this WebApplication app)
@@ -114,6 +124,7 @@ internal static class ClickCollectApp
         app.MapClickCollectHealth();
 
         var api = app.MapGroup("/api");
+        api.AddEndpointFilterFactory(InputEdge.BoundDates);
         api.MapNetwork();
         api.MapSlots();
         api.MapHoldAlerts(); // before MapHolds: /holds/alerts is not a hold id

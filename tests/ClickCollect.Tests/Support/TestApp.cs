@@ -77,6 +77,7 @@ public sealed class TestApp : WebApplicationFactory<Program>
         // Tests call the API in bursts from one address; the rate-limit tests set their own limits.
         builder.UseSetting("RateLimits:SignInPerMinute", "100000");
         builder.UseSetting("RateLimits:RequestsPerMinute", "100000");
+        builder.UseSetting("RateLimits:SignInFailuresPerAddress", "100000");
         // Nothing leaves the machine, even with credentials: Twilio calls go to the discard port unless
         // a test points them at a FakeTwilio. The SMS jobs run when a test calls them, not on their own.
         builder.UseSetting("Twilio:BaseUrl", "http://127.0.0.1:9/");

@@ -1,3 +1,4 @@
+using ClickCollect.Api.Infrastructure;
 using ClickCollect.Api.Features.Lockdowns;
 
 namespace ClickCollect.Api.Features.Fines;
@@ -34,7 +35,7 @@ internal static class FineCalculator
         // up to and including today.
         var last = loan.ReturnedOn ?? today;
         var excluded = loan.Lockdowns.Where(l => l.SuspendFines).Select(l => l.Range).Concat(loan.ClosedDays);
-        var overdue = LockdownRules.DaysOutside(due.Value.AddDays(1), last, excluded);
+        var overdue = LockdownRules.DaysOutside(due.Value.AddDaysSaturating(1), last, excluded);
 
         var rule = loan.Rule;
         var charged = Math.Max(0, overdue - rule.GraceDays);
@@ -59,7 +60,7 @@ internal static class FineCalculator
                          .SelectMany(r => Days(r.Start, r.End ?? r.Start)).Distinct().Order()
                          .Where(d => counters.All(c => closuresByPickupPoint[c].Any(r => r.Covers(d)))))
             {
-                if (end is { } e && day == e.AddDays(1)) { end = day; continue; }
+                if (end is { } e && day.DayNumber == e.DayNumber + 1) { end = day; continue; }
                 if (start is { } s) ranges.Add(new DateRange(s, end));
                 (start, end) = (day, day);
             }
@@ -69,8 +70,5 @@ internal static class FineCalculator
         return result;
     }
 
-    static IEnumerable<DateOnly> Days(DateOnly from, DateOnly to)
-    {
-        for (var d = from; d <= to; d = d.AddDays(1)) yield return d;
-    }
+    static IEnumerable<DateOnly> Days(DateOnly from, DateOnly to) => DateBounds.Days(from, to);
 }

@@ -24,8 +24,14 @@ internal sealed class Sip2PatronAuthenticator(LibrarySystem ils, PatronStore sto
             if (credentials is null)
             {
                 // Unknown here: a lockout needs a row, so a card the library system knows gets one first.
+                // The per-address throttle still comes first, and an unknown card counts against it (#14).
+                if (guard.Throttled() is { } throttled) return PatronSignInOutcome.From(throttled, null);
                 answer = await ils.PatronInformationAsync(cardNumber, pin, ct);
-                if (!answer.ValidPatron) return new PatronSignInOutcome.Rejected();
+                if (!answer.ValidPatron)
+                {
+                    guard.CountFailure();
+                    return new PatronSignInOutcome.Rejected();
+                }
                 await SyncAsync(cardNumber, answer, ct);
                 credentials = await store.FindCredentialsAsync(cardNumber, ct);
             }

@@ -1,3 +1,4 @@
+using ClickCollect.Api.Infrastructure;
 using System.Data;
 using ClickCollect.Api.Features.Appointments;
 using ClickCollect.Api.Features.Fines;
@@ -185,7 +186,7 @@ internal sealed class LockdownEffectsStore(LockdownStore lockdowns, FinesStore f
                 calendars[hold.PickupPointId] = calendar = await slots.LoadAsync(hold.PickupPointId, ct);
             // A full pickup window after the lockdown, counted in the pickup point's open days.
             var deadline = LockdownRules.ExtendPickupDeadline(original, periods,
-                end => calendar?.PickupDeadline(end) ?? end.AddDays(calendar?.PickupOpenDays ?? 5));
+                end => calendar?.PickupDeadline(end) ?? end.AddDaysSaturating(calendar?.PickupOpenDays ?? 5));
             if (deadline != hold.PickupDeadline) changes.Add(new DateChange(hold.Id, hold.PickupDeadline, deadline, original));
         }
         return changes;

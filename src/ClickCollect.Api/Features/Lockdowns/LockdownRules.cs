@@ -1,3 +1,5 @@
+using ClickCollect.Api.Infrastructure;
+
 namespace ClickCollect.Api.Features.Lockdowns;
 
 /// <summary>Local dates from <see cref="Start"/> to <see cref="End"/>, both inclusive; no end: open-ended.</summary>
@@ -44,7 +46,7 @@ internal static class LockdownRules
     /// </remarks>
     public static DateOnly? ShiftDueDate(DateOnly originalDueOn, IEnumerable<LockdownPeriod> periods, long patronId) =>
         Push(originalDueOn, periods.Where(p => p.ShiftDueDatesDays is not null),
-            p => p.EndsOn!.Value.AddDays(p.ShiftDueDatesDays!.Value + Spread(patronId, p.SpreadDays)));
+            p => p.EndsOn!.Value.AddDaysSaturating((long)p.ShiftDueDatesDays!.Value + Spread(patronId, p.SpreadDays)));
 
     /// <summary>
     /// The pickup deadline of a Ready hold originally due by <paramref name="originalDeadline"/>: a deadline

@@ -69,8 +69,12 @@ internal static class LockdownsEndpoints
     static async Task<Results<Ok<LockdownResponse>, ProblemHttpResult>> Get(long id, LockdownStore store, TimeProvider clock, CancellationToken ct) =>
         await store.GetAsync(id, clock.GetUtcNow(), ct) is { } lockdown ? TypedResults.Ok(lockdown) : Problems.NotFound("Le confinement", id);
 
-    static async Task<Ok<IReadOnlyList<AuditEntry>>> Audit(long id, AuditStore audit, CancellationToken ct) =>
-        TypedResults.Ok(await audit.ListAsync("lockdown", id, 500, ct));
+    // #14: an unknown lockdown is a 404, not an empty history.
+    static async Task<Results<Ok<IReadOnlyList<AuditEntry>>, ProblemHttpResult>> Audit(long id, AuditStore audit, LockdownStore store,
+        TimeProvider clock, CancellationToken ct) =>
+        await store.GetAsync(id, clock.GetUtcNow(), ct) is null
+            ? Problems.NotFound("Le confinement", id)
+            : TypedResults.Ok(await audit.ListAsync("lockdown", id, 500, ct));
 
     static async Task<Results<Created<LockdownChangeResponse>, ProblemHttpResult>> Create(
         LockdownRequest request, CurrentUser user, ChangeLockdown change, CancellationToken ct) =>

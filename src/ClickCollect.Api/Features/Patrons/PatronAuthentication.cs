@@ -25,6 +25,9 @@ internal abstract record PatronSignInOutcome
     public sealed record Rejected : PatronSignInOutcome;
     public sealed record Locked(DateTimeOffset Until) : PatronSignInOutcome;
 
+    /// <summary>Too many failed sign-ins from this client address, whatever the card (#14): 429.</summary>
+    public sealed record Throttled(TimeSpan RetryAfter) : PatronSignInOutcome;
+
     /// <summary>The judge of the PIN cannot be reached: nobody is signed in.</summary>
     public sealed record Unavailable(string Message) : PatronSignInOutcome;
 
@@ -32,6 +35,7 @@ internal abstract record PatronSignInOutcome
     {
         SignInGuard.Outcome.Accepted => new Accepted(patronId!.Value),
         SignInGuard.Outcome.Locked(var until) => new Locked(until),
+        SignInGuard.Outcome.Throttled(var retryAfter) => new Throttled(retryAfter),
         _ => new Rejected(),
     };
 }

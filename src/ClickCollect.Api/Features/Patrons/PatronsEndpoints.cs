@@ -39,7 +39,8 @@ internal static class PatronsEndpoints
 
         patrons.MapPost("/sign-in", SignIn).WithName("PatronSignIn").WithSummary("Sign in with card number and PIN")
             .AllowAnonymous().RequireRateLimiting(RateLimiting.SignIn).WithValidation<PatronSignInRequest>()
-            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         patrons.MapGet("/me", Me).WithName("PatronMe").WithSummary("The signed-in patron").RequireAuthorization(Policies.Patron);
         patrons.MapGet("/", Search).WithName("SearchPatrons").WithSummary("Find patrons by card number, name or phone (phone desk)")
             .RequireAuthorization(Policies.Staff);
@@ -76,6 +77,8 @@ internal static class PatronsEndpoints
             case PatronSignInOutcome.Accepted(var id):
                 patronId = id;
                 break;
+            case PatronSignInOutcome.Throttled(var retryAfter):
+                return Problems.SignInThrottled(http, retryAfter);
             case PatronSignInOutcome.Locked(var until):
                 return Problems.AccountLocked(until);
             case PatronSignInOutcome.Unavailable(var message):
@@ -155,7 +158,7 @@ internal sealed class PatronSignInRequestValidator : AbstractValidator<PatronSig
 }
 
 internal sealed record CreatePatronRequest(string CardNumber, string Pin, string FirstName, string LastName,
-    string? Phone, string? Email, bool SmsConsent, long? HomeBranchId);
+    string? Phone, string? Email, bool SmsConsent = false, long? HomeBranchId = null);
 
 internal sealed class CreatePatronRequestValidator : AbstractValidator<CreatePatronRequest>
 {

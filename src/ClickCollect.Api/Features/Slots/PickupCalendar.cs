@@ -1,3 +1,4 @@
+using ClickCollect.Api.Infrastructure;
 using ClickCollect.Api.Features.Network;
 
 namespace ClickCollect.Api.Features.Slots;
@@ -22,7 +23,7 @@ internal sealed record PickupCalendar(long PickupPointId, PickupPointKind Kind, 
 
     IEnumerable<DatedWindow> StopWindows(DateOnly from, DateOnly to)
     {
-        for (var date = from; date <= to; date = date.AddDays(1))
+        foreach (var date in DateBounds.Days(from, to))
         {
             var exception = StopExceptions.FirstOrDefault(e => e.Date == date);
             if (exception.Date == date)
@@ -47,7 +48,7 @@ internal sealed record PickupCalendar(long PickupPointId, PickupPointKind Kind, 
     public IReadOnlyList<Slot> Bookable(DateTimeOffset now, DateOnly? from = null, DateOnly? to = null)
     {
         var today = Today(now);
-        var last = today.AddDays(HorizonDays);
+        var last = today.AddDaysSaturating(HorizonDays);
         var first = from is { } f && f > today ? f : today;
         var end = to is { } t && t < last ? t : last;
         return Slots(first, end).Where(s => s.Start >= now + LeadTime).ToList();

@@ -1,3 +1,5 @@
+using ClickCollect.Api.Infrastructure;
+
 namespace ClickCollect.Api.Features.Slots;
 
 /// <summary>A bookable slot: UTC instants, and the capacity in patrons (and optionally items).</summary>
@@ -41,7 +43,7 @@ internal static class SlotCalculator
     /// <summary>Weekly windows expanded over the dates from <paramref name="from"/> to <paramref name="to"/>, both inclusive.</summary>
     public static IEnumerable<DatedWindow> Expand(IReadOnlyCollection<OpeningWindow> weekly, DateOnly from, DateOnly to)
     {
-        for (var date = from; date <= to; date = date.AddDays(1))
+        foreach (var date in DateBounds.Days(from, to))
             foreach (var w in weekly.Where(w => w.Weekday == IsoWeekday(date)))
                 yield return new DatedWindow(date, w.StartsAt, w.EndsAt, w.SlotMinutes, w.Capacity, w.MaxItems);
     }
@@ -54,10 +56,11 @@ internal static class SlotCalculator
     public static DateOnly? AddOpenDays(DateOnly from, int openDays, Func<DateOnly, bool> isOpen)
     {
         var date = from;
+        var limit = from.Year < DateOnly.MaxValue.Year ? from.AddYears(1) : DateOnly.MaxValue;
         for (var counted = 0; counted < openDays;)
         {
+            if (date >= limit) return null;
             date = date.AddDays(1);
-            if (date > from.AddYears(1)) return null;
             if (isOpen(date)) counted++;
         }
         return date;

@@ -27,7 +27,7 @@ internal static class StaffEndpoints
 
         staff.MapPost("/sign-in", SignIn).WithName("StaffSignIn").WithSummary("Sign in with username and password")
             .AllowAnonymous().RequireRateLimiting(RateLimiting.SignIn).WithValidation<StaffSignInRequest>()
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status429TooManyRequests);
         staff.MapGet("/me", Me).WithName("StaffMe").WithSummary("The signed-in staff member").RequireAuthorization(Policies.Staff);
         staff.MapGet("/", List).WithName("ListStaff").WithSummary("Staff accounts").RequireAuthorization(Policies.Director);
         staff.MapPost("/", Create).WithName("CreateStaff").WithSummary("Create a staff account")
@@ -40,6 +40,9 @@ internal static class StaffEndpoints
         staff.MapPost("/{id:long}/password", ResetPassword).WithName("ResetStaffPassword")
             .WithSummary("Give a staff account a new password (and lift a lockout); the password is never shown again (audited)")
             .RequireAuthorization(Policies.Director).WithValidation<ResetPasswordRequest>().ProducesProblem(StatusCodes.Status404NotFound);
+        staff.MapPost("/{id:long}/unlock", Unlock).WithName("UnlockStaff")
+            .WithSummary("Lift the sign-in delay that failed attempts put on a staff account")
+            .RequireAuthorization(Policies.Director).ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost("/sign-out", SignOut).WithName("SignOut").WithSummary("End the page session (cookie)").WithTags("Staff")
             .AllowAnonymous();
         return staff;
@@ -51,6 +54,8 @@ internal static class StaffEndpoints
         var credentials = await store.FindCredentialsAsync(request.Username, ct);
         switch (await guard.CheckAsync(SignInGuard.Accounts.Staff, credentials, request.Password, ct))
         {
+            case SignInGuard.Outcome.Throttled(var retryAfter):
+                return Problems.SignInThrottled(http, retryAfter);
             case SignInGuard.Outcome.Locked(var until):
                 return Problems.AccountLocked(until);
             case SignInGuard.Outcome.Rejected:
@@ -125,6 +130,8 @@ internal static class StaffEndpoints
             return Problems.Field("homePickupPointId", $"Le point de retrait {p} n'existe pas.");
         return null;
     }
+    static async Task<Results<NoContent, ProblemHttpResult>> Unlock(long id, SignInGuard guard, CancellationToken ct) =>
+        await guard.UnlockAsync(SignInGuard.Accounts.Staff, id, ct) ? TypedResults.NoContent() : Problems.NotFound("Le compte", id);
 
     static SignOutHttpResult SignOut() =>
         TypedResults.SignOut(authenticationSchemes: [CookieAuthenticationDefaults.AuthenticationScheme]);

@@ -23,11 +23,24 @@ internal static class AuthSetup
                 http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
                     ? BearerTokenDefaults.AuthenticationScheme
                     : CookieAuthenticationDefaults.AuthenticationScheme)
-            .AddBearerToken(o => o.BearerTokenExpiration = TimeSpan.FromHours(10))
+            .AddBearerToken(o =>
+            {
+                o.BearerTokenExpiration = TimeSpan.FromHours(10);
+                // RFC 9110 §11.1: the scheme name is case-insensitive; the handler only reads "Bearer " (#14).
+                o.Events.OnMessageReceived = c =>
+                {
+                    var header = c.Request.Headers.Authorization.ToString();
+                    if (header.Length > 7 && header.StartsWith("bearer ", StringComparison.OrdinalIgnoreCase)) c.Token = header[7..].Trim();
+                    return Task.CompletedTask;
+                };
+            })
             .AddCookie(o =>
             {
-                o.Cookie.Name = "clickcollect";
+                o.Cookie.Name = Http.BrowserSafety.CookieName;
                 o.Cookie.HttpOnly = true;
+                // Secure whenever the request is HTTPS (as the proxy says, ReverseProxy), so the cookie never
+                // travels in clear once the site is served over HTTPS.
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 // Strict: the cookie never rides on a request started by another site, so pages can call
                 // the API with it without a CSRF token.
                 o.Cookie.SameSite = SameSiteMode.Strict;

@@ -33,13 +33,35 @@ internal sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Pr
         _ => "Requête invalide",
     };
 
+    static string Join(string at, string field) => at.Length == 0 ? field : at + "." + field;
+
+    /// <summary>"… was missing required properties including: 'active', 'name'." → active, name.</summary>
+    static List<string>? MissingMembers(string message)
+    {
+        const string Marker = "missing required properties including:";
+        var start = message.IndexOf(Marker, StringComparison.Ordinal);
+        if (start < 0) return null;
+        var names = message[(start + Marker.Length)..];
+        var end = names.IndexOf(". ", StringComparison.Ordinal);
+        if (end >= 0) names = names[..end];
+        return names.Split(',').Select(n => n.Trim().TrimEnd('.').Trim('\'')).Where(n => n.Length > 0).ToList();
+    }
+
     /// <summary>The field named in the error, as the client sent it: <c>$.slotStart</c> becomes <c>slotStart</c>.</summary>
     static Dictionary<string, string[]>? ErrorsOf(BadHttpRequestException bad)
     {
         if (bad.InnerException is JsonException json)
         {
-            var field = json.Path is null or "$" ? "body" : json.Path.TrimStart('$', '.');
-            return new() { [field] = [json.Path is null ? "JSON mal formé." : "Valeur de type incorrect ou JSON mal formé."] };
+            var at = json.Path is null or "$" ? "" : json.Path.TrimStart('$', '.');
+            if (json is FieldJsonException refused) return new() { [Join(at, refused.Field)] = [refused.Message] };
+            if (MissingMembers(json.Message) is { Count: > 0 } missing)
+                return missing.ToDictionary(m => Join(at, m), _ => new[] { "Valeur requise." });
+            // Our converters' own words (date bounds, NUL) say more than the generic sentence.
+            var reason = json.Path is null ? "JSON mal formé."
+                : json.Message.StartsWith("The JSON", StringComparison.Ordinal) || json.Message.Contains("Path:", StringComparison.Ordinal)
+                    ? (json.Message.Contains("Duplicate", StringComparison.OrdinalIgnoreCase) ? "Propriété en double." : "Valeur de type incorrect ou JSON mal formé.")
+                    : json.Message;
+            return new() { [at.Length == 0 ? "body" : at] = [reason] };
         }
         // "Failed to bind parameter \"long id\" from \"abc\"." / "Required parameter \"X body\" was not provided from body."
         var message = bad.Message;

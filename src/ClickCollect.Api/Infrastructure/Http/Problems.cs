@@ -21,7 +21,9 @@ internal static class Problems
         StatusCodes.Status404NotFound => "not_found",
         StatusCodes.Status405MethodNotAllowed => "method_not_allowed",
         StatusCodes.Status413PayloadTooLarge => "body_too_large",
+        StatusCodes.Status414UriTooLong => "uri_too_long",
         StatusCodes.Status415UnsupportedMediaType => "unsupported_media_type",
+        StatusCodes.Status429TooManyRequests => "rate_limited",
         StatusCodes.Status500InternalServerError => "internal_error",
         _ => null,
     };
@@ -59,10 +61,20 @@ internal static class Problems
     }
 
     public static ProblemHttpResult SignInFailed() =>
-        Create(StatusCodes.Status401Unauthorized, "sign_in_failed", "Identifiants incorrects");
+        Create(StatusCodes.Status401Unauthorized, "sign_in_failed", "Identifiants incorrects",
+            "Identifiants incorrects, ou trop d'essais : réessayez dans quelques minutes.");
 
-    public static ProblemHttpResult AccountLocked(DateTimeOffset until) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Compte verrouillé",
-            detail: "Trop d'essais infructueux : réessayez dans quelques minutes.",
-            extensions: new Dictionary<string, object?> { ["code"] = "account_locked", ["lockedUntil"] = until });
+    /// <summary>
+    /// A delayed (locked) account answers exactly as a wrong secret or an unknown account (#14): the
+    /// answer must not tell an attacker that the card exists.
+    /// </summary>
+    public static ProblemHttpResult AccountLocked(DateTimeOffset until) => SignInFailed();
+
+    /// <summary>Too many failed sign-ins from this address, whatever the account.</summary>
+    public static ProblemHttpResult SignInThrottled(HttpContext http, TimeSpan retryAfter)
+    {
+        http.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Create(StatusCodes.Status429TooManyRequests, "rate_limited", "Trop d'essais",
+            "Trop d'identifications manquées depuis cette adresse : réessayez plus tard.");
+    }
 }

@@ -14,6 +14,9 @@ internal sealed class RateLimitOptions
 
     /// <summary>Anonymous and patron /api calls per client address per minute. Staff are not limited.</summary>
     public int RequestsPerMinute { get; set; } = 600;
+
+    /// <summary>Failed sign-ins per client address in 15 minutes, whatever the account (#14).</summary>
+    public int SignInFailuresPerAddress { get; set; } = 30;
 }
 
 internal static class RateLimiting
@@ -23,14 +26,23 @@ internal static class RateLimiting
     public static void AddClickCollectRateLimiting(this IServiceCollection services, IConfiguration configuration)
     {
         var limits = configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions();
+        services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section);
+        services.AddSingleton<SignInThrottle>();
+        services.AddHttpContextAccessor();
         services.AddRateLimiter(o =>
         {
             o.AddPolicy(SignIn, http => RateLimitPartition.GetFixedWindowLimiter(
                 ClientAddress(http), _ => PerMinute(limits.SignInPerMinute)));
+            // A signed-in patron has their own allowance; anonymous calls share their client address's
+            // (the real one behind a configured proxy, ReverseProxy). One bot then throttles itself, not
+            // every patron behind the same proxy or library network (#14).
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
-                !http.Request.Path.StartsWithSegments("/api") || CurrentUser.From(http.User)?.IsStaff == true
-                    ? RateLimitPartition.GetNoLimiter("unlimited")
-                    : RateLimitPartition.GetFixedWindowLimiter(ClientAddress(http), _ => PerMinute(limits.RequestsPerMinute)));
+                (CurrentUser.From(http.User), http.Request.Path.StartsWithSegments("/api")) switch
+                {
+                    (_, false) or ({ IsStaff: true }, _) => RateLimitPartition.GetNoLimiter("unlimited"),
+                    ({ IsPatron: true } patron, _) => RateLimitPartition.GetFixedWindowLimiter($"patron:{patron.Id}", _ => PerMinute(limits.RequestsPerMinute)),
+                    _ => RateLimitPartition.GetFixedWindowLimiter($"address:{ClientAddress(http)}", _ => PerMinute(limits.RequestsPerMinute)),
+                });
             o.OnRejected = async (context, ct) =>
             {
                 var http = context.HttpContext;
@@ -38,7 +50,7 @@ internal static class RateLimiting
                 if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retry))
                     http.Response.Headers.RetryAfter = ((int)Math.Ceiling(retry.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 await Problems.Create(StatusCodes.Status429TooManyRequests, "rate_limited", "Trop de requêtes",
-                    "Trop de requêtes depuis cette adresse : réessayez dans une minute.").ExecuteAsync(http);
+                    "Trop de requêtes : réessayez dans une minute.").ExecuteAsync(http);
             };
         });
     }

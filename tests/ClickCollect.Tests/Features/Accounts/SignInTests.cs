@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using ClickCollect.Api.Infrastructure.Auth;
 using ClickCollect.Tests.Support;
 using ClickCollect.Tests.Support.Databases;
 
@@ -61,25 +62,68 @@ public abstract class SignInTests<TDb> where TDb : ITestDatabase, new()
             HttpStatusCode.BadRequest, null, "cardNumber", "pin");
     }
 
+    // #14: a progressive delay (30 s, 1, 2, 4 min…) instead of a hard 15-minute lock anyone could impose.
     [Fact]
-    public async Task Five_wrong_pins_in_a_row_lock_the_card_for_fifteen_minutes()
+    public async Task Wrong_pins_in_a_row_delay_the_card_longer_and_longer_and_the_right_pin_waits_too()
     {
         await using var app = await TestApp.StartAsync<TDb>();
         var client = app.CreateClient();
-        for (var i = 0; i < 4; i++)
-            await ProblemAssert.IsProblemAsync(await client.PostAsJsonAsync("/api/patrons/sign-in", new { cardNumber = "P0002", pin = "9999" }),
-                HttpStatusCode.Unauthorized, "sign_in_failed");
-        await ProblemAssert.IsProblemAsync(await client.PostAsJsonAsync("/api/patrons/sign-in", new { cardNumber = "P0002", pin = "9999" }),
-            HttpStatusCode.Unauthorized, "account_locked");
-        // Locked: even the right PIN is refused…
-        await ProblemAssert.IsProblemAsync(await client.PostAsJsonAsync("/api/patrons/sign-in", new { cardNumber = "P0002", pin = "1234" }),
-            HttpStatusCode.Unauthorized, "account_locked");
-        app.Clock.Advance(TimeSpan.FromMinutes(14));
-        await ProblemAssert.IsProblemAsync(await client.PostAsJsonAsync("/api/patrons/sign-in", new { cardNumber = "P0002", pin = "1234" }),
-            HttpStatusCode.Unauthorized, "account_locked");
-        // …until fifteen minutes have passed.
-        app.Clock.Advance(TimeSpan.FromMinutes(1) + TimeSpan.FromSeconds(1));
-        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/api/patrons/sign-in", new { cardNumber = "P0002", pin = "1234" })).StatusCode);
+        Task<HttpResponseMessage> Try(string pin) => client.PostAsJsonAsync("/api/patrons/sign-in", new { cardNumber = "P0002", pin });
+        for (var i = 0; i < 5; i++) await ProblemAssert.IsProblemAsync(await Try("9999"), HttpStatusCode.Unauthorized, "sign_in_failed");
+        // Delayed 30 s: even the right PIN is refused, with the answer a wrong one gets.
+        await ProblemAssert.IsProblemAsync(await Try("1234"), HttpStatusCode.Unauthorized, "sign_in_failed");
+        app.Clock.Advance(TimeSpan.FromSeconds(31));
+        await ProblemAssert.IsProblemAsync(await Try("9999"), HttpStatusCode.Unauthorized, "sign_in_failed"); // 6th: one minute now
+        app.Clock.Advance(TimeSpan.FromSeconds(45));
+        await ProblemAssert.IsProblemAsync(await Try("1234"), HttpStatusCode.Unauthorized, "sign_in_failed");
+        app.Clock.Advance(TimeSpan.FromSeconds(16));
+        Assert.Equal(HttpStatusCode.OK, (await Try("1234")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_delayed_card_answers_exactly_as_an_unknown_card()
+    {
+        await using var app = await TestApp.StartAsync<TDb>();
+        var client = app.CreateClient();
+        for (var i = 0; i < 5; i++) await client.PostAsJsonAsync("/api/patrons/sign-in", new { cardNumber = "P0004", pin = "9999" });
+        var locked = await client.PostAsJsonAsync("/api/patrons/sign-in", new { cardNumber = "P0004", pin = "1234" });
+        var unknown = await client.PostAsJsonAsync("/api/patrons/sign-in", new { cardNumber = "Z9999", pin = "1234" });
+        Assert.Equal(unknown.StatusCode, locked.StatusCode);
+        static string WithoutTrace(string json) => System.Text.RegularExpressions.Regex.Replace(json, "\"traceId\":\"[^\"]*\"", "");
+        Assert.Equal(WithoutTrace(await unknown.Content.ReadAsStringAsync()), WithoutTrace(await locked.Content.ReadAsStringAsync()));
+        Assert.Equal(unknown.Headers.Select(h => h.Key).Order(), locked.Headers.Select(h => h.Key).Order());
+    }
+
+    [Fact]
+    public async Task A_director_lifts_the_delay_on_a_staff_account()
+    {
+        await using var app = await TestApp.StartAsync<TDb>();
+        var client = app.CreateClient();
+        var director = await app.StaffClientAsync("director");
+        for (var i = 0; i < 8; i++) await client.PostAsJsonAsync("/api/staff/sign-in", new { username = "counter", password = "wrong" });
+        await ProblemAssert.IsProblemAsync(await client.PostAsJsonAsync("/api/staff/sign-in", new { username = "counter", password = TestApp.DemoPassword }),
+            HttpStatusCode.Unauthorized, "sign_in_failed");
+        var counterId = (await director.GetFromJsonAsync<JsonElement[]>("/api/staff"))!.Single(s => s.GetProperty("username").GetString() == "counter").GetProperty("id").GetInt64();
+        var librarian = await app.StaffClientAsync("librarian");
+        Assert.Equal(HttpStatusCode.Forbidden, (await librarian.PostAsync($"/api/staff/{counterId}/unlock", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await director.PostAsync($"/api/staff/{counterId}/unlock", null)).StatusCode);
+        await ProblemAssert.IsProblemAsync(await director.PostAsync("/api/staff/999999/unlock", null), HttpStatusCode.NotFound);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/api/staff/sign-in", new { username = "counter", password = TestApp.DemoPassword })).StatusCode);
+    }
+
+    [Fact]
+    public async Task Guessing_one_pin_on_many_cards_from_one_address_is_throttled()
+    {
+        await using var app = await TestApp.StartAsync<TDb>(new() { ["RateLimits:SignInFailuresPerAddress"] = "10" });
+        var client = app.CreateClient();
+        var statuses = new List<HttpStatusCode>();
+        for (var card = 10; card < 25; card++)
+            statuses.Add((await client.PostAsJsonAsync("/api/patrons/sign-in", new { cardNumber = $"P00{card}", pin = "0000" })).StatusCode);
+        Assert.Equal(10, statuses.Count(s => s == HttpStatusCode.Unauthorized));
+        Assert.Equal(5, statuses.Count(s => s == HttpStatusCode.TooManyRequests));
+        // The right PIN from that address waits too; the throttle answers before any account is looked at.
+        await ProblemAssert.IsProblemAsync(await client.PostAsJsonAsync("/api/patrons/sign-in", new { cardNumber = "P0001", pin = "1234" }),
+            HttpStatusCode.TooManyRequests, "rate_limited");
     }
 
     [Fact]
@@ -95,14 +139,27 @@ public abstract class SignInTests<TDb> where TDb : ITestDatabase, new()
         }
     }
 
+    // #14: the attempt is counted and the delay set in one conditional write before the PIN is checked.
     [Fact]
-    public async Task Parallel_wrong_guesses_cannot_slip_past_the_lock()
+    public async Task Forty_parallel_wrong_pins_check_at_most_five_and_the_right_pin_is_refused_while_delayed()
     {
         await using var app = await TestApp.StartAsync<TDb>();
-        await Task.WhenAll(Enumerable.Range(0, 20).Select(_ =>
-            app.CreateClient().PostAsJsonAsync("/api/patrons/sign-in", new { cardNumber = "P0003", pin = "0000" })));
-        await ProblemAssert.IsProblemAsync(await app.CreateClient().PostAsJsonAsync("/api/patrons/sign-in", new { cardNumber = "P0003", pin = "1234" }),
-            HttpStatusCode.Unauthorized, "account_locked");
+        var answers = await Task.WhenAll(Enumerable.Range(0, 40).Select(i =>
+            app.CreateClient().PostAsJsonAsync("/api/patrons/sign-in", new { cardNumber = "P0003", pin = i == 20 ? "1234" : "0000" })));
+        var db = app.Service<ClickCollect.Api.Infrastructure.Database.Db>();
+        await using (var connection = await db.OpenAsync(CancellationToken.None))
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "select failed_sign_ins from patrons where card_number = 'P0003'";
+            var checkedAttempts = Convert.ToInt32(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+            // Each checked PIN needed a claim; a success in the first five resets the count to zero.
+            Assert.InRange(checkedAttempts, 0, SignInGuard.FreeAttempts);
+        }
+        Assert.True(answers.Count(a => a.StatusCode == HttpStatusCode.OK) <= 1);
+        Assert.All(answers, a => Assert.True(a.StatusCode is HttpStatusCode.OK or HttpStatusCode.Unauthorized, $"{a.StatusCode}"));
+        if (answers.All(a => a.StatusCode != HttpStatusCode.OK))
+            await ProblemAssert.IsProblemAsync(await app.CreateClient().PostAsJsonAsync("/api/patrons/sign-in", new { cardNumber = "P0003", pin = "1234" }),
+                HttpStatusCode.Unauthorized, "sign_in_failed");
     }
 
     [Fact]

@@ -1,0 +1,67 @@
+using System.Net;
+using ClickCollect.Tests.Support;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ClickCollect.Tests.Hardening;
+
+/// <summary>#14 items 3 and 8: behind a proxy, a burst from one client address throttles that address only.</summary>
+public sealed class ReverseProxyTests
+{
+    const string Proxy = "10.0.0.5";
+
+    /// <summary>Every request reaches the app from <see cref="Proxy"/>, as it would behind a reverse proxy.</summary>
+    sealed class FromProxy : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((HttpContext http, Func<Task> inner) => { http.Connection.RemoteIpAddress = IPAddress.Parse(Proxy); return inner(); });
+            next(app);
+        };
+    }
+
+    static async Task<HttpStatusCode[]> BurstAsync(HttpClient client, string address, int count)
+    {
+        var statuses = new HttpStatusCode[count];
+        for (var i = 0; i < count; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/pickup-points");
+            request.Headers.Add("X-Forwarded-For", address);
+            using var response = await client.SendAsync(request);
+            statuses[i] = response.StatusCode;
+        }
+        return statuses;
+    }
+
+    [Fact]
+    public async Task A_burst_of_700_from_one_address_is_throttled_while_another_address_keeps_working()
+    {
+        await using var app = await TestApp.StartAsync(new()
+        {
+            ["RateLimits:RequestsPerMinute"] = "600",
+            ["ReverseProxy:KnownProxies:0"] = Proxy,
+        });
+        await using var proxied = app.WithWebHostBuilder(b => b.ConfigureServices(s => s.AddSingleton<IStartupFilter, FromProxy>()));
+        var client = proxied.CreateClient();
+
+        var bot = await BurstAsync(client, "203.0.113.7", 700);
+        Assert.Equal(600, bot.Count(s => s == HttpStatusCode.OK));
+        Assert.Equal(100, bot.Count(s => s == HttpStatusCode.TooManyRequests));
+        Assert.All(await BurstAsync(client, "198.51.100.20", 5), s => Assert.Equal(HttpStatusCode.OK, s));
+        var figures = $"burst behind a proxy: 700 requests from one address → {bot.Count(s => s == HttpStatusCode.TooManyRequests)} × 429; another address 5/5 × 200";
+        Reliability.Figures.Write("burst", figures);
+    }
+
+    [Fact]
+    public async Task Without_a_configured_proxy_a_forwarded_address_is_not_believed()
+    {
+        await using var app = await TestApp.StartAsync(new() { ["RateLimits:RequestsPerMinute"] = "20" });
+        await using var proxied = app.WithWebHostBuilder(b => b.ConfigureServices(s => s.AddSingleton<IStartupFilter, FromProxy>()));
+        var client = proxied.CreateClient();
+        Assert.Contains(HttpStatusCode.TooManyRequests, await BurstAsync(client, "203.0.113.7", 25));
+        // A made-up X-Forwarded-For does not buy a fresh allowance.
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await BurstAsync(client, "198.51.100.20", 1))[0]);
+    }
+}
