@@ -44,18 +44,18 @@ public abstract class ReliabilityTests<TDb>(ITestOutputHelper output) where TDb 
             var refusedAll = true;
             foreach (var probe in probes.OrderBy(p => p.MustRefuse ? 0 : 1))
             {
+                if (!probe.MustRefuse && refusedAll && ApiOperations.Writes(operation))
+                {
+                    // End of the must-refuse batch, before the first probe that may be accepted: nothing may have been written.
+                    if (await DataFingerprint.TakeAsync(app) != before) failures.Add($"{operation}: refused requests changed data");
+                    refusedAll = false;
+                }
                 var status = await SendAsync(caller.Client, operation, probe);
                 requests++;
                 statuses[status] = statuses.GetValueOrDefault(status) + 1;
                 if (status >= 500) failures.Add($"{operation} [{probe.Label}] as {caller.Name}: {status}");
                 else if (probe.MustRefuse && status < 400) failures.Add($"{operation} [{probe.Label}] as {caller.Name}: accepted ({status})");
                 if (probe.MustRefuse && refusedAll && status < 400) refusedAll = false;
-                if (!probe.MustRefuse && refusedAll && ApiOperations.Writes(operation))
-                {
-                    // End of the must-refuse batch: nothing may have been written by it.
-                    if (await DataFingerprint.TakeAsync(app) != before) failures.Add($"{operation}: refused requests changed data");
-                    refusedAll = false;
-                }
             }
             if (refusedAll && ApiOperations.Writes(operation) && await DataFingerprint.TakeAsync(app) != before)
                 failures.Add($"{operation}: refused requests changed data");

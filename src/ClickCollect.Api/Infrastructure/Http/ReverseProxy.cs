@@ -23,7 +23,11 @@ internal static class ReverseProxy
         var proxies = builder.Configuration.GetSection(ReverseProxyOptions.Section).Get<ReverseProxyOptions>()?.KnownProxies ?? [];
         builder.Services.Configure<ForwardedHeadersOptions>(o =>
         {
-            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            // With both lists empty the middleware believes every sender, so no proxy configured means
+            // no forwarded header read at all.
+            o.ForwardedHeaders = proxies.Any(p => !string.IsNullOrWhiteSpace(p))
+                ? ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto
+                : ForwardedHeaders.None;
             // Only the configured proxies: not even loopback by default, so nobody can claim an address.
             o.KnownProxies.Clear();
             o.KnownIPNetworks.Clear();

@@ -83,12 +83,30 @@ public abstract class Sip2SignInTests<TDb> where TDb : ITestDatabase, new()
         Assert.Contains("bibliothèque", down.GetProperty("detail").GetString());
         server.Down = false;
 
-        for (var i = 0; i < 4; i++)
+        // A delayed card answers exactly as a wrong PIN (#14: the answer must not tell that the card exists).
+        for (var i = 0; i < 5; i++)
             await ProblemAssert.IsProblemAsync(await SignInAsync(app, "29000003", "0000"), HttpStatusCode.Unauthorized, "sign_in_failed");
-        await ProblemAssert.IsProblemAsync(await SignInAsync(app, "29000003", "0000"), HttpStatusCode.Unauthorized, "account_locked");
         var asked = server.ReceivedWithCode("63").Count();
-        await ProblemAssert.IsProblemAsync(await SignInAsync(app, "29000003", "2468"), HttpStatusCode.Unauthorized, "account_locked");
+        await ProblemAssert.IsProblemAsync(await SignInAsync(app, "29000003", "2468"), HttpStatusCode.Unauthorized, "sign_in_failed");
         Assert.Equal(asked, server.ReceivedWithCode("63").Count()); // a locked card's PIN is not even passed on
+    }
+
+    [Fact] // #14: guessing across cards the library system judges is throttled per address, like local sign-in
+    public async Task Failures_on_many_cards_from_one_address_are_throttled_before_the_library_system_is_asked()
+    {
+        await using var server = new FakeSip2Server();
+        server.Patrons["29000004"] = new("29000004", "1357", "Petit, Jules");
+        var settings = Settings(server);
+        settings["RateLimits:SignInFailuresPerAddress"] = "3";
+        await using var app = await TestApp.StartAsync<TDb>(settings);
+
+        await ProblemAssert.IsProblemAsync(await SignInAsync(app, "29000004", "0000"), HttpStatusCode.Unauthorized, "sign_in_failed");
+        await ProblemAssert.IsProblemAsync(await SignInAsync(app, "29000098", "0000"), HttpStatusCode.Unauthorized, "sign_in_failed");
+        await ProblemAssert.IsProblemAsync(await SignInAsync(app, "29000099", "0000"), HttpStatusCode.Unauthorized, "sign_in_failed");
+        var asked = server.ReceivedWithCode("63").Count();
+        await ProblemAssert.IsProblemAsync(await SignInAsync(app, "29000097", "0000"), HttpStatusCode.TooManyRequests, "rate_limited");
+        await ProblemAssert.IsProblemAsync(await SignInAsync(app, "29000004", "1357"), HttpStatusCode.TooManyRequests, "rate_limited");
+        Assert.Equal(asked, server.ReceivedWithCode("63").Count());
     }
 }
 
