@@ -85,8 +85,8 @@ public sealed class PatronPagesTests
         Assert.Equal("Mon compte", active().Text); // focus moved to the new view's heading
     }
 
-    [Fact]
-    public async Task A_locked_card_says_until_when_in_the_branchs_time_zone()
+    [Fact] // #14: a card past its free attempts answers exactly as a wrong PIN, so the page cannot tell that it exists
+    public async Task A_card_past_its_free_attempts_refuses_even_the_right_PIN_with_the_wrong_PIN_message()
     {
         await using var app = await TestApp.StartAsync();
         var site = app.StartOnSocket();
@@ -94,20 +94,19 @@ public sealed class PatronPagesTests
         using var browser = new Browser(site);
 
         browser.Open("/#/connexion");
-        for (var attempt = 1; attempt <= 5; attempt++)
+        for (var attempt = 1; attempt <= 6; attempt++)
         {
             browser.Type("#sign-in-card", "P0001");
-            browser.Type("#sign-in-pin", "0000");
+            browser.Type("#sign-in-pin", attempt <= 5 ? "0000" : "1234");
             browser.Find("form.sign-in button[type=submit]").Click();
             browser.WaitFor(".form-error.shown");
             browser.WaitFor("form.sign-in button[type=submit]", b => b.Enabled);
         }
 
-        // Locked for 15 minutes from 08:00 UTC on 10 March 2026: 09:15 in Paris (UTC+1), whatever the PC's zone.
-        var error = browser.WaitForText(".form-error.shown", "Compte verrouillé");
-        Assert.Contains("Trop d'essais infructueux", error);
-        Assert.Contains("Nouvel essai possible à partir de 09:15.", error);
-        browser.Screenshot("patron-locked");
+        var error = browser.WaitForText(".form-error.shown", "Identifiants incorrects");
+        Assert.Contains("trop d'essais", error);
+        Assert.DoesNotContain("verrouillé", error);
+        browser.Screenshot("patron-sign-in-delayed");
     }
 
     [Fact]
