@@ -38,10 +38,10 @@ migrate:        ## apply db/<provider> to the configured database (Database__Pro
 	dotnet run --project src/ClickCollect.Api -- migrate
 
 FORMAT ?= csv
-import-catalogue: ## import a catalogue: make import-catalogue FILE=export.mrc FORMAT=csv|marc21|unimarc|marcxml (.gz read as is)
-	dotnet run --project src/ClickCollect.Api -- import-catalogue $(FILE) $(FORMAT)
-
 FULL ?= false
+import-catalogue: ## import a catalogue: make import-catalogue FILE=export.mrc FORMAT=csv|marc21|unimarc|marcxml [FULL=true withdraws copies not listed] (.gz read as is)
+	dotnet run --project src/ClickCollect.Api -- import-catalogue $(FILE) $(FORMAT) $(FULL)
+
 import-patrons: ## import patrons from the library system: make import-patrons FILE=patrons.csv [FULL=true deactivates those not listed]
 	dotnet run --project src/ClickCollect.Api -- import-patrons $(FILE) $(FULL)
 

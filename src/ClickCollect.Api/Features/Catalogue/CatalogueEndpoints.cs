@@ -34,6 +34,7 @@ internal static class CatalogueEndpoints
         services.AddSingleton<CatalogueImport>();
         services.AddSingleton<MarcImport>();
         services.AddSingleton<CopyStatusSync>();
+        services.AddSingleton<FullExportWithdrawal>();
         services.AddOptions<CopyStatusSyncOptions>().BindConfiguration(CopyStatusSyncOptions.Section)
             .Validate(o => o.Interval >= TimeSpan.FromSeconds(1) && o.Lease >= TimeSpan.FromMinutes(1), "CopyStatusSync:Interval ≥ 1 s and Lease ≥ 1 min.")
             .ValidateOnStart();
@@ -59,7 +60,7 @@ internal static class CatalogueEndpoints
         catalogue.MapGet("/genres", Genres).WithName("ListGenres").WithSummary("The catalogue's genres, with the number of titles in each")
             .AllowAnonymous();
         catalogue.MapPost("/imports", Import).WithName("ImportCatalogue")
-            .WithSummary("Import titles and copies from the library system (CSV, MARC 21 or UNIMARC in ISO 2709, MARCXML; the file is the body)")
+            .WithSummary("Import titles and copies from the library system (CSV, MARC 21 or UNIMARC in ISO 2709, MARCXML; the file is the body); full=true: a full export, copies it does not list are withdrawn and their holds flagged")
             .RequireAuthorization(Policies.Director).WithBodyLimit(ImportBodyLimit)
             .AddOpenApiOperationTransformer((operation, _, _) =>
             {
@@ -125,7 +126,7 @@ internal static class CatalogueEndpoints
         TypedResults.Ok((await store.GenresAsync(ct)).ToList());
 
     static async Task<Results<Ok<CatalogueImportReport>, ProblemHttpResult>> Import(
-        string? format, HttpRequest request, CatalogueImport importer, MarcImport marc, Db db, CancellationToken ct)
+        string? format, bool? full, HttpRequest request, CatalogueImport importer, MarcImport marc, Db db, CancellationToken ct)
     {
         MarcFileFormat marcFormat;
         switch (format?.Trim().ToLowerInvariant())
@@ -136,7 +137,7 @@ internal static class CatalogueEndpoints
                 if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
                     limit.MaxRequestBodySize = CsvBodyLimit;
                 var file = await CatalogueCsv.ReadAsync(request.Body, ct);
-                var report = await db.WriteAsync(uow => importer.ImportAsync(uow, file, ct), ct);
+                var report = await db.WriteAsync(uow => importer.ImportAsync(uow, file, full ?? false, ct), ct);
                 return report.Rejected.Count == 0 ? TypedResults.Ok(CatalogueImportReport.FromCsv(report)) : Problems.ImportRejected(report.Rejected);
             case "marc21": marcFormat = MarcFileFormat.Marc21; break;
             case "unimarc": marcFormat = MarcFileFormat.Unimarc; break;
@@ -144,6 +145,6 @@ internal static class CatalogueEndpoints
             default:
                 return Problems.Field("format", $"Format inconnu « {format} » : csv, marc21, unimarc ou marcxml.");
         }
-        return TypedResults.Ok(await marc.ImportAsync(request.Body, marcFormat, null, ct));
+        return TypedResults.Ok(await marc.ImportAsync(request.Body, marcFormat, null, ct, full ?? false));
     }
 }

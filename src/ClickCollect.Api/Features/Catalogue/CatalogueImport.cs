@@ -5,8 +5,8 @@ using ClickCollect.Api.Infrastructure.Http;
 namespace ClickCollect.Api.Features.Catalogue;
 
 /// <summary>
-/// What an import did. <c>withdrawn</c> counts existing copies whose status became withdrawn (they are
-/// also in <c>copiesUpdated</c>). When <c>rejected</c> is not empty, nothing was written.
+/// What an import did. <c>withdrawn</c> counts existing copies whose status became withdrawn (those the
+/// file marks withdrawn are also in <c>copiesUpdated</c>; those a full export left out are not). When <c>rejected</c> is not empty, nothing was written.
 /// </summary>
 internal sealed record ImportReport(int Read, int TitlesCreated, int TitlesUpdated, int TitlesUnchanged,
     int CopiesCreated, int CopiesUpdated, int CopiesUnchanged, int Withdrawn, IReadOnlyList<ImportRejection> Rejected)
@@ -19,7 +19,7 @@ internal sealed record ImportReport(int Read, int TitlesCreated, int TitlesUpdat
 /// are inserted or updated by record identifier and copies by barcode, all in the caller's unit of
 /// work. The HTTP endpoint, the command-line verb and the demo seed all come through here.
 /// </summary>
-internal sealed class CatalogueImport(CatalogueImportStore store, CopyAvailability holds, TimeProvider clock)
+internal sealed class CatalogueImport(CatalogueImportStore store, CopyAvailability holds, FullExportWithdrawal fullExport, TimeProvider clock)
 {
     // Any constant: on PostgreSQL two imports at once would both see a record as new and both insert it.
     const long ImportLockKey = 0x436174616c6f67;
@@ -27,6 +27,22 @@ internal sealed class CatalogueImport(CatalogueImportStore store, CopyAvailabili
     /// <summary>Imports rows built in code (the demo seed).</summary>
     public Task<ImportReport> ImportAsync(UnitOfWork uow, IReadOnlyList<CatalogueRow> rows, CancellationToken ct) =>
         ImportAsync(uow, new CatalogueFile(rows.Count, rows, []), ct);
+
+    /// <summary>
+    /// Imports a parsed file; the file's own refusals (unreadable lines) refuse the import too. A full
+    /// export (<paramref name="full"/>) also withdraws every copy it does not list (<see cref="FullExportWithdrawal"/>),
+    /// in the same unit of work.
+    /// </summary>
+    public async Task<ImportReport> ImportAsync(UnitOfWork uow, CatalogueFile file, bool full, CancellationToken ct)
+    {
+        if (full && !file.Rows.Any(r => r.Barcode is not null) && file.Rejected.Count == 0)
+            return ImportReport.Refused(file.Read, [new(1, "file", FullExportWithdrawal.NothingListed)]);
+        var report = await ImportAsync(uow, file, ct);
+        if (!full || report.Rejected.Count > 0) return report;
+        var listed = file.Rows.Where(r => r.Barcode is not null).Select(r => r.Barcode!).ToHashSet(StringComparer.Ordinal);
+        var (withdrawn, _) = await fullExport.WithdrawMissingAsync(uow, listed.Contains, ct);
+        return report with { Withdrawn = report.Withdrawn + withdrawn };
+    }
 
     /// <summary>Imports a parsed file; the file's own refusals (unreadable lines) refuse the import too.</summary>
     public async Task<ImportReport> ImportAsync(UnitOfWork uow, CatalogueFile file, CancellationToken ct)

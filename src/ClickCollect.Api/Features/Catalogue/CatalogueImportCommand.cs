@@ -17,9 +17,11 @@ internal static class CatalogueImportCommand
 {
     public static async Task<int> RunAsync(IServiceProvider services, string[] args, TextWriter output, CancellationToken ct)
     {
-        if (args.Length is < 1 or > 2)
+        // "full" (or FULL=true from make): a full export, copies it does not list are withdrawn.
+        var full = args.Length == 3 && args[2].Trim().ToLowerInvariant() is "full" or "true";
+        if (args.Length is < 1 or > 3 || (args.Length == 3 && !full && args[2].Trim().ToLowerInvariant() is not ("false" or "")))
         {
-            await output.WriteLineAsync("Usage : import-catalogue <fichier> [csv|marc21|unimarc|marcxml]");
+            await output.WriteLineAsync("Usage : import-catalogue <fichier> [csv|marc21|unimarc|marcxml] [full]");
             return 1;
         }
         var path = args[0];
@@ -39,8 +41,8 @@ internal static class CatalogueImportCommand
         await services.GetRequiredService<Migrator>().MigrateAsync(clock.GetUtcNow(), ct);
         await using var stream = Open(path);
         return format == "csv"
-            ? await ImportCsvAsync(services, stream, output, ct)
-            : await ImportMarcAsync(services, stream, format switch { "marc21" => MarcFileFormat.Marc21, "unimarc" => MarcFileFormat.Unimarc, _ => MarcFileFormat.MarcXml }, output, ct);
+            ? await ImportCsvAsync(services, stream, full, output, ct)
+            : await ImportMarcAsync(services, stream, format switch { "marc21" => MarcFileFormat.Marc21, "unimarc" => MarcFileFormat.Unimarc, _ => MarcFileFormat.MarcXml }, full, output, ct);
     }
 
     static Stream Open(string path)
@@ -49,7 +51,7 @@ internal static class CatalogueImportCommand
         return path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionMode.Decompress) : file;
     }
 
-    static async Task<int> ImportMarcAsync(IServiceProvider services, Stream stream, MarcFileFormat format, TextWriter output, CancellationToken ct)
+    static async Task<int> ImportMarcAsync(IServiceProvider services, Stream stream, MarcFileFormat format, bool full, TextWriter output, CancellationToken ct)
     {
         var watch = Stopwatch.StartNew();
         var interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
@@ -59,7 +61,7 @@ internal static class CatalogueImportCommand
             if (interactive) output.Write($"\r{line}   ");
             else output.WriteLine(line);
         }
-        var report = await services.GetRequiredService<MarcImport>().ImportAsync(stream, format, Progress, ct);
+        var report = await services.GetRequiredService<MarcImport>().ImportAsync(stream, format, Progress, ct, full);
         if (interactive) await output.WriteLineAsync();
         await output.WriteLineAsync($"""
             Import terminé en {watch.Elapsed.TotalSeconds:0.00} s : {report.Read} notice(s) lue(s), {report.RecordsRejected} refusée(s).
@@ -71,14 +73,14 @@ internal static class CatalogueImportCommand
         return 0;
     }
 
-    static async Task<int> ImportCsvAsync(IServiceProvider services, Stream stream, TextWriter output, CancellationToken ct)
+    static async Task<int> ImportCsvAsync(IServiceProvider services, Stream stream, bool full, TextWriter output, CancellationToken ct)
     {
         var watch = Stopwatch.StartNew();
         CatalogueFile file;
         file = await CatalogueCsv.ReadAsync(stream, ct);
         var parsed = watch.Elapsed;
         var importer = services.GetRequiredService<CatalogueImport>();
-        var report = await services.GetRequiredService<Db>().WriteAsync(uow => importer.ImportAsync(uow, file, ct), ct);
+        var report = await services.GetRequiredService<Db>().WriteAsync(uow => importer.ImportAsync(uow, file, full, ct), ct);
         watch.Stop();
 
         if (report.Rejected.Count > 0)

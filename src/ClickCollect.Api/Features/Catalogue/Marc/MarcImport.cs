@@ -29,14 +29,20 @@ internal sealed record CatalogueImportReport(string Format, int Read, int Record
 /// Memory holds one batch plus the record identifiers and barcodes already seen (a few dozen bytes
 /// each), whatever the size of the file.
 /// </summary>
-internal sealed class MarcImport(CatalogueImport importer, CatalogueImportStore store, Db db, IOptions<MarcImportOptions> options, TimeProvider clock)
+internal sealed class MarcImport(CatalogueImport importer, CatalogueImportStore store, FullExportWithdrawal fullExport, Db db,
+    IOptions<MarcImportOptions> options, TimeProvider clock)
 {
     const int MaxRejectionsListed = 1000;
 
     public static IAsyncEnumerable<MarcEntry> Read(Stream stream, MarcFileFormat format, CancellationToken ct) =>
         format == MarcFileFormat.MarcXml ? MarcXmlReader.ReadAsync(stream, ct) : Iso2709Reader.ReadAsync(stream, format == MarcFileFormat.Unimarc, ct);
 
-    public async Task<CatalogueImportReport> ImportAsync(Stream stream, MarcFileFormat format, Action<int>? progress, CancellationToken ct)
+    /// <summary>
+    /// Imports the file; a full export (<paramref name="full"/>) then withdraws, in one unit of work, every
+    /// copy no record of the file names, refused records included (<see cref="FullExportWithdrawal"/>).
+    /// </summary>
+    public async Task<CatalogueImportReport> ImportAsync(Stream stream, MarcFileFormat format, Action<int>? progress, CancellationToken ct,
+        bool full = false)
     {
         var o = options.Value;
         var flavour = format == MarcFileFormat.Unimarc ? MarcFlavour.Unimarc : MarcFlavour.Marc21;
@@ -70,6 +76,10 @@ internal sealed class MarcImport(CatalogueImport importer, CatalogueImportStore 
         }
         await WriteAsync(batch, tally, ct);
         progress?.Invoke(tally.Read);
+        if (full && barcodes.Count == 0)
+            tally.Refuse(new MarcEntry(0, "", null, null), null, "file", FullExportWithdrawal.NothingListed, copy: true);
+        else if (full)
+            tally.AddWithdrawn((await db.WriteAsync(uow => fullExport.WithdrawMissingAsync(uow, barcodes.ContainsKey, ct), ct)).Withdrawn);
         return tally.Report(format);
     }
 
