@@ -85,7 +85,8 @@ internal sealed class SelectionRow
             [.. tastes.Languages], [.. tastes.Genres], [.. tastes.LikedAuthors], [.. tastes.LikedTitles], [.. tastes.Avoid], Notes, UseHistory,
             RepeatEveryWeeks, RepeatTimes, Occurrence, FirstRequestId, Channel, CreatedAt, OpensAt,
             claimed && forStaff ? ClaimedByStaffId : null, claimed && forStaff ? ClaimedByName : null, claimed ? ClaimedUntil : null,
-            LibrarianNote, ConfirmedAt, CancelledAt);
+            // The patron reads the note once the selection is confirmed ("Mon compte"), not the librarian's draft.
+            forStaff || ConfirmedAt is not null ? LibrarianNote : "", ConfirmedAt, CancelledAt);
     }
 
     public static string[] List(string json) => JsonSerializer.Deserialize<string[]>(json) ?? [];

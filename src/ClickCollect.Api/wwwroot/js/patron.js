@@ -1,13 +1,13 @@
 // The patron pages: catalogue, a title and reserving it, choosing a pickup slot, "Mes réservations",
 // surprise selection request, sign-in (card number + PIN), account.
 //   POST /api/patrons/sign-in {cardNumber, pin} sets the page cookie; GET /api/patrons/me; POST /api/sign-out
+import { accountView } from './account.js';
 import { api } from './api.js';
 import { calendarView } from './calendar.js';
 import { catalogueView } from './catalogue.js';
 import { append, clear, el } from './dom.js';
 import { bind } from './i18n.js';
 import { showLockdownBanner } from './lockdown-banner.js';
-import { displayPhone } from './phone.js';
 import { reservationsView } from './reservations.js';
 import { selectionRequestView } from './selection-form.js';
 import { parseHash, setUpLanguageSwitch, startRouter } from './shell.js';
@@ -44,7 +44,11 @@ const views = {
   }), 'slots.needSignIn'),
   reservations: signedInOnly(reservationsView({ takeNotice: takeNotice }), 'reservations.needSignIn'),
   connexion: { title: 'signIn.title', render: renderSignIn },
-  compte: { title: 'account.title', render: renderAccount },
+  compte: signedInOnly(accountView({
+    patron: () => patron,
+    patronChanged: (changed) => { patron = changed; showSignedIn(); },
+    signOut: signOut,
+  }), 'account.needSignIn'),
   selection: selectionRequestView(() => patron),
 };
 
@@ -112,31 +116,6 @@ function renderSignIn(target, params, introKey, inPlace) {
     el('h1', { i18n: 'signIn.title' }),
     el('p', { className: 'intro', i18n: typeof introKey === 'string' ? introKey : 'signIn.intro' }),
     form,
-  ]);
-}
-
-function renderAccount(target) {
-  if (!patron) {
-    renderSignIn(target, null, 'account.needSignIn');
-    return;
-  }
-  const rows = [
-    ['account.card', patron.cardNumber],
-    ['account.name', fullName(patron)],
-    ['account.phone', patron.phone ? displayPhone(patron.phone) : null],
-    ['account.email', patron.email],
-  ];
-  const list = el('dl', { className: 'details' });
-  rows.forEach((row) => append(list, [
-    el('dt', { i18n: row[0] }),
-    row[1] ? el('dd', {}, row[1]) : el('dd', { className: 'muted', i18n: 'account.notGiven' }),
-  ]));
-  append(list, [el('dt', { i18n: 'account.sms' }), el('dd', { i18n: patron.smsConsent ? 'yes' : 'no' })]);
-  append(clear(target), [
-    el('h1', { i18n: 'account.title' }),
-    el('p', { className: 'lead', i18n: 'greeting', args: { name: fullName(patron) } }),
-    list,
-    el('button', { type: 'button', className: 'secondary', i18n: 'nav.signOut', onClick: signOut }),
   ]);
 }
 

@@ -47,6 +47,30 @@ public abstract class ConfirmSelectionTests<TDb> where TDb : ITestDatabase, new(
     }
 
     [Fact]
+    public async Task The_librarians_note_reaches_a_patron_without_a_mobile_on_their_account_once_confirmed_and_not_before()
+    {
+        // Issue 10 item 6: with no mobile number the SMS is skipped, but the note stays on the request for "Mon compte".
+        await using var app = await TestApp.StartAsync<TDb>();
+        var adults = await PickupPointIdAsync(app, CentralAdults);
+        var patron = await PatronAsync(app, "P0001");
+        await ReadAsync(await patron.PutAsJsonAsync("/api/patrons/me/contact", new { phone = (string?)null, smsConsent = false }), HttpStatusCode.OK);
+        var id = await CreateAsync(patron, Tastes(adults, 2));
+        var librarian = await app.StaffClientAsync("librarian");
+        var copies = CopyIds(await ProposeAsync(librarian, id));
+        await ReadAsync(await librarian.PutAsJsonAsync($"/api/selection-requests/{id}/note", new { note = "Brouillon" }), HttpStatusCode.OK);
+        var draft = (await patron.GetFromJsonAsync<JsonElement[]>("/api/selection-requests"))!.Single(r => r.GetProperty("id").GetInt64() == id);
+        Assert.Equal("", draft.GetProperty("librarianNote").GetString()); // a draft is the librarian's until confirmed
+
+        await ReadAsync(await librarian.PostAsJsonAsync($"/api/selection-requests/{id}/confirm",
+            new { copyIds = copies, note = "Le deuxième est un coup de cœur." }), HttpStatusCode.OK);
+
+        var mine = (await patron.GetFromJsonAsync<JsonElement[]>("/api/selection-requests"))!.Single(r => r.GetProperty("id").GetInt64() == id);
+        Assert.Equal("Le deuxième est un coup de cœur.", mine.GetProperty("librarianNote").GetString());
+        Assert.NotEqual(JsonValueKind.Null, mine.GetProperty("confirmedAt").ValueKind);
+        Assert.Equal(1, await CountAsync(app, "select count(*) from sms_outbox where dedupe_key = @key and status = 'skipped'", new { key = $"selection:{id}" }));
+    }
+
+    [Fact]
     public async Task A_retried_confirmation_with_the_same_idempotency_key_replays_the_answer_and_places_nothing_twice()
     {
         await using var app = await TestApp.StartAsync<TDb>();
