@@ -4,10 +4,16 @@
 //   GET /api/appointments → [{ id, status, pickupPointId, pickupPointName, slotStart, slotEnd, arrivedAt, holds: [{ holdId, title, status }] }]
 //   GET /api/holds → [{ id, status, title, authors, pickupPointId, pickupPointName, pickupDeadline, appointmentId, slotStart, queuePosition }]
 //   DELETE /api/appointments/{id}, DELETE /api/holds/{id}, POST /api/appointments/{id}/arrival
+// A booked appointment can be moved to another slot of its pickup point, and documents set aside there
+// since can join it (issue 10 item 4):
+//   POST /api/appointments/{id}/move { slotStart }, POST /api/appointments/{id}/holds { holdIds }
 import { api, problemMessage } from './api.js';
 import { append, clear, el } from './dom.js';
-import { ACTIVE, holdStatus, isAllocated } from './holds.js';
+import { ACTIVE, bookable, holdStatus, isAllocated } from './holds.js';
 import { findPoint, loadPickupPoints } from './pickup-points.js';
+import { slotPicker } from './slot-picker.js';
+import './account-strings.js';
+import './record-strings.js';
 
 // DESIGN.md "Appointments" and the API's AppointmentOptions: "I'm here" opens 30 minutes before the
 // slot and closes 30 minutes after it ends.
@@ -71,7 +77,7 @@ export function reservationsView(ctx) {
       el('section', { className: 'appointments', 'aria-labelledby': 'appointments-heading' },
         el('h2', { id: 'appointments-heading', i18n: 'reservations.appointments' }),
         upcoming.length
-          ? el('ul', { className: 'cards' }, upcoming.map((a) => appointmentCard(a, zoneOf(a.pickupPointId), refresh)))
+          ? el('ul', { className: 'cards' }, upcoming.map((a) => appointmentCard(a, zoneOf(a.pickupPointId), refresh, bookable(holds, a.pickupPointId))))
           : el('p', { className: 'muted', i18n: 'reservations.noAppointment' })),
       el('section', { className: 'holds', 'aria-labelledby': 'holds-heading' },
         el('h2', { id: 'holds-heading', i18n: 'reservations.holds' }),
@@ -91,7 +97,8 @@ function arrivalOpens(appointment) {
   return Date.parse(appointment.slotStart) - ARRIVAL_OPENS_MINUTES * 60000;
 }
 
-function appointmentCard(a, zone, refresh) {
+// waiting: the patron's holds set aside at the appointment's pickup point without an appointment.
+function appointmentCard(a, zone, refresh, waiting) {
   const actions = el('div', { className: 'actions' });
   const card = el('li', { className: 'card appointment', 'data-id': String(a.id), 'data-status': a.status },
     el('h3', { className: 'when', i18n: 'appointment.when',
@@ -102,6 +109,7 @@ function appointmentCard(a, zone, refresh) {
     arrival(a, zone, refresh),
     actions);
   if (a.status === 'booked') {
+    card.insertBefore(changeAppointment(a, zone, refresh, waiting), actions);
     actions.appendChild(el('button', { type: 'button', className: 'secondary', i18n: 'appointment.cancel',
       onClick: () => confirmInline(actions, 'appointment.cancelQuestion', 'appointment.cancelYes', async () => {
         await api('/api/appointments/' + a.id, { method: 'DELETE' });
@@ -109,6 +117,66 @@ function appointmentCard(a, zone, refresh) {
       }) }));
   }
   return card;
+}
+
+// "Move" and "add documents", each behind a disclosure so the card stays short: the slot list is
+// asked for when the patron opens it.
+function changeAppointment(a, zone, refresh, waiting) {
+  const box = el('div', { className: 'appointment-change' });
+  const picker = slotPicker('move-' + a.id, () => a.pickupPointId);
+  const moveError = el('div', { className: 'form-error', 'aria-live': 'assertive' });
+  const moveButton = el('button', { type: 'submit', className: 'primary', i18n: 'appointment.moveSubmit' });
+  const move = el('details', { className: 'move', onToggle: () => { if (move.open) picker.refresh(); } },
+    el('summary', { i18n: 'appointment.move' }),
+    el('form', { className: 'move-form', novalidate: true, onSubmit: async (event) => {
+      event.preventDefault();
+      clear(moveError);
+      if (!picker.value()) {
+        moveError.appendChild(el('strong', { i18n: 'appointment.moveChoose' }));
+        return;
+      }
+      moveButton.disabled = true;
+      try {
+        const moved = await api('/api/appointments/' + a.id + '/move', { method: 'POST', body: { slotStart: picker.value() } });
+        await refresh({ i18n: 'appointment.moved', args: { at: { dateTime: moved.slotStart, zone: zone } } });
+      } catch (failure) {
+        append(moveError, problemMessage(failure));
+        moveButton.disabled = false;
+      }
+    } }, el('p', { className: 'hint', i18n: 'appointment.moveHint' }), picker.node, moveError, moveButton));
+  box.appendChild(move);
+  if (!waiting.length) return box;
+
+  const checks = waiting.map((h) => {
+    const input = el('input', { type: 'checkbox', id: 'add-' + a.id + '-' + h.id, value: String(h.id) });
+    input.checked = true;
+    return { hold: h, input: input };
+  });
+  const addError = el('div', { className: 'form-error', 'aria-live': 'assertive' });
+  const addButton = el('button', { type: 'submit', className: 'primary', i18n: 'appointment.addSubmit' });
+  box.appendChild(el('details', { className: 'add-holds' },
+    el('summary', { i18n: 'appointment.add', args: { n: waiting.length } }),
+    el('form', { className: 'add-form', novalidate: true, onSubmit: async (event) => {
+      event.preventDefault();
+      clear(addError);
+      const chosen = checks.filter((c) => c.input.checked);
+      if (!chosen.length) {
+        addError.appendChild(el('strong', { i18n: 'appointment.addChoose' }));
+        return;
+      }
+      addButton.disabled = true;
+      try {
+        await api('/api/appointments/' + a.id + '/holds', { method: 'POST', body: { holdIds: chosen.map((c) => c.hold.id) } });
+        await refresh({ i18n: 'appointment.added', args: { n: chosen.length } });
+      } catch (failure) {
+        append(addError, problemMessage(failure));
+        addButton.disabled = false;
+      }
+    } },
+    el('fieldset', {}, el('legend', { i18n: 'appointment.addLegend' }),
+      checks.map((c) => el('div', { className: 'field check' }, c.input, ' ', el('label', { for: c.input.id, className: 'inline' }, c.hold.title)))),
+    addError, addButton)));
+  return box;
 }
 
 // "Je suis arrivé·e": a button while the window is open, the time it opens before, a confirmation after.
