@@ -63,6 +63,68 @@ public sealed class CounterPageTests
     }
 
     [Fact]
+    public async Task Counter_staff_open_on_their_counter_take_back_a_not_found_report_and_take_a_return_that_feeds_a_queued_hold()
+    {
+        await using var app = await TestApp.StartAsync();
+        var site = app.StartOnSocket();
+        var point = await PickupPointIdAsync(app, CentralAdults);
+        var director = await app.StaffClientAsync("director");
+        var counter = (await director.GetFromJsonAsync<JsonElement[]>("/api/staff"))!.Single(s => s.GetProperty("username").GetString() == "counter");
+        Assert.Equal(HttpStatusCode.OK, (await director.PutAsJsonAsync($"/api/staff/{counter.GetProperty("id").GetInt64()}", new
+        {
+            displayName = counter.GetProperty("displayName").GetString(), role = "counter", branchId = (long?)null, homePickupPointId = point, active = true,
+        })).StatusCode);
+
+        // A hold to pick today, and a title whose only copy is on loan with a patron queued for it.
+        var (title, _) = await BookAsync(app, "Bel-Ami", "Maupassant, Guy de", "R MAU", "Romans adultes", "CENTRALE");
+        var patron = await PatronAsync(app, "P0001");
+        var hold = await ReadAsync(await patron.PostAsJsonAsync("/api/holds", new { titleId = title, pickupPointId = point }), HttpStatusCode.Created);
+        await ReadAsync(await patron.PostAsJsonAsync("/api/appointments", new
+        {
+            pickupPointId = point, slotStart = "2026-03-10T10:00:00+00:00", holdIds = new[] { hold.GetProperty("id").GetInt64() },
+        }), HttpStatusCode.Created);
+        var (lent, _) = await BookAsync(app, "Le Horla", "Maupassant, Guy de", "R MAU", "Romans adultes", "CENTRALE");
+        var lentBarcode = (await director.GetFromJsonAsync<JsonElement>($"/api/titles/{lent}")).GetProperty("copies")[0].GetProperty("barcode").GetString()!;
+        var loans = new StringContent($"cardNumber,barcode,loanedOn,dueOn\nP0001,{lentBarcode},2026-03-01,2026-03-29\n", System.Text.Encoding.UTF8, "text/csv");
+        Assert.Equal(HttpStatusCode.OK, (await director.PostAsync("/api/loans/import", loans)).StatusCode);
+        var queued = await ReadAsync(await (await PatronAsync(app, "P0002")).PostAsJsonAsync("/api/holds", new { titleId = lent, pickupPointId = point }), HttpStatusCode.Created);
+        Assert.Equal("queued", queued.GetProperty("status").GetString());
+
+        using var browser = new Browser(site);
+        browser.SetClock(app.Clock.GetUtcNow()); // "today" on the page is the app's Tuesday 10 March
+        browser.Open("/staff/#/comptoir");
+        browser.Type("#staff-username", "counter");
+        browser.Type("#staff-password", DemoAccounts.Password);
+        browser.Find("form.sign-in button[type=submit]").Click();
+
+        // The screen opens on the member's own counter, today.
+        var barcode = hold.GetProperty("barcode").GetString();
+        var row = browser.WaitFor($"tr[data-barcode='{barcode}']");
+        Assert.Equal(point.ToString(), browser.Find("#counter-point").GetAttribute("value"));
+        Assert.Equal("2026-03-10", browser.Find("#counter-date").GetAttribute("value"));
+
+        // "Not on the shelf" asks first, then can be taken back: the line is still there to pick.
+        row.FindElement(By.CssSelector("button.link-button")).Click();
+        browser.WaitFor($"tr[data-barcode='{barcode}'] button.danger").Click();
+        browser.WaitForText(".scan-status.ok", "Bel-Ami");
+        browser.Screenshot("counter-not-found");
+        browser.WaitFor(".scan-status.ok button.secondary").Click();
+        browser.WaitForText(".scan-status.ok", "signalement annulé");
+        browser.WaitFor($"tr[data-barcode='{barcode}']");
+        Assert.Equal("toPick", (await (await app.StaffClientAsync("counter")).GetFromJsonAsync<JsonElement>($"/api/holds/{hold.GetProperty("id").GetInt64()}")).GetProperty("status").GetString());
+
+        // The lent copy comes back: the screen says who it is for.
+        browser.Type("#counter-return", lentBarcode + Keys.Enter);
+        var said = browser.WaitForText(".returns-form + .scan-status.ok", "P0002");
+        Assert.Contains("Le Horla", said);
+        Assert.Contains("mettre de côté", said);
+        browser.WaitFor($"tr[data-barcode='{lentBarcode}']"); // on today's pick list at once
+        browser.Screenshot("counter-return");
+        Assert.Contains("Aucun absent", browser.Find(".counter-board").Text);
+        Assert.Empty(browser.ScriptErrors());
+    }
+
+    [Fact]
     public async Task The_bibliobus_load_list_shows_the_holds_to_load_by_stop_in_route_order()
     {
         await using var app = await TestApp.StartAsync();

@@ -223,6 +223,45 @@ internal sealed class HoldStore(Db db, HoldAllocator allocator, Notify notify)
         return await allocator.AllocateAsync(uow, holdId, hold.TitleId, hold.RequestedCopyId, hold.PickupPointId, now, ct);
     }
 
+    /// <summary>How long staff can take back a "not on the shelf" report; the patron's SMS waits as long.</summary>
+    public static readonly TimeSpan NotFoundUndoWindow = TimeSpan.FromMinutes(5);
+
+    sealed class NotFoundReport { public long Id { get; init; } public long CopyId { get; init; } }
+    sealed class HoldNow { public long TitleId { get; init; } public long? CopyId { get; init; } public HoldStatus Status { get; init; } public long PickupPointId { get; init; } }
+
+    const string LastReportSql = """
+        select id, copy_id from not_found_reports where hold_id = @Id and reported_at >= @Since order by id desc limit 1
+        """;
+    const string HoldNowSql = "select title_id, copy_id, status, pickup_point_id from holds where id = @Id";
+    const string FoundAgainSql = "update copies set status = 'onShelf', updated_at = @Now where id = @Id and status = 'lost'";
+    const string RequeueSql = $"""
+        update holds set copy_id = null, status = 'queued', allocated_at = null, updated_at = @Now
+        where id = @Id and status in {HoldStatuses.PreparingSql}
+        """;
+    const string DeleteReportSql = "delete from not_found_reports where id = @Id";
+
+    /// <summary>
+    /// Takes back a "not on the shelf" report made in the last few minutes (the copy was there after all):
+    /// the copy is on the shelf again, the hold goes back to it, and a copy it took meanwhile passes on.
+    /// Returns the copy found again, or null when there is no recent report or the copy or hold has moved on
+    /// (then the unit of work must not be committed).
+    /// </summary>
+    public async Task<long?> UndoMissingAsync(UnitOfWork uow, long holdId, DateTimeOffset now, CancellationToken ct)
+    {
+        if (await uow.QuerySingleOrDefaultAsync<NotFoundReport>(LastReportSql, new { Id = holdId, Since = now - NotFoundUndoWindow }, ct) is not { } report)
+            return null;
+        if (await uow.QuerySingleOrDefaultAsync<HoldNow>(HoldNowSql, new { Id = holdId }, ct) is not { } hold
+            || (hold.Status != HoldStatus.Queued && !HoldStatuses.Preparing.Contains(hold.Status)))
+            return null;
+        await uow.LockAsync(LockKeys.Title(hold.TitleId), ct);
+        if (await uow.ExecuteAsync(FoundAgainSql, new { Id = report.CopyId, Now = now }, ct) == 0) return null;
+        if (hold.CopyId is not null) await uow.ExecuteAsync(RequeueSql, new { Id = holdId, Now = now }, ct);
+        if (!await allocator.AllocateAsync(uow, holdId, hold.TitleId, report.CopyId, hold.PickupPointId, now, ct)) return null;
+        if (hold.CopyId is { } meanwhile) await allocator.ReleaseAsync(uow, meanwhile, now, ct);
+        await uow.ExecuteAsync(DeleteReportSql, new { report.Id }, ct);
+        return report.CopyId;
+    }
+
     sealed class DueRow { public long Id { get; init; } public long PatronId { get; init; } public DateOnly PickupDeadline { get; init; } public string TimeZone { get; init; } = ""; }
 
     const string DueSql = """

@@ -43,10 +43,15 @@ internal sealed class Notify(NotificationStore store, OutboxStore outbox)
     {
         if (await store.HoldAsync(uow, holdId, ct) is not { } hold || !HoldStatuses.Active.Contains(hold.Status)) return false;
         var anotherCopy = HoldStatuses.Allocated.Contains(hold.Status);
+        // Sent once staff can no longer take the report back (HoldStore.NotFoundUndoWindow).
         return await outbox.EnqueueAsync(uow, new OutboxMessage(hold.PatronId, SmsKinds.CopyNotFound,
-            Messages.CopyNotFound(hold.Title, anotherCopy), now,
+            Messages.CopyNotFound(hold.Title, anotherCopy), now + HoldStore.NotFoundUndoWindow,
             DedupeKey: $"{SmsKinds.CopyNotFound}:{holdId}:{missingCopyId}", BranchId: hold.BranchId), now, ct);
     }
+
+    /// <summary>The "not on the shelf" report was taken back: its SMS, still waiting, is not sent.</summary>
+    public Task<int> CopyFoundAgainAsync(UnitOfWork uow, long holdId, long copyId, CancellationToken ct) =>
+        outbox.ForgetUnsentAsync(uow, $"{SmsKinds.CopyNotFound}:{holdId}:{copyId}", ct);
 
     /// <summary>
     /// The library system took away the copy the hold counted on and no other could be given (issue 12);

@@ -83,6 +83,11 @@ internal sealed class OutboxStore(Db db, IOptions<SmsOptions> options)
         uow.ExecuteAsync(SkipPendingSql, new { DedupeKey = dedupeKey, Reason = reason, Now = now }, ct);
 
     const string ForgetPendingSql = "delete from sms_outbox where dedupe_key = @DedupeKey and status = 'pending'";
+    const string ForgetUnsentSql = "delete from sms_outbox where dedupe_key = @DedupeKey and status in ('pending', 'skipped', 'notConfigured')";
+
+    /// <summary>Removes a message that never left (waiting, skipped, or kept while no SMS provider is set): the event it told of was taken back.</summary>
+    public Task<int> ForgetUnsentAsync(UnitOfWork uow, string dedupeKey, CancellationToken ct) =>
+        uow.ExecuteAsync(ForgetUnsentSql, new { DedupeKey = dedupeKey }, ct);
 
     /// <summary>Removes a queued message and frees its dedupe key, so the same event can be queued again (a reminder for a moved appointment).</summary>
     public Task<int> ForgetPendingAsync(UnitOfWork uow, string dedupeKey, CancellationToken ct) =>

@@ -62,41 +62,42 @@ internal static class PickListsEndpoints
         staff.MapPost("/holds/{id:long}/not-found", NotFound).WithName("ReportCopyNotFound")
             .WithSummary("The copy is not on the shelf: marked lost, the hold gets another copy or the patron is told")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        staff.MapPost("/holds/{id:long}/not-found/undo", UndoNotFound).WithName("UndoCopyNotFound")
+            .WithSummary("Take back a \"not on the shelf\" report of the last 5 minutes: the copy is on the shelf again and the hold goes back to it")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         staff.MapGet("/branches/{id:long}/shelf-order", ShelfOrder).WithName("GetShelfOrder").WithSummary("The order staff walk a branch's shelves");
         api.MapPut("/branches/{id:long}/shelf-order", SaveShelfOrder).WithName("SaveShelfOrder").WithSummary("Set the shelf walk order")
             .WithTags("Counter").RequireAuthorization(Policies.Director).WithValidation<ShelfOrderRequest>().ProducesProblem(StatusCodes.Status404NotFound);
     }
 
     static async Task<Results<Ok<PickListResponse>, FileContentHttpResult, ProblemHttpResult>> PickList(
-        long pickupPointId, DateOnly date, string? format, string? dialect, bool? @public, CurrentUser user, PickListService lists, PickListStore store,
-        TimeProvider clock, CancellationToken ct) =>
+        long pickupPointId, DateOnly date, string? format, string? dialect, bool? @public, PickListService lists, CancellationToken ct) =>
         await lists.PickListAsync(pickupPointId, date, @public == true, ct) is { } list
-            ? await Render(list, format, dialect, pickupPointId, user, store, clock, ct)
+            ? Render(list, format, dialect, pickupPointId)
             : Problems.NotFound("Le point de retrait", pickupPointId);
 
     static async Task<Results<Ok<PickListResponse>, FileContentHttpResult, ProblemHttpResult>> LoadList(
-        long routeId, DateOnly date, string? format, string? dialect, bool? @public, CurrentUser user, PickListService lists, PickListStore store,
-        TimeProvider clock, CancellationToken ct) =>
+        long routeId, DateOnly date, string? format, string? dialect, bool? @public, PickListService lists, CancellationToken ct) =>
         await lists.LoadListAsync(routeId, date, @public == true, ct) is { } list
-            ? await Render(list, format, dialect, routeId, user, store, clock, ct)
+            ? Render(list, format, dialect, routeId)
             : Problems.NotFound("La tournée", routeId);
 
-    /// <summary>JSON for the screen; a PDF or CSV download counts as a printing.</summary>
-    static async Task<Results<Ok<PickListResponse>, FileContentHttpResult, ProblemHttpResult>> Render(
-        PickListResponse list, string? format, string? dialect, long placeId, CurrentUser user, PickListStore store, TimeProvider clock, CancellationToken ct)
+    /// <summary>
+    /// JSON for the screen, or a PDF or CSV download. A download is not a printing (staff often download a
+    /// list to look at it): only the print action records one (POST …/prints).
+    /// </summary>
+    static Results<Ok<PickListResponse>, FileContentHttpResult, ProblemHttpResult> Render(
+        PickListResponse list, string? format, string? dialect, long placeId)
     {
         var name = $"{(list.Kind == PickListService.Pick ? "retrait" : "chargement")}-{placeId}-{list.Date:yyyy-MM-dd}";
-        var holdIds = list.Groups.SelectMany(g => g.Lines).Select(l => l.HoldId);
         switch (format?.ToLowerInvariant())
         {
             case null or "" or "json":
                 return TypedResults.Ok(list);
             case "pdf":
-                await store.RecordPrintAsync(list.Kind, placeId, list.Date, user.Id, "pdf", list.PublicVariant, holdIds, clock.GetUtcNow(), ct);
                 return TypedResults.File(PickListPdf.Render(list), "application/pdf", $"{name}.pdf");
             case "csv":
                 if (!CsvExport.TryParseDialect(dialect, out var csvDialect)) return Problems.Field("dialect", CsvExport.UnknownDialect);
-                await store.RecordPrintAsync(list.Kind, placeId, list.Date, user.Id, "csv", list.PublicVariant, holdIds, clock.GetUtcNow(), ct);
                 return TypedResults.File(PickListCsv.Render(list, csvDialect), CsvExport.ContentType, $"{name}.csv");
             default:
                 return Problems.Field("format", "Format attendu : json, pdf ou csv.");
@@ -159,6 +160,21 @@ internal static class PickListsEndpoints
         }, ct);
         if (outcome is null)
             return Problems.Conflict("hold_not_to_pick", "Rien à chercher", $"La réservation est « {DapperSetup.ToDb(hold.Status)} ».");
+        return TypedResults.Ok((await holds.GetAsync(id, ct))!.ToResponse());
+    }
+
+    static async Task<Results<Ok<HoldResponse>, ProblemHttpResult>> UndoNotFound(long id, HoldStore holds, Notify notify, Db db, TimeProvider clock, CancellationToken ct)
+    {
+        if (await holds.GetAsync(id, ct) is null) return Problems.NotFound("La réservation", id);
+        var now = clock.GetUtcNow();
+        await using (var uow = await db.WriteAsync(ct)) // closed before reading back
+        {
+            if (await holds.UndoMissingAsync(uow, id, now, ct) is not { } copyId)
+                return Problems.Conflict("not_found_not_undoable", "Trop tard pour annuler",
+                    "Aucun signalement « introuvable » de moins de 5 minutes sur cette réservation, ou l'exemplaire a déjà changé d'état.");
+            await notify.CopyFoundAgainAsync(uow, id, copyId, ct);
+            await uow.CommitAsync(ct);
+        }
         return TypedResults.Ok((await holds.GetAsync(id, ct))!.ToResponse());
     }
 

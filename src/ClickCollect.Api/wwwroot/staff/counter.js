@@ -1,46 +1,63 @@
-// The counter: the day's pick list for a pickup point (scan to mark picked, "not on the shelf",
-// print / PDF / CSV), and the day's appointments by slot, refreshed every 5 seconds so arrivals
-// show up without reloading (with an optional sound).
+// The counter's day: the pick list for a pickup point (scan to mark picked, "not on the shelf" confirmed
+// and undoable for 5 minutes, print / PDF / CSV — only the print action is recorded as a printing), the
+// returns desk (a scanned return closes the loan and says where the copy goes next), the day's
+// appointments by slot, refreshed every 5 seconds so arrivals show up without reloading (with an
+// optional sound), and the day's no-shows. It opens on the staff member's own pickup point.
 //   GET  /api/pick-lists/{point}/{date}[?format=pdf|csv[&dialect=excel]&public=true]   POST …/picked {barcode}   POST …/prints
-//   POST /api/holds/{id}/not-found   GET /api/appointments?pickupPointId=&date=   POST /api/appointments/{id}/handover
+//   POST /api/holds/{id}/not-found[/undo]   GET /api/appointments?pickupPointId=&date=   POST /api/appointments/{id}/handover
+//   POST /api/loans/returns {barcode}   GET /api/holds/{id}
 import { api, problemMessage, withQuery } from '../js/api.js';
 import { formatDate, formatTime } from '../js/dates.js';
 import { append, clear, el, field } from '../js/dom.js';
 import { bind, lang } from '../js/i18n.js';
+import '../js/counter-strings.js';
 
 const REFRESH_MS = 5000;
 
-function today() {
+function today(daysAhead) {
   // The branch's date, not the browser's: Europe/Paris (sv-SE formats as yyyy-MM-dd).
-  return new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Paris' }).format(new Date());
+  return new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Paris' }).format(new Date(Date.now() + (daysAhead || 0) * 86400000));
 }
 
-export function counterView(hashBase) {
+// me(): the signed-in staff member ({ homePickupPointId, … }), whose pickup point the screen opens on.
+export function counterView(hashBase, me) {
   let ui = null;
   let timer = null;
   let seenArrivals = null;
 
   async function render(main, params) {
     const points = await api('/api/pickup-points?all=true').catch(() => []);
-    const point = el('select', { name: 'point' }, points.map((p) => el('option', { value: p.id }, p.name)));
+    const home = me && me() ? me().homePickupPointId : null;
+    const point = el('select', { name: 'point' }, points.map((p) => el('option', { value: p.id, selected: p.id === home }, p.name)));
     const date = el('input', { type: 'date', name: 'date', required: true });
     const scan = el('input', { type: 'text', name: 'barcode', autocomplete: 'off', inputmode: 'numeric', spellcheck: 'false' });
     const sound = el('input', { type: 'checkbox', name: 'sound' });
+    const returned = el('input', { type: 'text', name: 'returned', autocomplete: 'off', inputmode: 'numeric', spellcheck: 'false' });
     ui = {
       point: point, date: date, scan: scan, sound: sound,
       status: el('p', { className: 'scan-status', role: 'status', 'aria-live': 'polite' }),
       list: el('section', { className: 'pick-list', 'aria-labelledby': 'pick-list-title' }),
       board: el('section', { className: 'counter-board', 'aria-labelledby': 'board-title' }),
+      returned: returned,
+      returnStatus: el('div', { className: 'scan-status', role: 'status', 'aria-live': 'polite' }),
     };
+    const shortcut = (key, days) => el('button', { type: 'button', className: 'secondary', i18n: key,
+      onClick: () => { ui.date.value = today(days); window.location.hash = withQuery(hashBase, { point: ui.point.value, date: ui.date.value }); } });
     append(clear(main), [
       el('h1', { className: 'no-print', i18n: 'counter.title' }),
       el('form', { className: 'search-form counter-form no-print', onSubmit: choose },
         field('counter-point', 'counter.point', point), field('counter-date', 'counter.date', date),
-        el('button', { type: 'submit', className: 'primary', i18n: 'counter.show' })),
+        el('button', { type: 'submit', className: 'primary', i18n: 'counter.show' }),
+        el('span', { className: 'day-shortcuts' }, shortcut('counter.today', 0), ' ', shortcut('counter.tomorrow', 1))),
       el('form', { className: 'scan-form no-print', onSubmit: scanned },
         field('counter-scan', 'counter.scan', scan, 'counter.scanHint'),
         el('button', { type: 'submit', i18n: 'counter.scanSubmit' })),
       ui.status,
+      el('form', { className: 'scan-form returns-form no-print', onSubmit: returnScanned, 'aria-labelledby': 'returns-title' },
+        el('h2', { id: 'returns-title', i18n: 'counter.returns' }),
+        field('counter-return', 'counter.returnScan', returned, 'counter.returnHint'),
+        el('button', { type: 'submit', i18n: 'counter.returnSubmit' })),
+      ui.returnStatus,
       ui.list,
       el('label', { className: 'sound no-print' }, sound, ' ', el('span', { i18n: 'counter.sound' })),
       ui.board,
@@ -82,7 +99,7 @@ export function counterView(hashBase) {
         formatDate(list.date + 'T12:00:00Z', lang(), list.timeZone)),
       el('p', { className: 'lead', i18n: 'counter.summary', args: { n: list.lineCount, picked: list.pickedCount } }),
       el('p', { className: 'no-print', i18n: printed ? 'counter.printed' : 'counter.neverPrinted',
-        args: printed ? { n: printed, at: { time: list.prints[printed - 1].printedAt }, by: list.prints[printed - 1].printedBy } : {} }),
+        args: printed ? { n: printed, at: { dateTime: list.prints[printed - 1].printedAt, zone: list.timeZone }, by: list.prints[printed - 1].printedBy } : {} }),
       el('p', { className: 'actions no-print' },
         el('button', { type: 'button', onClick: printScreen, i18n: 'counter.print' }), ' ',
         el('a', { href: base() + '?format=pdf', i18n: 'counter.pdf' }), ' · ',
@@ -107,8 +124,21 @@ export function counterView(hashBase) {
         el('td', {}, line.barcode),
         el('td', {}, line.patronName, el('br'), el('small', {}, line.patronCardNumber)),
         el('td', {}, el('strong', {}, line.bagLabel), el('br'), line.slotLabel),
-        el('td', { className: 'no-print' }, line.picked || line.holdStatus !== 'toPick' ? null
-          : el('button', { type: 'button', className: 'link-button', onClick: () => notFound(line), i18n: 'counter.notFound' })))))));
+        el('td', { className: 'no-print' }, line.picked || line.holdStatus !== 'toPick' ? null : notFoundButton(line)))))));
+  }
+
+  // "Not on the shelf" asks to confirm first: it marks the copy lost and moves the hold on.
+  function notFoundButton(line) {
+    const cell = el('span', {});
+    const ask = el('button', { type: 'button', className: 'link-button', i18n: 'counter.notFound', onClick: () => {
+      const yes = el('button', { type: 'button', className: 'danger', i18n: 'counter.notFoundConfirm', args: { title: line.title },
+        onClick: () => notFound(line) });
+      const no = el('button', { type: 'button', className: 'link-button', i18n: 'counter.notFoundKeep',
+        onClick: () => { append(clear(cell), [ask]); ask.focus(); } });
+      append(clear(cell), [yes, ' ', no]);
+      yes.focus();
+    } });
+    return append(cell, [ask]);
   }
 
   async function scanned(event) {
@@ -132,12 +162,53 @@ export function counterView(hashBase) {
     try {
       const hold = await api('/api/holds/' + line.holdId + '/not-found', { method: 'POST' });
       ui.status.className = 'scan-status ok';
-      bind(ui.status, hold.status === 'queued' ? 'counter.notFoundQueued' : 'counter.notFoundMoved', { title: line.title });
+      const undo = el('button', { type: 'button', className: 'secondary', i18n: 'counter.notFoundUndo', onClick: () => undoNotFound(line) });
+      append(clear(ui.status), [el('span', { i18n: hold.status === 'queued' ? 'counter.notFoundQueued' : 'counter.notFoundMoved', args: { title: line.title } }),
+        ' ', undo]);
+      await loadList();
+      undo.focus();
+    } catch (error) {
+      ui.status.className = 'scan-status error';
+      append(clear(ui.status), problemMessage(error));
+    }
+  }
+
+  async function undoNotFound(line) {
+    try {
+      await api('/api/holds/' + line.holdId + '/not-found/undo', { method: 'POST' });
+      ui.status.className = 'scan-status ok';
+      bind(ui.status, 'counter.notFoundUndone', { title: line.title });
       await loadList();
     } catch (error) {
       ui.status.className = 'scan-status error';
       append(clear(ui.status), problemMessage(error));
     }
+    ui.scan.focus();
+  }
+
+  // A document brought back: the loan ends; the copy goes to the oldest hold waiting for it, or back on the shelf.
+  async function returnScanned(event) {
+    event.preventDefault();
+    const barcode = ui.returned.value.trim();
+    ui.returned.value = '';
+    if (!barcode) return;
+    try {
+      const back = await api('/api/loans/returns', { method: 'POST', body: { barcode: barcode } });
+      const next = back.nextHoldId ? await api('/api/holds/' + back.nextHoldId).catch(() => null) : null;
+      ui.returnStatus.className = 'scan-status ok';
+      append(clear(ui.returnStatus), [
+        el('p', { i18n: 'counter.returned', args: { title: back.title, barcode: barcode } }),
+        next ? el('p', { className: 'next-hold', i18n: next.status === 'toPick' ? 'counter.returnToPick' : 'counter.returnInTransit',
+          args: { card: next.patronCardNumber, place: next.pickupPointName } })
+          : el('p', { i18n: 'counter.returnShelf' }),
+        back.librarySystemMessage ? el('p', { className: 'form-error' }, back.librarySystemMessage) : null,
+      ]);
+      if (next && String(next.pickupPointId) === String(ui.point.value)) await loadList();
+    } catch (error) {
+      ui.returnStatus.className = 'scan-status error';
+      append(clear(ui.returnStatus), problemMessage(error));
+    }
+    ui.returned.focus();
   }
 
   async function printScreen() {
@@ -160,12 +231,17 @@ export function counterView(hashBase) {
     if (fresh.length && ui.sound.checked) beep();
     const slots = {};
     appointments.forEach((a) => { (slots[a.slotStart] = slots[a.slotStart] || []).push(a); });
+    const noShows = appointments.filter((a) => a.status === 'noShow');
     append(clear(ui.board), [
       el('h2', { id: 'board-title', i18n: 'counter.board' }),
       appointments.length === 0 ? el('p', { i18n: 'counter.noAppointments' }) : null,
       Object.keys(slots).sort().map((start) => el('div', { className: 'board-slot' },
         el('h3', {}, formatTime(start, lang())),
         el('ul', { className: 'appointments' }, slots[start].map((a) => appointmentItem(a, fresh.indexOf(a.id) >= 0))))),
+      el('h2', { id: 'no-shows-title', i18n: 'counter.noShows', args: { n: noShows.length } }),
+      noShows.length === 0 ? el('p', { i18n: 'counter.noNoShows' }) : el('ul', { className: 'no-shows', 'aria-labelledby': 'no-shows-title' },
+        noShows.map((a) => el('li', {}, el('strong', {}, formatTime(a.slotStart, lang())), ' — ', a.patronName, ' (', a.patronCardNumber, ') — ',
+          a.holds.map((h) => h.title).join(' · ')))),
     ]);
   }
 

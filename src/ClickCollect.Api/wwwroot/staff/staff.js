@@ -39,7 +39,7 @@ const views = {
   catalogue: signedInOnly(catalogueView('#/catalogue')),
   lecteurs: signedInOnly(patronsView('#/lecteurs')),
   lecteur: signedInOnly(recordView(() => staff)),
-  comptoir: signedInOnly(counterView('#/comptoir')),
+  comptoir: signedInOnly(counterView('#/comptoir', () => staff)),
   bibliobus: signedInOnly(loadListView('#/bibliobus')),
   sms: signedInOnly(smsView('#/sms')),
   confinements: signedInOnly(lockdownsView(() => staff && staff.role === 'director')),

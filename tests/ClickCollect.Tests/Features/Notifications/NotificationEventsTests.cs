@@ -134,6 +134,9 @@ public abstract class NotificationEventsTests<TDb> where TDb : ITestDatabase, ne
         Assert.True(await app.Service<Db>().WriteAsync(uow => notify.CopyNotFoundAsync(uow, hold, 1, now, default), default));
         Assert.False(await app.Service<Db>().WriteAsync(uow => notify.CopyNotFoundAsync(uow, hold, 1, now, default), default)); // once per copy
         await DispatchAsync(app);
+        Assert.Empty(twilio.Messages); // held while staff can still take the report back
+        app.Clock.Advance(ClickCollect.Api.Features.Holds.HoldStore.NotFoundUndoWindow);
+        await DispatchAsync(app);
 
         var sms = Assert.Single(twilio.Messages);
         Assert.Equal($"\"{SmsText.ForSms(title)}\" n'a pas été trouvé en rayon. Un autre exemplaire vous est réservé : nous vous prévenons quand il vous attend.", sms.Body);

@@ -156,7 +156,11 @@ public abstract class PickListTests<TDb> where TDb : ITestDatabase, new()
         await using var app = await TestApp.StartAsync<TDb>();
         var (point, _) = await DayAsync(app);
         var staff = await app.StaffClientAsync("counter");
+        // Downloading the PDF or the CSV to look at it is not a printing (issue 10): nothing is recorded.
         Assert.Equal(HttpStatusCode.OK, (await staff.GetAsync($"/api/pick-lists/{point}/{Wednesday}?format=pdf")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await staff.GetAsync($"/api/pick-lists/{point}/{Wednesday}?format=csv")).StatusCode);
+        Assert.Empty((await staff.GetFromJsonAsync<JsonElement>($"/api/pick-lists/{point}/{Wednesday}")).GetProperty("prints").EnumerateArray());
+        Assert.Equal(HttpStatusCode.NoContent, (await staff.PostAsJsonAsync($"/api/pick-lists/{point}/{Wednesday}/prints", new { @public = false })).StatusCode);
 
         var (title, _) = await TitleAsync(app, "CENTRALE");
         var late = await ReadAsync(await (await PatronAsync(app, "P0010")).PostAsJsonAsync("/api/holds", new { titleId = title, pickupPointId = point }), HttpStatusCode.Created);
@@ -171,7 +175,7 @@ public abstract class PickListTests<TDb> where TDb : ITestDatabase, new()
         // Printed again from the screen: recorded too, and nothing is new any more.
         Assert.Equal(HttpStatusCode.NoContent, (await staff.PostAsJsonAsync($"/api/pick-lists/{point}/{Wednesday}/prints", new { @public = false })).StatusCode);
         var again = await staff.GetFromJsonAsync<JsonElement>($"/api/pick-lists/{point}/{Wednesday}");
-        Assert.Equal(["pdf", "screen"], again.GetProperty("prints").EnumerateArray().Select(p => p.GetProperty("format").GetString()));
+        Assert.Equal(["screen", "screen"], again.GetProperty("prints").EnumerateArray().Select(p => p.GetProperty("format").GetString()));
         Assert.DoesNotContain(again.GetProperty("groups").EnumerateArray().SelectMany(g => g.GetProperty("lines").EnumerateArray()),
             l => l.GetProperty("addedSinceLastPrint").GetBoolean());
     }
@@ -194,6 +198,35 @@ public abstract class PickListTests<TDb> where TDb : ITestDatabase, new()
         await ProblemAssert.IsProblemAsync(await staff.GetAsync($"/api/pick-lists/{point}/mercredi"), HttpStatusCode.BadRequest, null, "date");
         await ProblemAssert.IsProblemAsync(await staff.GetAsync($"/api/pick-lists/{point}/{Wednesday}?format=docx"), HttpStatusCode.BadRequest, null, "format");
         await ProblemAssert.IsProblemAsync(await (await PatronAsync(app, "P0001")).GetAsync($"/api/pick-lists/{point}/{Wednesday}"), HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task A_not_found_report_can_be_taken_back_for_five_minutes_and_the_patron_hears_nothing()
+    {
+        await using var app = await TestApp.StartAsync<TDb>();
+        var point = await PickupPointIdAsync(app, CentralAdults);
+        var (title, copies) = await TitleAsync(app, "CENTRALE", "PRES");
+        var patron = await PatronAsync(app, "P0001");
+        var hold = await ReadAsync(await patron.PostAsJsonAsync("/api/holds", new { titleId = title, pickupPointId = point }), HttpStatusCode.Created);
+        var id = hold.GetProperty("id").GetInt64();
+        var staff = await app.StaffClientAsync("counter");
+        Assert.Equal(copies[1], (await ReadAsync(await staff.PostAsync($"/api/holds/{id}/not-found", null), HttpStatusCode.OK)).GetProperty("copyId").GetInt64());
+
+        // Found after all: the hold is back on the first copy, the second is free again, no SMS goes out.
+        var back = await ReadAsync(await staff.PostAsync($"/api/holds/{id}/not-found/undo", null), HttpStatusCode.OK);
+        Assert.Equal(("toPick", copies[0]), (back.GetProperty("status").GetString(), back.GetProperty("copyId").GetInt64()));
+        await using (var c = await app.Service<ClickCollect.Api.Infrastructure.Database.Db>().OpenAsync(default))
+        {
+            Assert.Equal(["held", "onShelf"], await Dapper.SqlMapper.QueryAsync<string>(c, "select status from copies where title_id = @title order by id", new { title }));
+            Assert.Equal(0L, await Dapper.SqlMapper.ExecuteScalarAsync<long>(c, "select count(*) from sms_outbox where kind = 'copyNotFound'"));
+            Assert.Equal(0L, await Dapper.SqlMapper.ExecuteScalarAsync<long>(c, "select count(*) from not_found_reports"));
+        }
+        await ProblemAssert.IsProblemAsync(await staff.PostAsync($"/api/holds/{id}/not-found/undo", null), HttpStatusCode.Conflict, "not_found_not_undoable");
+
+        // Reported again and left for more than five minutes: too late to take back.
+        await ReadAsync(await staff.PostAsync($"/api/holds/{id}/not-found", null), HttpStatusCode.OK);
+        app.Clock.Advance(TimeSpan.FromMinutes(6));
+        await ProblemAssert.IsProblemAsync(await staff.PostAsync($"/api/holds/{id}/not-found/undo", null), HttpStatusCode.Conflict, "not_found_not_undoable");
     }
 
     [Fact]
