@@ -62,19 +62,19 @@ internal static class PatronRecord
     }
 
     static async Task<Results<Ok<PatronResponse>, ProblemHttpResult>> SetOwnContactAsync(PatronContactRequest request, CurrentUser user,
-        PatronStore patrons, BranchStore branches, Db db, CancellationToken ct) =>
+        PatronStore patrons, BranchStore branches, Db db, TimeProvider clock, CancellationToken ct) =>
         await patrons.GetAsync(user.Id, ct) is { } patron
-            ? await SetAsync(patron, request, patrons, branches, db, ct)
+            ? await SetAsync(patron, request, patrons, branches, db, clock, ct)
             : Problems.NotFound("Le lecteur", user.Id);
 
     static async Task<Results<Ok<PatronResponse>, ProblemHttpResult>> SetContactAsync(string cardNumber, PatronContactRequest request,
-        PatronStore patrons, BranchStore branches, Db db, CancellationToken ct) =>
+        PatronStore patrons, BranchStore branches, Db db, TimeProvider clock, CancellationToken ct) =>
         await patrons.FindByCardAsync(cardNumber.Trim(), ct) is { } patron
-            ? await SetAsync(patron, request, patrons, branches, db, ct)
+            ? await SetAsync(patron, request, patrons, branches, db, clock, ct)
             : Problems.NotFound("La carte", cardNumber);
 
     static async Task<Results<Ok<PatronResponse>, ProblemHttpResult>> SetAsync(PatronRow patron, PatronContactRequest request, PatronStore patrons,
-        BranchStore branches, Db db, CancellationToken ct)
+        BranchStore branches, Db db, TimeProvider clock, CancellationToken ct)
     {
         string? phone = null;
         if (!string.IsNullOrWhiteSpace(request.Phone)
@@ -82,7 +82,7 @@ internal static class PatronRecord
             return Problems.Field("phone", "Numéro de téléphone non reconnu (ex. 06 12 34 56 78 ou +33 6 12 34 56 78).");
         if (request.SmsConsent && !PhoneNumber.IsMobile(phone))
             return Problems.Field("smsConsent", "Les SMS demandent un numéro de portable.");
-        await db.WriteAsync(uow => patrons.SetContactAsync(uow, patron.Id, phone, request.SmsConsent, ct), ct);
+        await db.WriteAsync(uow => patrons.SetContactAsync(uow, patron.Id, phone, request.SmsConsent, clock.GetUtcNow(), ct), ct);
         return TypedResults.Ok((await patrons.GetAsync(patron.Id, ct))!.ToResponse());
     }
 }

@@ -15,26 +15,37 @@ internal sealed class PatronRow
     public bool SmsConsent { get; init; }
     public long? HomeBranchId { get; init; }
     public string? BlockedReason { get; init; }
+    public bool HistoryConsent { get; init; }
+    public DateTimeOffset? HistoryConsentAt { get; init; }
+    public DateTimeOffset? SmsConsentAt { get; init; }
+    public DateTimeOffset? ErasureRequestedAt { get; init; }
 
     public PatronResponse ToResponse() =>
-        new(Id, CardNumber, FirstName, LastName, Phone, Email, SmsConsent, HomeBranchId, BlockedReason);
+        new(Id, CardNumber, FirstName, LastName, Phone, Email, SmsConsent, HomeBranchId, BlockedReason, HistoryConsent, HistoryConsentAt,
+            SmsConsentAt, ErasureRequestedAt);
 }
 
+/// <param name="HistoryConsent">The patron keeps their reading history past the retention period (issue 16); the dates say when consents last changed.</param>
+/// <param name="ErasureRequestedAt">The patron asked for their data to be erased; staff confirm it.</param>
 internal sealed record PatronResponse(long Id, string CardNumber, string FirstName, string LastName, string? Phone, string? Email,
-    bool SmsConsent, long? HomeBranchId, string? BlockedReason);
+    bool SmsConsent, long? HomeBranchId, string? BlockedReason, bool HistoryConsent, DateTimeOffset? HistoryConsentAt,
+    DateTimeOffset? SmsConsentAt, DateTimeOffset? ErasureRequestedAt);
 
 internal sealed record NewPatron(string CardNumber, string PinHash, string FirstName, string LastName, string? Phone, string? Email,
     bool SmsConsent, long? HomeBranchId, DateTimeOffset CreatedAt);
 
 internal sealed class PatronStore(Db db)
 {
-    const string Columns = "id, card_number, first_name, last_name, phone, email, sms_consent, home_branch_id, blocked_reason";
+    const string Columns = """
+        id, card_number, first_name, last_name, phone, email, sms_consent, home_branch_id, blocked_reason,
+        history_consent, history_consent_at, sms_consent_at, erasure_requested_at
+        """;
 
-    // The anonymous row (issue 16) that unlinked records point to can never sign in, nor can a patron a
-    // full export of the library system no longer lists (deactivated, issue 12).
+    // The anonymous row (issue 16) that unlinked records point to can never sign in, nor can an erased patron
+    // (card "~…") or a patron a full export of the library system no longer lists (deactivated, issue 12).
     const string CredentialsSql = """
         select id, pin_hash as hash, locked_until from patrons
-        where upper(card_number) = upper(@CardNumber) and not anonymous and deactivated_at is null
+        where upper(card_number) = upper(@CardNumber) and not anonymous and card_number not like '~%' and deactivated_at is null
         """;
 
     public async Task<SignInGuard.Credentials?> FindCredentialsAsync(string cardNumber, CancellationToken ct)
@@ -95,10 +106,24 @@ internal sealed class PatronStore(Db db)
         return (await c.QueryAsync<PatronRow>(new CommandDefinition(sql, parameters, cancellationToken: ct))).AsList();
     }
 
-    const string SetContactSql = "update patrons set phone = @Phone, sms_consent = @SmsConsent where id = @Id";
+    // The consent's date changes only when the consent does (issue 16: given and withdrawn, with the date recorded).
+    const string SetContactSql = """
+        update patrons set phone = @Phone, sms_consent = @SmsConsent,
+            sms_consent_at = case when sms_consent = @SmsConsent then sms_consent_at else @Now end
+        where id = @Id
+        """;
 
-    public Task<int> SetContactAsync(UnitOfWork uow, long id, string? phone, bool smsConsent, CancellationToken ct) =>
-        uow.ExecuteAsync(SetContactSql, new { Id = id, Phone = phone, SmsConsent = smsConsent }, ct);
+    public Task<int> SetContactAsync(UnitOfWork uow, long id, string? phone, bool smsConsent, DateTimeOffset now, CancellationToken ct) =>
+        uow.ExecuteAsync(SetContactSql, new { Id = id, Phone = phone, SmsConsent = smsConsent, Now = now }, ct);
+
+    const string SetHistoryConsentSql = """
+        update patrons set history_consent = @Consent,
+            history_consent_at = case when history_consent = @Consent then history_consent_at else @Now end
+        where id = @Id
+        """;
+
+    public Task<int> SetHistoryConsentAsync(UnitOfWork uow, long id, bool consent, DateTimeOffset now, CancellationToken ct) =>
+        uow.ExecuteAsync(SetHistoryConsentSql, new { Id = id, Consent = consent, Now = now }, ct);
 
     const string InsertSql = """
         insert into patrons (card_number, pin_hash, first_name, last_name, phone, email, sms_consent, home_branch_id, created_at)

@@ -15,11 +15,14 @@ internal static class PrivacyEndpoints
         services.AddSingleton<RetentionStore>();
         services.AddSingleton<AuditScrub>();
         services.AddSingleton<RetentionJob>();
+        services.AddSingleton<PatronDataStore>();
+        services.AddSingleton<ErasePatron>();
         services.AddHostedService<RetentionWorker>();
     }
 
     public static void MapPrivacy(this IEndpointRouteBuilder api)
     {
+        api.MapPatronData();
         api.MapGet("/patron-access-log", AccessLog).WithName("ListPatronAccessLog").WithTags("Privacy")
             .WithSummary("Who opened, exported or erased which patron's record, when and from which page (newest first, kept a year)")
             .RequireAuthorization(Policies.Director).ProducesProblem(StatusCodes.Status404NotFound);

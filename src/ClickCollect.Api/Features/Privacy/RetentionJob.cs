@@ -65,25 +65,33 @@ internal sealed class RetentionJob(Db db, RetentionStore store, FinesStore fines
         var unlinked = 0;
         foreach (var id in patrons)
         {
-            // One patron per unit of work, under the locks a payment takes, so a payment cannot slip in between.
             unlinked += await db.WriteAsync(async uow =>
             {
                 await uow.LockSharedAsync(LockKeys.Lending, ct);
                 await uow.LockAsync(LockKeys.Patron(id), ct);
-                var anonymous = await store.AnonymousIdAsync(uow, now, ct);
-                var loans = await fines.PatronLoansAsync(uow, id, ct);
-                var statement = FineStatement.Build("", loans, await ledger.EntriesAsync(uow, id, ct), await fines.ContextAsync(uow, ct),
-                    await lockdowns.PeriodsAsync(uow, ct), now);
-                var fined = statement.Lines.Where(l => l.Amount > 0).Select(l => l.LoanId).ToHashSet();
-                var old = loans.Where(l => l.ReturnedOn is { } r && r < before).Select(l => l.Id).ToHashSet();
-                var settled = statement.Balance == 0 && statement.Credit == 0 && fined.IsSubsetOf(old);
-                var ids = old.Where(l => !fined.Contains(l) || settled || everything).ToList();
-                var n = await store.UnlinkLoansAsync(uow, anonymous, id, ids, ct);
-                if ((settled && fined.Count > 0) || everything) await store.UnlinkLedgerAsync(uow, anonymous, id, ct);
-                return n;
+                return await UnlinkPatronLoansAsync(uow, id, before, everything, now, ct);
             }, ct);
         }
         return unlinked;
+    }
+
+    /// <summary>
+    /// One patron's part of <see cref="UnlinkLoansAsync"/>, in the caller's unit of work, which holds the
+    /// <see cref="LockKeys.Lending"/> (shared) and patron locks a payment takes, so no payment slips in between.
+    /// </summary>
+    public async Task<int> UnlinkPatronLoansAsync(UnitOfWork uow, long id, DateOnly before, bool everything, DateTimeOffset now, CancellationToken ct)
+    {
+        var anonymous = await store.AnonymousIdAsync(uow, now, ct);
+        var loans = await fines.PatronLoansAsync(uow, id, ct);
+        var statement = FineStatement.Build("", loans, await ledger.EntriesAsync(uow, id, ct), await fines.ContextAsync(uow, ct),
+            await lockdowns.PeriodsAsync(uow, ct), now);
+        var fined = statement.Lines.Where(l => l.Amount > 0).Select(l => l.LoanId).ToHashSet();
+        var old = loans.Where(l => l.ReturnedOn is { } r && r < before).Select(l => l.Id).ToHashSet();
+        var settled = statement.Balance == 0 && statement.Credit == 0 && fined.IsSubsetOf(old);
+        var ids = old.Where(l => !fined.Contains(l) || settled || everything).ToList();
+        var n = await store.UnlinkLoansAsync(uow, anonymous, id, ids, ct);
+        if ((settled && fined.Count > 0) || everything) await store.UnlinkLedgerAsync(uow, anonymous, id, ct);
+        return n;
     }
 }
 
