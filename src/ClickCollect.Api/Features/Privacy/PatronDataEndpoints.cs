@@ -2,6 +2,7 @@ using ClickCollect.Api.Features.Patrons;
 using ClickCollect.Api.Infrastructure.Auth;
 using ClickCollect.Api.Infrastructure.Database;
 using ClickCollect.Api.Infrastructure.Http;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -40,7 +41,7 @@ internal static class PatronDataEndpoints
             .WithSummary("Patrons who asked for erasure, oldest request first").RequireAuthorization(Policies.Staff);
         patrons.MapPost("/{cardNumber}/erasure", Erase).WithName("ErasePatron")
             .WithSummary("Erase a patron: links and free text go, anonymous counts stay; refused (409, reasons) while loans are out, fines due or reservations under way")
-            .RequireAuthorization(p => p.RequireRole(Roles.Counter, Roles.Director))
+            .RequireAuthorization(new AuthorizeAttribute { Roles = $"{Roles.Counter},{Roles.Director}" })
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
     }
 
