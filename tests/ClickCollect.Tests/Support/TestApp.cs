@@ -21,7 +21,14 @@ public sealed class TestApp : WebApplicationFactory<Program>
     readonly string connectionString;
     readonly Dictionary<string, string?> settings;
 
-    public FakeTimeProvider Clock { get; } = new();
+    /// <summary>Tuesday 10 March 2026, 09:00 in Paris (08:00 UTC): an ordinary opening morning.</summary>
+    public static readonly DateTimeOffset DefaultStart = new(2026, 3, 10, 8, 0, 0, TimeSpan.Zero);
+
+    /// <summary>
+    /// The app's clock (Microsoft.Extensions.Time.Testing): it moves only when the test says, forward only, and
+    /// timers made from it (the workers' PeriodicTimer) fire as it passes their due time.
+    /// </summary>
+    public FakeTimeProvider Clock { get; } = new(DefaultStart);
 
     TestApp(string provider, string connectionString, Dictionary<string, string?>? settings)
     {

@@ -31,8 +31,7 @@ internal static class RateLimiting
         services.AddHttpContextAccessor();
         services.AddRateLimiter(o =>
         {
-            o.AddPolicy(SignIn, http => RateLimitPartition.GetFixedWindowLimiter(
-                ClientAddress(http), _ => PerMinute(limits.SignInPerMinute)));
+            o.AddPolicy(SignIn, http => PerMinute(ClientAddress(http), http, limits.SignInPerMinute));
             // A signed-in patron has their own allowance; anonymous calls share their client address's
             // (the real one behind a configured proxy, ReverseProxy). One bot then throttles itself, not
             // every patron behind the same proxy or library network (#14).
@@ -40,8 +39,8 @@ internal static class RateLimiting
                 (CurrentUser.From(http.User), http.Request.Path.StartsWithSegments("/api")) switch
                 {
                     (_, false) or ({ IsStaff: true }, _) => RateLimitPartition.GetNoLimiter("unlimited"),
-                    ({ IsPatron: true } patron, _) => RateLimitPartition.GetFixedWindowLimiter($"patron:{patron.Id}", _ => PerMinute(limits.RequestsPerMinute)),
-                    _ => RateLimitPartition.GetFixedWindowLimiter($"address:{ClientAddress(http)}", _ => PerMinute(limits.RequestsPerMinute)),
+                    ({ IsPatron: true } patron, _) => PerMinute($"patron:{patron.Id}", http, limits.RequestsPerMinute),
+                    _ => PerMinute($"address:{ClientAddress(http)}", http, limits.RequestsPerMinute),
                 });
             o.OnRejected = async (context, ct) =>
             {
@@ -57,10 +56,8 @@ internal static class RateLimiting
 
     static string ClientAddress(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "local";
 
-    static FixedWindowRateLimiterOptions PerMinute(int permits) => new()
-    {
-        PermitLimit = Math.Max(1, permits),
-        Window = TimeSpan.FromMinutes(1),
-        QueueLimit = 0,
-    };
+    /// <summary>A one-minute window per <paramref name="key"/>, on the app's clock (<see cref="FixedWindowLimiter"/>).</summary>
+    static RateLimitPartition<string> PerMinute(string key, HttpContext http, int permits) =>
+        RateLimitPartition.Get(key, _ =>
+            new FixedWindowLimiter(http.RequestServices.GetRequiredService<TimeProvider>(), Math.Max(1, permits), TimeSpan.FromMinutes(1)));
 }

@@ -200,6 +200,21 @@ public sealed class SignInTests_Sqlite : SignInTests<SqliteTestDatabase>
     }
 
     [Fact]
+    public async Task The_limit_counts_a_minute_of_the_app_clock_and_says_when_to_come_back()
+    {
+        await using var app = await TestApp.StartAsync(new() { ["RateLimits:SignInPerMinute"] = "2" });
+        var client = app.CreateClient();
+        for (var i = 0; i < 2; i++)
+            await client.PostAsJsonAsync("/api/staff/sign-in", new { username = "director", password = "wrong" });
+        app.Clock.Advance(TimeSpan.FromSeconds(20));
+        var limited = await client.PostAsJsonAsync("/api/staff/sign-in", new { username = "director", password = TestApp.DemoPassword });
+        Assert.Equal((HttpStatusCode.TooManyRequests, TimeSpan.FromSeconds(40)), (limited.StatusCode, limited.Headers.RetryAfter?.Delta));
+
+        app.Clock.Advance(TimeSpan.FromSeconds(40));         // the window is over on the app's clock: no real minute waited
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/api/staff/sign-in", new { username = "director", password = TestApp.DemoPassword })).StatusCode);
+    }
+
+    [Fact]
     public async Task Anonymous_and_patron_calls_are_rate_limited_but_staff_are_not()
     {
         await using var app = await TestApp.StartAsync(new() { ["RateLimits:RequestsPerMinute"] = "5" });

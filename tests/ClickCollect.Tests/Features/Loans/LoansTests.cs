@@ -14,7 +14,7 @@ namespace ClickCollect.Tests.Features.Loans;
 
 public abstract class LoansTests<TDb> where TDb : ITestDatabase, new()
 {
-    // Today is Tuesday 10 March 2026 (FakeTimeProvider).
+    // Today is Tuesday 10 March 2026 (TestApp.DefaultStart).
 
     [Fact]
     public async Task Imported_loans_put_copies_on_loan_and_importing_the_same_file_again_changes_nothing()
