@@ -251,6 +251,25 @@ internal sealed class AppointmentStore(Db db, Notify notify)
         return cancelled;
     }
 
+    const string DetachHoldSql = $"""
+        delete from appointment_holds where hold_id = @HoldId
+          and appointment_id in (select id from appointments where status in {AppointmentStatuses.OpenSql})
+        returning appointment_id
+        """;
+    const string EmptySql = "select count(*) from appointment_holds where appointment_id = @Id";
+
+    /// <summary>
+    /// A hold that closed (cancelled, expired) leaves the open appointment that was to hand it over; an
+    /// appointment left with nothing to collect is cancelled as any other (<see cref="CancelAsync"/>: the
+    /// place freed, the patron's SMS queued, the reminder dropped). Called by the Holds feature.
+    /// </summary>
+    public async Task ReleaseHoldAsync(UnitOfWork uow, long holdId, CancelledBy by, DateTimeOffset now, CancellationToken ct)
+    {
+        foreach (var id in await uow.QueryAsync<long>(DetachHoldSql, new { HoldId = holdId }, ct))
+            if (await uow.QuerySingleAsync<long>(EmptySql, new { Id = id }, ct) == 0)
+                await CancelAsync(uow, id, now, by, ct);
+    }
+
     const string CompleteSql = $"""
         update appointments set status = 'completed', closed_at = @Now, updated_at = @Now where id = @Id and status in {AppointmentStatuses.OpenSql}
         """;

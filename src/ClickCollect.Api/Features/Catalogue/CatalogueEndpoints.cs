@@ -35,6 +35,7 @@ internal static class CatalogueEndpoints
         services.AddSingleton<MarcImport>();
         services.AddSingleton<CopyStatusSync>();
         services.AddSingleton<FullExportWithdrawal>();
+        services.AddSingleton<CopyStatusStore>();
         services.AddOptions<CopyStatusSyncOptions>().BindConfiguration(CopyStatusSyncOptions.Section)
             .Validate(o => o.Interval >= TimeSpan.FromSeconds(1) && o.Lease >= TimeSpan.FromMinutes(1), "CopyStatusSync:Interval ≥ 1 s and Lease ≥ 1 min.")
             .ValidateOnStart();

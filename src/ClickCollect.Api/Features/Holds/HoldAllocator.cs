@@ -1,3 +1,4 @@
+using ClickCollect.Api.Features.Catalogue;
 using ClickCollect.Api.Infrastructure.Database;
 using Dapper;
 
@@ -10,7 +11,7 @@ namespace ClickCollect.Api.Features.Holds;
 /// confirmation, issue #7). A copy coming back goes to the oldest queued hold that can use it. Every claim is a conditional update, so two
 /// transactions can never both take one copy.
 /// </summary>
-internal sealed class HoldAllocator
+internal sealed class HoldAllocator(CopyStatusStore copies)
 {
     sealed class Candidate { public long Id { get; init; } public long BranchId { get; init; } }
 
@@ -25,7 +26,6 @@ internal sealed class HoldAllocator
         where c.title_id = @TitleId and c.status = 'onShelf' and (@CopyId is null or c.id = @CopyId)
         order by {CandidateOrderSql}
         """;
-    const string ClaimCopySql = "update copies set status = @Status, updated_at = @Now where id = @Id and status = 'onShelf'";
     const string AssignSql = """
         update holds set copy_id = @CopyId, status = @Status, allocated_at = @Now, updated_at = @Now where id = @HoldId and status = 'queued'
         """;
@@ -38,7 +38,7 @@ internal sealed class HoldAllocator
         foreach (var candidate in await uow.QueryAsync<Candidate>(CandidatesSql, new { TitleId = titleId, CopyId = copyId, PickupPointId = pickupPointId }, ct))
         {
             var local = candidate.BranchId == branch;
-            if (await uow.ExecuteAsync(ClaimCopySql, new { candidate.Id, Status = local ? "held" : "inTransit", Now = now }, ct) == 0) continue;
+            if (!await copies.ClaimAsync(uow, candidate.Id, local ? CopyStatus.Held : CopyStatus.InTransit, now, ct)) continue;
             await uow.ExecuteAsync(AssignSql, new { CopyId = candidate.Id, Status = local ? "toPick" : "inTransit", Now = now, HoldId = holdId }, ct);
             return true;
         }
@@ -54,7 +54,6 @@ internal sealed class HoldAllocator
         order by created_at, id
         limit 1
         """;
-    const string SetCopySql = "update copies set status = @Status, updated_at = @Now where id = @Id";
 
     sealed class CopyRow { public long TitleId { get; init; } public long BranchId { get; init; } public string Status { get; init; } = ""; }
 
@@ -70,11 +69,11 @@ internal sealed class HoldAllocator
         var next = await uow.QuerySingleOrDefaultAsync<Waiting>(OldestQueuedSql, new { copy.TitleId, CopyId = copyId }, ct);
         if (next is null)
         {
-            await uow.ExecuteAsync(SetCopySql, new { Id = copyId, Status = "onShelf", Now = now }, ct);
+            await copies.SetAsync(uow, copyId, CopyStatus.OnShelf, now, ct);
             return;
         }
         var local = copy.BranchId == await uow.QuerySingleAsync<long>(PickupBranchSql, new { next.PickupPointId }, ct);
-        await uow.ExecuteAsync(SetCopySql, new { Id = copyId, Status = local ? "held" : "inTransit", Now = now }, ct);
+        await copies.SetAsync(uow, copyId, local ? CopyStatus.Held : CopyStatus.InTransit, now, ct);
         await uow.ExecuteAsync(AssignSql, new { CopyId = copyId, Status = local ? "toPick" : "inTransit", Now = now, HoldId = next.Id }, ct);
     }
 }

@@ -1,3 +1,4 @@
+using ClickCollect.Api.Features.Catalogue;
 using ClickCollect.Api.Features.Appointments;
 using ClickCollect.Api.Features.Notifications;
 using ClickCollect.Api.Infrastructure.Database;
@@ -15,7 +16,7 @@ internal sealed record HoldFilter(long? PatronId = null, HoldStatus? Status = nu
 /// released copy can never miss a hold being queued at the same moment. The partial unique index
 /// on holds(copy_id) is the last word: a copy is never given twice.
 /// </summary>
-internal sealed class HoldStore(Db db, HoldAllocator allocator, Notify notify)
+internal sealed class HoldStore(Db db, HoldAllocator allocator, Notify notify, AppointmentStore appointments, CopyStatusStore copies)
 {
     const string SelectSql = $"""
         select h.id, h.patron_id, pa.card_number, h.title_id, t.title, t.authors, h.requested_copy_id, h.copy_id, c.barcode,
@@ -114,29 +115,20 @@ internal sealed class HoldStore(Db db, HoldAllocator allocator, Notify notify)
         where id = @Id and status in {HoldStatuses.ActiveSql}
         returning copy_id, title_id
         """;
-    const string DetachSql = $"""
-        delete from appointment_holds where hold_id = @Id
-          and appointment_id in (select id from appointments where status in {AppointmentStatuses.OpenSql})
-        """;
-    const string CancelEmptyAppointmentsSql = $"""
-        update appointments set status = 'cancelled', closed_at = @Now, updated_at = @Now
-        where status in {AppointmentStatuses.OpenSql} and patron_id = @PatronId
-          and not exists (select 1 from appointment_holds ah where ah.appointment_id = appointments.id)
-        """;
 
     sealed class Closed { public long? CopyId { get; init; } public long TitleId { get; init; } }
 
     /// <summary>
-    /// Cancels or expires an active hold (never deletes it), passes its copy on, and takes it out of
-    /// a booked appointment; an appointment left with nothing to collect is cancelled, freeing the place.
+    /// Cancels or expires an active hold (never deletes it), passes its copy on, and has the Appointments
+    /// feature take it out of its open appointment: one left with nothing to collect is cancelled there
+    /// (the place freed, the patron told as for any cancellation, <paramref name="by"/> deciding how).
     /// False when the hold is not active any more.
     /// </summary>
-    public async Task<bool> CloseAsync(UnitOfWork uow, long holdId, long patronId, HoldStatus status, DateTimeOffset now, CancellationToken ct)
+    public async Task<bool> CloseAsync(UnitOfWork uow, long holdId, HoldStatus status, CancelledBy by, DateTimeOffset now, CancellationToken ct)
     {
         var closed = await uow.QuerySingleOrDefaultAsync<Closed>(CloseSql, new { Id = holdId, Status = status, Now = now }, ct);
         if (closed is null) return false;
-        await uow.ExecuteAsync(DetachSql, new { Id = holdId }, ct);
-        await uow.ExecuteAsync(CancelEmptyAppointmentsSql, new { PatronId = patronId, Now = now }, ct);
+        await appointments.ReleaseHoldAsync(uow, holdId, by, now, ct);
         if (closed.CopyId is { } copyId)
         {
             await uow.LockAsync(LockKeys.Title(closed.TitleId), ct);
@@ -150,7 +142,6 @@ internal sealed class HoldStore(Db db, HoldAllocator allocator, Notify notify)
         where id = @Id and status = 'toPick'
         """;
     const string ReceivedSql = "update holds set status = 'toPick', updated_at = @Now where id = @Id and status = 'inTransit' returning copy_id";
-    const string CopyHeldSql = "update copies set status = 'held', updated_at = @Now where id = @Id";
 
     /// <summary>
     /// Picked and staged: the hold waits for its patron until the deadline, and the patron's SMS is
@@ -168,7 +159,7 @@ internal sealed class HoldStore(Db db, HoldAllocator allocator, Notify notify)
     {
         var copyId = await uow.QuerySingleOrDefaultAsync<long?>(ReceivedSql, new { Id = holdId, Now = now }, ct);
         if (copyId is null) return false;
-        await uow.ExecuteAsync(CopyHeldSql, new { Id = copyId, Now = now }, ct);
+        await copies.SetAsync(uow, copyId.Value, CopyStatus.Held, now, ct);
         return true;
     }
 
@@ -198,7 +189,6 @@ internal sealed class HoldStore(Db db, HoldAllocator allocator, Notify notify)
         where id = @Id and status in {HoldStatuses.PreparingSql} and copy_id = @CopyId
         returning title_id, requested_copy_id, pickup_point_id
         """;
-    const string CopyLostSql = "update copies set status = 'lost', updated_at = @Now where id = @Id";
     const string NotFoundReportSql = """
         insert into not_found_reports (hold_id, copy_id, pickup_point_id, reported_at) values (@HoldId, @CopyId, @PickupPointId, @Now)
         """;
@@ -216,7 +206,7 @@ internal sealed class HoldStore(Db db, HoldAllocator allocator, Notify notify)
         if (copyId is null) return null;
         var hold = await uow.QuerySingleOrDefaultAsync<Unallocated>(MissingCopySql, new { Id = holdId, Now = now, CopyId = copyId }, ct);
         if (hold is null) return null;
-        await uow.ExecuteAsync(CopyLostSql, new { Id = copyId, Now = now }, ct);
+        await copies.SetAsync(uow, copyId.Value, CopyStatus.Lost, now, ct);
         // Kept apart from the hold (which may later lose its patron) for the "not found on the shelf" figure.
         await uow.ExecuteAsync(NotFoundReportSql, new { HoldId = holdId, CopyId = copyId, hold.PickupPointId, Now = now }, ct);
         await uow.LockAsync(LockKeys.Title(hold.TitleId), ct);
@@ -281,7 +271,19 @@ internal sealed class HoldStore(Db db, HoldAllocator allocator, Notify notify)
             due = await c.QueryAsync<DueRow>(new CommandDefinition(DueSql, new { Latest = DateOnly.FromDateTime(now.UtcDateTime).AddDays(1) }, cancellationToken: ct));
         var expired = 0;
         foreach (var hold in due.Where(h => h.PickupDeadline < DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, TimeZoneInfo.FindSystemTimeZoneById(h.TimeZone)).DateTime)))
-            if (await db.WriteAsync(uow => CloseAsync(uow, hold.Id, hold.PatronId, HoldStatus.Expired, now, ct), ct)) expired++;
+            if (await db.WriteAsync(uow => CloseAsync(uow, hold.Id, HoldStatus.Expired, CancelledBy.Staff, now, ct), ct)) expired++;
         return expired;
     }
+
+    const string PickupDeadlineSql = """
+        update holds set pickup_deadline = @Deadline, original_pickup_deadline = @Original, updated_at = @Now
+        where id = @Id and status = 'ready'
+        """;
+
+    /// <summary>
+    /// A Ready hold's pickup deadline moved by a lockdown (the Lockdowns feature decides it), with the deadline
+    /// it had before any lockdown, or null when it is back at it (nothing left to restore).
+    /// </summary>
+    public Task SetPickupDeadlineAsync(UnitOfWork uow, long holdId, DateOnly? deadline, DateOnly? original, DateTimeOffset now, CancellationToken ct) =>
+        uow.ExecuteAsync(PickupDeadlineSql, new { Id = holdId, Deadline = deadline, Original = original, Now = now }, ct);
 }

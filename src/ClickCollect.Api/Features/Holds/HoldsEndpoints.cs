@@ -1,3 +1,4 @@
+using ClickCollect.Api.Features.Appointments;
 using ClickCollect.Api.Features.Ils;
 using ClickCollect.Api.Features.Lockdowns;
 using ClickCollect.Api.Features.Network;
@@ -116,7 +117,7 @@ internal static class HoldsEndpoints
     {
         if (await holds.GetAsync(id, ct) is not { } hold || (!user.IsStaff && hold.PatronId != user.Id))
             return Problems.NotFound("La réservation", id);
-        if (!await db.WriteAsync(uow => holds.CloseAsync(uow, id, hold.PatronId, HoldStatus.Cancelled, clock.GetUtcNow(), ct), ct))
+        if (!await db.WriteAsync(uow => holds.CloseAsync(uow, id, HoldStatus.Cancelled, user.IsPatron ? CancelledBy.Patron : CancelledBy.Staff, clock.GetUtcNow(), ct), ct))
             return Problems.Conflict("hold_not_active", "Réservation terminée", $"La réservation est déjà « {hold.Status} ».");
         return TypedResults.Ok((await holds.GetAsync(id, ct))!.ToResponse());
     }

@@ -1,4 +1,5 @@
 using System.Data;
+using ClickCollect.Api.Features.Catalogue;
 using ClickCollect.Api.Features.Lockdowns;
 using ClickCollect.Api.Features.Slots;
 using ClickCollect.Api.Infrastructure.Database;
@@ -12,7 +13,7 @@ namespace ClickCollect.Api.Features.Loans;
 /// (same copy, same patron), updated. Importing the same file twice changes nothing. Due dates are
 /// those of the file, shifted by any lockdown of the copy's branch (the file's date is kept as the original).
 /// </summary>
-internal sealed class LoanImport(LockdownStore lockdowns, TimeProvider clock)
+internal sealed class LoanImport(LockdownStore lockdowns, CopyStatusStore copyStatuses, TimeProvider clock)
 {
     // Two imports at once would both see a copy as free and both insert its loan.
     const long ImportLockKey = 0x4c6f616e496d70;
@@ -52,7 +53,6 @@ internal sealed class LoanImport(LockdownStore lockdowns, TimeProvider clock)
         update loans set loaned_on = @LoanedOn, original_due_on = @OriginalDueOn, due_on = @DueOn, updated_at = @Now
         where id = @Id and returned_on is null
         """;
-    const string OnLoanSql = "update copies set status = 'onLoan', updated_at = @Now where id = @Id and status <> 'onLoan'";
 
     public async Task<LoanImportReport> ImportAsync(UnitOfWork uow, LoanFile file, CancellationToken ct)
     {
@@ -76,7 +76,7 @@ internal sealed class LoanImport(LockdownStore lockdowns, TimeProvider clock)
             ("LoanedOn", DbType.Date), ("OriginalDueOn", DbType.Date), ("DueOn", DbType.Date), ("Now", DbType.DateTimeOffset));
         await using var updates = BulkWriter.Create(uow, UpdateSql, ("LoanedOn", DbType.Date), ("OriginalDueOn", DbType.Date),
             ("DueOn", DbType.Date), ("Now", DbType.DateTimeOffset), ("Id", DbType.Int64));
-        await using var onLoan = BulkWriter.Create(uow, OnLoanSql, ("Now", DbType.DateTimeOffset), ("Id", DbType.Int64));
+        var lent = new List<long>();
         foreach (var row in rows)
         {
             var patronId = patrons[row.CardNumber.ToUpperInvariant()];
@@ -91,12 +91,12 @@ internal sealed class LoanImport(LockdownStore lockdowns, TimeProvider clock)
                 continue;
             }
             await inserts.WriteAsync([patronId, copy.Id, row.LoanedOn, row.DueOn, due, now], ct);
-            await onLoan.WriteAsync([now, copy.Id], ct);
+            lent.Add(copy.Id);
             created++;
         }
         await inserts.FlushAsync(ct);
         await updates.FlushAsync(ct);
-        await onLoan.FlushAsync(ct);
+        await copyStatuses.LendAllAsync(uow, lent, now, ct);
         return new LoanImportReport(file.Read, created, updated, unchanged, shifted, []);
     }
 

@@ -1,8 +1,9 @@
-using ClickCollect.Api.Infrastructure;
-using System.Data;
 using ClickCollect.Api.Features.Appointments;
 using ClickCollect.Api.Features.Fines;
+using ClickCollect.Api.Features.Holds;
+using ClickCollect.Api.Features.Loans;
 using ClickCollect.Api.Features.Slots;
+using ClickCollect.Api.Infrastructure;
 using ClickCollect.Api.Infrastructure.Database;
 
 namespace ClickCollect.Api.Features.Lockdowns;
@@ -21,7 +22,7 @@ internal sealed record EffectsPlan(IReadOnlyList<DateChange> Loans, IReadOnlyLis
 /// writes, so what the director confirms is what happens. Slot caps, fine and reminder suspensions
 /// are not stored: they are read from the lockdowns when needed.
 /// </summary>
-internal sealed class LockdownEffectsStore(LockdownStore lockdowns, FinesStore fines, SlotStore slots)
+internal sealed class LockdownEffectsStore(LockdownStore lockdowns, FinesStore fines, SlotStore slots, LoanStore loanStore, HoldStore holdStore)
 {
     sealed class OpenLoan
     {
@@ -141,26 +142,18 @@ internal sealed class LockdownEffectsStore(LockdownStore lockdowns, FinesStore f
         var (x, y) => x > y,
     };
 
-    const string UpdateLoanSql = "update loans set due_on = @To, updated_at = @Now where id = @Id and returned_on is null";
-    const string UpdateHoldSql = """
-        update holds set pickup_deadline = @To, original_pickup_deadline = @Original, updated_at = @Now
-        where id = @Id and status = 'ready'
-        """;
-
-    /// <summary>Writes the planned dates. A date back at its original forgets the original (nothing left to roll back).</summary>
+    /// <summary>
+    /// Writes the planned dates through their owners (Loans, Holds). A date back at its original forgets the
+    /// original (nothing left to roll back).
+    /// </summary>
     public async Task ApplyAsync(UnitOfWork uow, EffectsPlan plan, DateTimeOffset now, CancellationToken ct)
     {
-        // A network-wide lockdown moves thousands of due dates: batched, one round trip per thousand on PostgreSQL.
-        await using (var loans = BulkWriter.Create(uow, UpdateLoanSql, ("To", DbType.Date), ("Now", DbType.DateTimeOffset), ("Id", DbType.Int64)))
-        {
-            foreach (var c in plan.Loans) await loans.WriteAsync([c.To, now, c.Id], ct);
-            await loans.FlushAsync(ct);
-        }
+        await loanStore.SetDueDatesAsync(uow, plan.Loans.Select(c => (c.Id, c.To)), now, ct);
         foreach (var c in plan.Holds) await WriteHoldAsync(uow, c, now, ct);
     }
 
-    static Task WriteHoldAsync(UnitOfWork uow, DateChange c, DateTimeOffset now, CancellationToken ct) =>
-        uow.ExecuteAsync(UpdateHoldSql, new { c.Id, c.To, Original = c.To == c.Original ? (DateOnly?)null : c.Original, Now = now }, ct);
+    Task WriteHoldAsync(UnitOfWork uow, DateChange c, DateTimeOffset now, CancellationToken ct) =>
+        holdStore.SetPickupDeadlineAsync(uow, c.Id, c.To, c.To == c.Original ? null : c.Original, now, ct);
 
     /// <summary>
     /// A hold just made Ready gets the extension the lockdowns in force give it. Call it in the unit of work

@@ -3,6 +3,9 @@ using Dapper;
 
 namespace ClickCollect.Api.Features.Network;
 
+/// <summary>How a pickup point's slots are offered (Slots: OpeningRequest).</summary>
+internal sealed record SlotSettings(int LeadTimeMinutes, int HorizonDays, int PickupOpenDays, int StopSlotMinutes, int StopSlotCapacity);
+
 internal sealed class PickupPointStore(Db db)
 {
     // A stop's stock comes from its bibliobus's home branch (DESIGN: "its stock comes from there").
@@ -41,4 +44,15 @@ internal sealed class PickupPointStore(Db db)
 
     public Task<int> UpdateAsync(UnitOfWork uow, long id, PickupPointRequest request, CancellationToken ct) =>
         uow.ExecuteAsync(UpdateSql, new { Id = id, request.Name, request.Active }, ct);
+
+    const string SlotSettingsSql = """
+        update pickup_points set lead_time_minutes = @LeadTimeMinutes, horizon_days = @HorizonDays, pickup_open_days = @PickupOpenDays,
+            stop_slot_minutes = @StopSlotMinutes, stop_slot_capacity = @StopSlotCapacity
+        where id = @Id
+        """;
+
+    /// <summary>The Slots feature's settings of a pickup point (saved with its opening hours). Rows affected: 0 when it does not exist.</summary>
+    public Task<int> SaveSlotSettingsAsync(UnitOfWork uow, long id, SlotSettings settings, CancellationToken ct) =>
+        uow.ExecuteAsync(SlotSettingsSql, new { Id = id, settings.LeadTimeMinutes, settings.HorizonDays, settings.PickupOpenDays,
+            settings.StopSlotMinutes, settings.StopSlotCapacity }, ct);
 }

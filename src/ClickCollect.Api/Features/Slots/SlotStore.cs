@@ -5,7 +5,7 @@ using Dapper;
 
 namespace ClickCollect.Api.Features.Slots;
 
-internal sealed class SlotStore(Db db)
+internal sealed class SlotStore(Db db, PickupPointStore pickupPoints)
 {
     sealed class PointRow
     {
@@ -73,11 +73,6 @@ internal sealed class SlotStore(Db db)
             closures.Select(x => new ClosureResponse(x.Id, x.StartsOn, x.EndsOn, x.Reason)).ToList());
     }
 
-    const string UpdateSettingsSql = """
-        update pickup_points set lead_time_minutes = @LeadTimeMinutes, horizon_days = @HorizonDays, pickup_open_days = @PickupOpenDays,
-            stop_slot_minutes = @StopSlotMinutes, stop_slot_capacity = @StopSlotCapacity
-        where id = @Id
-        """;
     const string DeleteWindowsSql = "delete from slot_templates where pickup_point_id = @Id";
     const string InsertWindowSql = """
         insert into slot_templates (pickup_point_id, weekday, starts_at, ends_at, slot_minutes, capacity, max_items)
@@ -87,8 +82,8 @@ internal sealed class SlotStore(Db db)
     /// <summary>Rows affected: 0 when the pickup point does not exist.</summary>
     public async Task<int> SaveOpeningAsync(UnitOfWork uow, long id, OpeningRequest r, CancellationToken ct)
     {
-        var updated = await uow.ExecuteAsync(UpdateSettingsSql,
-            new { Id = id, r.LeadTimeMinutes, r.HorizonDays, r.PickupOpenDays, r.StopSlotMinutes, r.StopSlotCapacity }, ct);
+        var updated = await pickupPoints.SaveSlotSettingsAsync(uow, id,
+            new SlotSettings(r.LeadTimeMinutes, r.HorizonDays, r.PickupOpenDays, r.StopSlotMinutes, r.StopSlotCapacity), ct);
         if (updated == 0) return 0;
         await uow.ExecuteAsync(DeleteWindowsSql, new { Id = id }, ct);
         foreach (var w in r.Windows)

@@ -122,6 +122,25 @@ public abstract class NotificationEventsTests<TDb> where TDb : ITestDatabase, ne
         Assert.Equal(DateTimeOffset.Parse("2026-03-12T07:30:00Z"), (await OnlyAsync(app, SmsKinds.AppointmentCancelled)).NextAttemptAt);
     }
 
+    [Fact] // #15: Holds used to cancel the emptied appointment with SQL of its own, and no SMS went
+    public async Task Cancelling_the_last_hold_of_an_appointment_cancels_it_as_appointments_do_and_the_patron_is_told()
+    {
+        await using var twilio = await FakeTwilio.StartAsync();
+        await using var app = await TestApp.StartAsync<TDb>(Settings(twilio));
+        var (hold, _) = await HoldAsync(app, Consenting);
+        var point = await PickupPointIdAsync(app, CentralAdults);
+        var patron = await PatronAsync(app, Consenting);
+        var booked = await ReadAsync(await patron.PostAsJsonAsync("/api/appointments",
+            new { pickupPointId = point, slotStart = Thursday12, holdIds = new[] { hold } }), HttpStatusCode.Created);
+
+        await ReadAsync(await patron.DeleteAsync($"/api/holds/{hold}"), HttpStatusCode.OK);
+
+        var appointment = await ReadAsync(await patron.GetAsync($"/api/appointments/{booked.GetProperty("id").GetInt64()}"), HttpStatusCode.OK);
+        Assert.Equal("cancelled", appointment.GetProperty("status").GetString());
+        var told = await OnlyAsync(app, SmsKinds.AppointmentCancelled);
+        Assert.Equal(("pending", app.Clock.GetUtcNow()), (told.Status, told.NextAttemptAt)); // the patron did it: sent at once
+    }
+
     [Fact]
     public async Task A_copy_not_found_tells_the_patron_another_copy_is_coming_or_the_hold_waits()
     {
