@@ -18,6 +18,7 @@ internal static class AppointmentsEndpoints
         services.AddOptions<AppointmentOptions>().BindConfiguration(AppointmentOptions.Section)
             .Validate(o => o.MaxPerPatronPerDay > 0, "Appointments:MaxPerPatronPerDay must be positive.").ValidateOnStart();
         services.AddSingleton<AppointmentStore>();
+        services.AddSingleton<BookAppointment>();
         services.AddSingleton<IValidator<BookAppointmentRequest>, BookAppointmentRequestValidator>();
         services.AddSingleton<IValidator<AddHoldsRequest>, AddHoldsRequestValidator>();
         services.AddSingleton<IValidator<MoveAppointmentRequest>, MoveAppointmentRequestValidator>();
@@ -53,59 +54,17 @@ internal static class AppointmentsEndpoints
     }
 
     static async Task<Results<Created<AppointmentResponse>, Ok<AppointmentResponse>, ProblemHttpResult>> Book(
-        BookAppointmentRequest request, CurrentUser user, PatronResolver patrons, SlotStore slots, AppointmentStore store, LockdownStore lockdowns,
-        Db db, IOptions<AppointmentOptions> options, TimeProvider clock, CancellationToken ct)
+        BookAppointmentRequest request, CurrentUser user, PatronResolver patrons, BookAppointment booking, CancellationToken ct)
     {
         var patron = await patrons.ResolveAsync(user, request.PatronCardNumber, ct);
         if (patron.Problem is { } refused) return refused;
-        var calendar = await slots.LoadAsync(request.PickupPointId, ct);
-        if (calendar is null) return Problems.Field("pickupPointId", $"Le point de retrait {request.PickupPointId} n'existe pas.");
-
-        var now = clock.GetUtcNow();
-        var slot = calendar.Bookable(now).FirstOrDefault(s => s.Start == request.SlotStart);
-        if (slot is null) return SlotRefusal(calendar, request.SlotStart, now);
-
-        var date = SlotCalculator.LocalDate(slot.Start, calendar.Zone);
-        var day = (SlotCalculator.ToUtc(date.ToDateTime(TimeOnly.MinValue), calendar.Zone),
-                   SlotCalculator.ToUtc(date.AddDays(1).ToDateTime(TimeOnly.MinValue), calendar.Zone));
-        var appointment = new NewAppointment(patron.Row!.Id, request.PickupPointId, slot, date, request.HoldIds,
-            user.IsStaff ? HoldChannel.Phone : HoldChannel.Web, now);
-
-        BookOutcome outcome;
-        await using (var uow = await db.WriteAsync(ct)) // closed before reading back (see PlaceHold)
+        return await booking.RunAsync(patron.Row!.Id, request, user.IsStaff ? HoldChannel.Phone : HoldChannel.Web, ct) switch
         {
-            // A lockdown's cap lowers the capacity for new bookings only (those above it are kept); read
-            // under the lending lock, so a lockdown declared now applies to every booking after it.
-            await uow.LockSharedAsync(LockKeys.Lending, ct);
-            var capacity = LockdownRules.CappedCapacity(slot.Capacity, date, await lockdowns.PeriodsForPickupPointAsync(uow, request.PickupPointId, ct));
-            outcome = await store.BookAsync(uow, appointment, capacity, options.Value.MaxPerPatronPerDay, day, ct);
-            if (outcome is BookOutcome.Booked or BookOutcome.Joined) await uow.CommitAsync(ct);
-        }
-        switch (outcome)
-        {
-            case BookOutcome.UnknownHolds(var ids):
-                return Problems.Field("holdIds", $"Réservations inconnues pour ce lecteur : {string.Join(", ", ids)}.");
-            case BookOutcome.Refused(var code, var title, var detail):
-                return Problems.Conflict(code, title, detail);
-        }
-        if (outcome is BookOutcome.Joined(var joined)) return TypedResults.Ok((await store.GetAsync(joined, ct))!);
-        var id = ((BookOutcome.Booked)outcome).AppointmentId;
-        return TypedResults.Created($"/api/appointments/{id}", (await store.GetAsync(id, ct))!);
-    }
-
-    /// <summary>Why a requested start is not a bookable slot, most specific reason first.</summary>
-    internal static ProblemHttpResult SlotRefusal(PickupCalendar calendar, DateTimeOffset start, DateTimeOffset now)
-    {
-        var date = SlotCalculator.LocalDate(start, calendar.Zone);
-        var today = calendar.Today(now);
-        if (start < now + calendar.LeadTime)
-            return Problems.Conflict("slot_past", "Créneau passé ou trop proche",
-                $"Réservez au moins {calendar.LeadTime.TotalMinutes:0} minutes à l'avance.");
-        if (date > today.AddDays(calendar.HorizonDays))
-            return Problems.Conflict("slot_beyond_horizon", "Créneau trop lointain", $"Réservez au plus {calendar.HorizonDays} jours à l'avance.");
-        if (!calendar.IsOpen(date))
-            return Problems.Conflict("slot_closed", "Point de retrait fermé", $"Le point de retrait est fermé le {date:dd/MM/yyyy}.");
-        return Problems.Conflict("slot_unknown", "Créneau inconnu", "Ce début ne correspond à aucun créneau : choisissez-en un dans la liste.");
+            BookingResult.Booked(var booked) => TypedResults.Created($"/api/appointments/{booked.Id}", booked),
+            BookingResult.Joined(var joined) => TypedResults.Ok(joined),
+            BookingResult.Refused(var problem) => problem,
+            var other => throw new InvalidOperationException($"Unknown result {other}"),
+        };
     }
 
     static async Task<Results<Ok<IReadOnlyList<AppointmentResponse>>, ProblemHttpResult>> List(

@@ -1,4 +1,11 @@
+using ClickCollect.Api.Features.Holds;
+using ClickCollect.Api.Features.Lockdowns;
+using ClickCollect.Api.Features.Slots;
+using ClickCollect.Api.Infrastructure.Database;
+using ClickCollect.Api.Infrastructure.Http;
 using FluentValidation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace ClickCollect.Api.Features.Appointments;
 
@@ -28,4 +35,71 @@ internal abstract record BookOutcome
     public sealed record Refused(string Code, string Title, string Detail) : BookOutcome;
     /// <summary>Hold ids that are not the patron's (answered as a 400 naming holdIds).</summary>
     public sealed record UnknownHolds(IReadOnlyList<long> Ids) : BookOutcome;
+}
+
+/// <summary>What became of a booking: a new appointment, holds joined to the patron's one in that slot, or a refusal.</summary>
+internal abstract record BookingResult
+{
+    public sealed record Booked(AppointmentResponse Appointment) : BookingResult;
+    public sealed record Joined(AppointmentResponse Appointment) : BookingResult;
+    public sealed record Refused(ProblemHttpResult Problem) : BookingResult;
+}
+
+/// <summary>
+/// Booking a slot for some of a patron's holds, whoever asks (the patron on the web, staff on the phone):
+/// the slot must be bookable now; its capacity, lowered by a lockdown's cap for new bookings only, is
+/// read under <see cref="LockKeys.Lending"/> held shared, so a lockdown declared now applies to every
+/// booking after it; the store's conditional insert decides who gets the last place. Testable without HTTP.
+/// </summary>
+internal sealed class BookAppointment(SlotStore slots, AppointmentStore store, LockdownStore lockdowns, Db db,
+    IOptions<AppointmentOptions> options, TimeProvider clock)
+{
+    public async Task<BookingResult> RunAsync(long patronId, BookAppointmentRequest request, HoldChannel channel, CancellationToken ct)
+    {
+        var calendar = await slots.LoadAsync(request.PickupPointId, ct);
+        if (calendar is null) return Refuse(Problems.Field("pickupPointId", $"Le point de retrait {request.PickupPointId} n'existe pas."));
+
+        var now = clock.GetUtcNow();
+        var slot = calendar.Bookable(now).FirstOrDefault(s => s.Start == request.SlotStart);
+        if (slot is null) return Refuse(SlotRefusal(calendar, request.SlotStart, now));
+
+        var date = SlotCalculator.LocalDate(slot.Start, calendar.Zone);
+        var day = (SlotCalculator.ToUtc(date.ToDateTime(TimeOnly.MinValue), calendar.Zone),
+                   SlotCalculator.ToUtc(date.AddDays(1).ToDateTime(TimeOnly.MinValue), calendar.Zone));
+        var appointment = new NewAppointment(patronId, request.PickupPointId, slot, date, request.HoldIds, channel, now);
+
+        BookOutcome outcome;
+        await using (var uow = await db.WriteAsync(ct)) // closed before reading back (see PlaceHold)
+        {
+            await uow.LockSharedAsync(LockKeys.Lending, ct);
+            var capacity = LockdownRules.CappedCapacity(slot.Capacity, date, await lockdowns.PeriodsForPickupPointAsync(uow, request.PickupPointId, ct));
+            outcome = await store.BookAsync(uow, appointment, capacity, options.Value.MaxPerPatronPerDay, day, ct);
+            if (outcome is BookOutcome.Booked or BookOutcome.Joined) await uow.CommitAsync(ct);
+        }
+        return outcome switch
+        {
+            BookOutcome.Booked(var id) => new BookingResult.Booked((await store.GetAsync(id, ct))!),
+            BookOutcome.Joined(var id) => new BookingResult.Joined((await store.GetAsync(id, ct))!),
+            BookOutcome.UnknownHolds(var ids) => Refuse(Problems.Field("holdIds", $"Réservations inconnues pour ce lecteur : {string.Join(", ", ids)}.")),
+            BookOutcome.Refused(var code, var title, var detail) => Refuse(Problems.Conflict(code, title, detail)),
+            _ => throw new InvalidOperationException($"Unknown outcome {outcome}"),
+        };
+    }
+
+    /// <summary>Why a requested start is not a bookable slot, most specific reason first (a move says the same).</summary>
+    internal static ProblemHttpResult SlotRefusal(PickupCalendar calendar, DateTimeOffset start, DateTimeOffset now)
+    {
+        var date = SlotCalculator.LocalDate(start, calendar.Zone);
+        var today = calendar.Today(now);
+        if (start < now + calendar.LeadTime)
+            return Problems.Conflict("slot_past", "Créneau passé ou trop proche",
+                $"Réservez au moins {calendar.LeadTime.TotalMinutes:0} minutes à l'avance.");
+        if (date > today.AddDays(calendar.HorizonDays))
+            return Problems.Conflict("slot_beyond_horizon", "Créneau trop lointain", $"Réservez au plus {calendar.HorizonDays} jours à l'avance.");
+        if (!calendar.IsOpen(date))
+            return Problems.Conflict("slot_closed", "Point de retrait fermé", $"Le point de retrait est fermé le {date:dd/MM/yyyy}.");
+        return Problems.Conflict("slot_unknown", "Créneau inconnu", "Ce début ne correspond à aucun créneau : choisissez-en un dans la liste.");
+    }
+
+    static BookingResult.Refused Refuse(ProblemHttpResult problem) => new(problem);
 }

@@ -67,7 +67,7 @@ internal static class ChangeAppointment
         var calendar = (await slots.LoadAsync(appointment.PickupPointId, ct))!;
         var now = clock.GetUtcNow();
         var slot = calendar.Bookable(now).FirstOrDefault(s => s.Start == request.SlotStart);
-        if (slot is null) return AppointmentsEndpoints.SlotRefusal(calendar, request.SlotStart, now);
+        if (slot is null) return BookAppointment.SlotRefusal(calendar, request.SlotStart, now);
 
         var date = SlotCalculator.LocalDate(slot.Start, calendar.Zone);
         var day = (SlotCalculator.ToUtc(date.ToDateTime(TimeOnly.MinValue), calendar.Zone),

@@ -17,6 +17,7 @@ internal static class FinesEndpoints
         DapperSetup.AddEnum<FineEntryKind>();
         services.AddSingleton<FinesStore>();
         services.AddSingleton<FineLedgerStore>();
+        services.AddSingleton<RecordFinePayment>();
         services.AddSingleton<IValidator<FinePaymentRequest>, FinePaymentRequestValidator>();
     }
 
@@ -44,39 +45,11 @@ internal static class FinesEndpoints
     }
 
     static async Task<Results<Created<FinesResponse>, ProblemHttpResult>> Pay(string cardNumber, FinePaymentRequest request, CurrentUser user,
-        PatronStore patrons, FinesStore fines, FineLedgerStore ledger, LockdownStore lockdowns, AuditStore audit, Db db, TimeProvider clock,
-        CancellationToken ct)
-    {
-        if (await patrons.FindByCardAsync(cardNumber, ct) is not { } patron) return Problems.NotFound("La carte", cardNumber);
-        var now = clock.GetUtcNow();
-        FinesResponse statement;
-        await using (var uow = await db.WriteAsync(ct))
+        RecordFinePayment payment, CancellationToken ct) =>
+        await payment.RunAsync(cardNumber, request, user, ct) switch
         {
-            // The balance is read and the entry written under the patron's lock (and with no lockdown change
-            // under way), so two payments at once cannot both take the same euro.
-            await uow.LockSharedAsync(LockKeys.Lending, ct);
-            await uow.LockAsync(LockKeys.Patron(patron.Id), ct);
-            var before = FineStatement.Build(patron.CardNumber, await fines.PatronLoansAsync(uow, patron.Id, ct),
-                await ledger.EntriesAsync(uow, patron.Id, ct), await fines.ContextAsync(uow, ct), await lockdowns.PeriodsAsync(uow, ct), now);
-            if (request.Amount > before.Balance)
-            {
-                return Problems.Conflict("overpayment", "Montant supérieur au solde",
-                    $"Le solde dû est de {Euros(before.Balance)} : un paiement ou une remise de {Euros(request.Amount)} le rendrait négatif.");
-            }
-            var note = request.Note?.Trim() ?? "";
-            var id = await ledger.InsertAsync(uow, patron.Id, request.Kind, request.Amount, note, user.Id, now, ct);
-            await audit.WriteAsync(uow, user, $"fines.{DapperSetup.ToDb(request.Kind)}", "patron", patron.Id,
-                new { EntryId = id, patron.CardNumber, request.Amount, request.Kind, Note = note, BalanceBefore = before.Balance }, now, ct);
-            statement = before with
-            {
-                Paid = before.Paid + request.Amount,
-                Balance = before.Balance - request.Amount,
-                Entries = [.. before.Entries, new FineEntryResponse(id, request.Kind, request.Amount, note, now)],
-            };
-            await uow.CommitAsync(ct);
-        }
-        return TypedResults.Created($"/api/patrons/{Uri.EscapeDataString(patron.CardNumber)}/fines", statement);
-    }
-
-    static string Euros(int cents) => (cents / 100m).ToString("0.00 €", System.Globalization.CultureInfo.GetCultureInfo("fr-FR"));
+            FinePaymentResult.Recorded(var card, var statement) => TypedResults.Created($"/api/patrons/{Uri.EscapeDataString(card)}/fines", statement),
+            FinePaymentResult.Refused(var problem) => problem,
+            var other => throw new InvalidOperationException($"Unknown result {other}"),
+        };
 }

@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using ClickCollect.Api.Features.Appointments;
+using ClickCollect.Api.Features.Holds;
+using ClickCollect.Api.Features.Patrons;
 using ClickCollect.Api.Infrastructure.Database;
 using ClickCollect.Tests.Support;
 using ClickCollect.Tests.Support.Databases;
@@ -39,6 +41,24 @@ public abstract class AppointmentsTests<TDb> where TDb : ITestDatabase, new()
         Assert.Equal((1, 3), (slot.GetProperty("booked").GetInt32(), slot.GetProperty("remaining").GetInt32()));
         var held = await patron.GetFromJsonAsync<JsonElement>($"/api/holds/{hold}");
         Assert.Equal(booked.GetProperty("id").GetInt64(), held.GetProperty("appointmentId").GetInt64());
+    }
+
+    [Fact]
+    public async Task Booking_runs_without_http_and_refuses_a_slot_beyond_the_horizon_with_its_problem()
+    {
+        await using var app = await TestApp.StartAsync<TDb>();
+        var (_, hold, point) = await PatronWithHoldAsync(app, "P0001");
+        var patronId = (await app.Service<PatronStore>().FindByCardAsync("P0001", default))!.Id;
+        var booking = app.Service<BookAppointment>();
+
+        var far = await booking.RunAsync(patronId, new BookAppointmentRequest(point, DateTimeOffset.Parse(Wednesday11).AddDays(70), [hold], null),
+            HoldChannel.Phone, default);
+        var refused = Assert.IsType<BookingResult.Refused>(far).Problem;
+        Assert.Equal((409, "slot_beyond_horizon"), (refused.StatusCode, refused.ProblemDetails.Extensions["code"]));
+
+        var booked = Assert.IsType<BookingResult.Booked>(await booking.RunAsync(patronId,
+            new BookAppointmentRequest(point, DateTimeOffset.Parse(Wednesday11), [hold], null), HoldChannel.Phone, default)).Appointment;
+        Assert.Equal((AppointmentStatus.Booked, hold), (booked.Status, Assert.Single(booked.Holds).HoldId));
     }
 
     [Fact]

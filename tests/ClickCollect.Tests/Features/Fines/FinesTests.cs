@@ -2,6 +2,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Dapper;
+using ClickCollect.Api.Features.Fines;
+using ClickCollect.Api.Infrastructure.Auth;
+using ClickCollect.Api.Infrastructure.Database;
 using ClickCollect.Tests.Support;
 using ClickCollect.Tests.Support.Databases;
 using static ClickCollect.Tests.Support.Lending;
@@ -57,6 +61,24 @@ public abstract class FinesTests<TDb> where TDb : ITestDatabase, new()
         await ProblemAssert.IsProblemAsync(await counter.PostAsync("/api/patrons/P0008/fines/payments", new StringContent(body, Encoding.UTF8, "application/json")),
             HttpStatusCode.BadRequest, null, field);
         Assert.Equal(0, (await FinesAsync(app, "P0008")).GetProperty("paid").GetInt32());
+    }
+
+    [Fact]
+    public async Task Recording_a_payment_runs_without_http_and_refuses_more_than_the_balance()
+    {
+        await using var app = await AppWithLateLoanAsync();
+        long counterId;
+        await using (var c = await app.Service<Db>().OpenAsync(default))
+            counterId = await c.ExecuteScalarAsync<long>("select id from staff where username = 'counter'");
+        var who = new CurrentUser(counterId, "counter", "Guichet", null);
+        var pay = app.Service<RecordFinePayment>();
+
+        var recorded = Assert.IsType<FinePaymentResult.Recorded>(await pay.RunAsync("P0008", new FinePaymentRequest(100, FineEntryKind.Payment, null), who, default));
+        Assert.Equal((100, 80), (recorded.Statement.Paid, recorded.Statement.Balance));
+        var refused = Assert.IsType<FinePaymentResult.Refused>(await pay.RunAsync("P0008", new FinePaymentRequest(81, FineEntryKind.Payment, null), who, default));
+        Assert.Equal((409, "overpayment"), (refused.Problem.StatusCode, refused.Problem.ProblemDetails.Extensions["code"]));
+        Assert.IsType<FinePaymentResult.Refused>(await pay.RunAsync("P9999", new FinePaymentRequest(1, FineEntryKind.Payment, null), who, default));
+        Assert.Equal(100, (await FinesAsync(app, "P0008")).GetProperty("paid").GetInt32());
     }
 
     [Fact]
