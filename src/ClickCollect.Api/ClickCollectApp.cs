@@ -64,7 +64,9 @@ internal static class ClickCollectApp
         services.AddExceptionHandler<ProblemMapping>();
         builder.WebHost.ConfigureKestrel(o =>
         {
-            o.Limits.MaxRequestBodySize = Math.Max(CatalogueEndpoints.ImportBodyLimit, LoansEndpoints.ImportBodyLimit); // the largest; other routes: BodyLimit
+            // No server-wide cap: every request gets its route's limit from BodyLimit.Enforce (the feature's
+            // WithBodyLimit, else BodyLimit.Default), set before anything reads the body.
+            o.Limits.MaxRequestBodySize = null;
             InputEdge.RaiseKestrelLimits(o.Limits);
             o.AddServerHeader = false; // #14: no product banner for scanners
         });
