@@ -19,6 +19,11 @@ internal static class AppointmentStatuses
     /// slot was over (and only a slot that is over has no-shows); a cancelled one gave it back.</summary>
     public const string TakingPlaceSql = "('booked', 'arrived', 'completed', 'noShow')";
 
+    /// <summary>Over: completed, no-show or cancelled. The complement of <see cref="OpenSql"/>; what the
+    /// retention job unlinks from its patron once its period is over.</summary>
+    public const string ClosedSql = "('completed', 'noShow', 'cancelled')";
+
     public static readonly AppointmentStatus[] Open = StatusList.Parse<AppointmentStatus>(OpenSql);
+    public static readonly AppointmentStatus[] Closed = StatusList.Parse<AppointmentStatus>(ClosedSql);
     public static readonly AppointmentStatus[] TakingPlace = StatusList.Parse<AppointmentStatus>(TakingPlaceSql);
 }

@@ -21,7 +21,12 @@ internal static class HoldStatuses
     /// <summary>Allocated but not yet on the pickup shelf: still to pick, or travelling from another branch.</summary>
     public const string PreparingSql = "('toPick', 'inTransit')";
 
+    /// <summary>Over: collected, expired or cancelled. The complement of <see cref="ActiveSql"/>; what the
+    /// retention job unlinks from its patron once its period is over.</summary>
+    public const string FinishedSql = "('collected', 'expired', 'cancelled')";
+
     public static readonly HoldStatus[] Active = StatusList.Parse<HoldStatus>(ActiveSql);
+    public static readonly HoldStatus[] Finished = StatusList.Parse<HoldStatus>(FinishedSql);
     public static readonly HoldStatus[] Allocated = StatusList.Parse<HoldStatus>(AllocatedSql);
     public static readonly HoldStatus[] Preparing = StatusList.Parse<HoldStatus>(PreparingSql);
 }

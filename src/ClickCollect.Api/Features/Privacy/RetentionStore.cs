@@ -1,3 +1,5 @@
+using ClickCollect.Api.Features.Appointments;
+using ClickCollect.Api.Features.Holds;
 using ClickCollect.Api.Infrastructure.Database;
 using Dapper;
 
@@ -33,15 +35,15 @@ internal sealed class RetentionStore
     /// <summary>Which records to touch: older than <see cref="Before"/>, of one patron or of everybody.</summary>
     public sealed record Scope(long Anonymous, DateTimeOffset Before, long? PatronId);
 
-    const string UnlinkHoldsSql = """
+    const string UnlinkHoldsSql = $"""
         update holds set patron_id = @Anonymous
         where patron_id <> @Anonymous and (@PatronId is null or patron_id = @PatronId)
-          and status in ('collected', 'expired', 'cancelled') and coalesce(closed_at, updated_at) < @Before
+          and status in {HoldStatuses.FinishedSql} and coalesce(closed_at, updated_at) < @Before
         """;
-    const string UnlinkAppointmentsSql = """
+    const string UnlinkAppointmentsSql = $"""
         update appointments set patron_id = @Anonymous
         where patron_id <> @Anonymous and (@PatronId is null or patron_id = @PatronId)
-          and status in ('completed', 'noShow', 'cancelled') and coalesce(closed_at, slot_end) < @Before
+          and status in {AppointmentStatuses.ClosedSql} and coalesce(closed_at, slot_end) < @Before
         """;
     // The tastes and notes go; pickup point, count, audience, formats, languages, dates and status stay for the figures.
     const string UnlinkSelectionRequestsSql = """

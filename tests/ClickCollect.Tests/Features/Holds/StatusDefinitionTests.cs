@@ -15,7 +15,11 @@ public sealed partial class StatusDefinitionTests
         Assert.Equal([HoldStatus.Queued, HoldStatus.ToPick, HoldStatus.InTransit, HoldStatus.Ready], HoldStatuses.Active);
         Assert.Equal([HoldStatus.ToPick, HoldStatus.InTransit, HoldStatus.Ready], HoldStatuses.Allocated);
         Assert.Equal([HoldStatus.ToPick, HoldStatus.InTransit], HoldStatuses.Preparing);
+        Assert.Equal([HoldStatus.Collected, HoldStatus.Expired, HoldStatus.Cancelled], HoldStatuses.Finished);
+        Assert.Equal(Enum.GetValues<HoldStatus>().Order(), HoldStatuses.Active.Concat(HoldStatuses.Finished).Order()); // complements
         Assert.Equal([AppointmentStatus.Booked, AppointmentStatus.Arrived], AppointmentStatuses.Open);
+        Assert.Equal([AppointmentStatus.Completed, AppointmentStatus.NoShow, AppointmentStatus.Cancelled], AppointmentStatuses.Closed);
+        Assert.Equal(Enum.GetValues<AppointmentStatus>().Order(), AppointmentStatuses.Open.Concat(AppointmentStatuses.Closed).Order());
         Assert.Equal([AppointmentStatus.Booked, AppointmentStatus.Arrived, AppointmentStatus.Completed, AppointmentStatus.NoShow], AppointmentStatuses.TakingPlace);
         Assert.Throws<ArgumentException>(() => StatusList.Parse<HoldStatus>("('queued', 'picked')"));
     }
