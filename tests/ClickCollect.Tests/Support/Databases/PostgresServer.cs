@@ -8,7 +8,8 @@ namespace ClickCollect.Tests.Support.Databases;
 /// A PostgreSQL server of this test run: Debian's initdb and pg_ctl in a temporary directory,
 /// listening on 127.0.0.1 on a free port, stopped when the run ends. initdb refuses to run as
 /// root, so as root the server runs as the "postgres" user. When the binaries are missing the
-/// PostgreSQL tests fail (they never skip): the run must cover both engines.
+/// PostgreSQL tests are skipped with the reason on a developer machine and fail with CI=true
+/// (<see cref="LocalTestFramework"/>): CI must cover both engines.
 /// </summary>
 public sealed class PostgresServer
 {
@@ -31,15 +32,24 @@ public sealed class PostgresServer
     public string ConnectionString(string database) =>
         $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Pooling=true;Maximum Pool Size=50;Timeout=30";
 
-    static PostgresServer Start()
-    {
-        var binaries = Directory.Exists("/usr/lib/postgresql")
+    /// <summary>
+    /// Where initdb and pg_ctl are: PG_BIN when set (another layout than Debian's), else the newest
+    /// /usr/lib/postgresql/*/bin holding initdb; null when the server is not installed.
+    /// </summary>
+    public static string? FindBinaries() =>
+        Environment.GetEnvironmentVariable("PG_BIN") is { Length: > 0 } given
+            ? (File.Exists(Path.Combine(given, "initdb")) ? given : null)
+            : Directory.Exists("/usr/lib/postgresql")
             ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin"))
                 .Where(d => File.Exists(Path.Combine(d, "initdb"))).OrderDescending().FirstOrDefault()
             : null;
+
+    static PostgresServer Start()
+    {
+        var binaries = FindBinaries();
         if (binaries is null)
             throw new InvalidOperationException(
-                "PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin. Install Debian's postgresql package (.ci/run does).");
+                "PostgreSQL server binaries not found (PG_BIN, else /usr/lib/postgresql/*/bin). Install Debian's postgresql package (.ci/run does).");
 
         var data = Directory.CreateTempSubdirectory("clickcollect-pg-").FullName;
         var asRoot = Environment.UserName == "root";
