@@ -69,6 +69,20 @@ public sealed class ProblemTests
         await ProblemAssert.IsProblemAsync(await director.PostAsync("/api/branches", Json(huge)), HttpStatusCode.RequestEntityTooLarge, "body_too_large");
     }
 
+    [Fact] // #15: Kestrel has no server-wide cap any more; each route's limit still holds for a body sent without a length
+    public async Task A_chunked_body_over_the_route_limit_is_refused_by_the_real_server()
+    {
+        await using var app = await TestApp.StartAsync();
+        app.StartOnSocket();
+        var director = await app.StaffClientAsync("director");
+        var huge = "{\"code\": \"BIG\", \"name\": \"" + new string('x', 2 * 1024 * 1024) + "\"}";
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/branches") { Content = Json(huge) };
+        request.Content.Headers.ContentLength = null;
+        request.Headers.TransferEncodingChunked = true;
+        var response = await director.SendAsync(request);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
     [Fact]
     public async Task Unknown_enum_values_name_the_field()
     {
