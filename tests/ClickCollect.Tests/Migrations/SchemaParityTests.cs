@@ -16,7 +16,9 @@ public sealed class SchemaParityTests_Postgres(ITestOutputHelper output)
     // SQLite searches titles through an FTS5 table (and its shadow tables); PostgreSQL through a weighted
     // tsvector column on titles with a GIN index (Catalogue/README.md, "Search").
     static readonly string[] SqliteOnly = ["titles_fts", "titles_fts_config", "titles_fts_content", "titles_fts_data", "titles_fts_docsize", "titles_fts_idx"];
-    static readonly string[] PostgresOnly = ["titles.search", "index titles_search"];
+    // Case-insensitive unique names: SQLite says it on the column ("unique collate nocase", an automatic
+    // index), PostgreSQL with a unique index on lower()/upper().
+    static readonly string[] PostgresOnly = ["titles.search", "index titles_search", "index staff_username on staff", "index patrons_card_number on patrons"];
 
     [Fact]
     public async Task Both_engines_have_the_same_tables_columns_and_indexes_after_migration()
