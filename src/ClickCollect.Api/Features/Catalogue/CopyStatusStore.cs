@@ -18,6 +18,12 @@ internal sealed class CopyStatusStore
     public async Task<bool> ClaimAsync(UnitOfWork uow, long copyId, CopyStatus status, DateTimeOffset now, CancellationToken ct) =>
         await uow.ExecuteAsync(ClaimSql, new { Id = copyId, Status = Stored(status), Now = now }, ct) == 1;
 
+    const string ChangeSql = "update copies set status = @To, updated_at = @Now where id = @Id and status = @From";
+
+    /// <summary>From one status to another (a copy reported lost found again on the shelf). False when it was not in <paramref name="from"/>.</summary>
+    public async Task<bool> ChangeAsync(UnitOfWork uow, long copyId, CopyStatus from, CopyStatus to, DateTimeOffset now, CancellationToken ct) =>
+        await uow.ExecuteAsync(ChangeSql, new { Id = copyId, From = Stored(from), To = Stored(to), Now = now }, ct) == 1;
+
     public Task SetAsync(UnitOfWork uow, long copyId, CopyStatus status, DateTimeOffset now, CancellationToken ct) =>
         uow.ExecuteAsync(SetSql, new { Id = copyId, Status = Stored(status), Now = now }, ct);
 

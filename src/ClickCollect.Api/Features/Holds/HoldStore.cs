@@ -223,7 +223,6 @@ internal sealed class HoldStore(Db db, HoldAllocator allocator, Notify notify, A
         select id, copy_id from not_found_reports where hold_id = @Id and reported_at >= @Since order by id desc limit 1
         """;
     const string HoldNowSql = "select title_id, copy_id, status, pickup_point_id from holds where id = @Id";
-    const string FoundAgainSql = "update copies set status = 'onShelf', updated_at = @Now where id = @Id and status = 'lost'";
     const string RequeueSql = $"""
         update holds set copy_id = null, status = 'queued', allocated_at = null, updated_at = @Now
         where id = @Id and status in {HoldStatuses.PreparingSql}
@@ -244,7 +243,7 @@ internal sealed class HoldStore(Db db, HoldAllocator allocator, Notify notify, A
             || (hold.Status != HoldStatus.Queued && !HoldStatuses.Preparing.Contains(hold.Status)))
             return null;
         await uow.LockAsync(LockKeys.Title(hold.TitleId), ct);
-        if (await uow.ExecuteAsync(FoundAgainSql, new { Id = report.CopyId, Now = now }, ct) == 0) return null;
+        if (!await copies.ChangeAsync(uow, report.CopyId, CopyStatus.Lost, CopyStatus.OnShelf, now, ct)) return null;
         if (hold.CopyId is not null) await uow.ExecuteAsync(RequeueSql, new { Id = holdId, Now = now }, ct);
         if (!await allocator.AllocateAsync(uow, holdId, hold.TitleId, report.CopyId, hold.PickupPointId, now, ct)) return null;
         if (hold.CopyId is { } meanwhile) await allocator.ReleaseAsync(uow, meanwhile, now, ct);
