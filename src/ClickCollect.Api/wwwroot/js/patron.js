@@ -2,6 +2,7 @@
 // surprise selection request, sign-in (card number + PIN), account.
 //   POST /api/patrons/sign-in {cardNumber, pin} sets the page cookie; GET /api/patrons/me; POST /api/sign-out
 import { accountView } from './account.js';
+import { privacySection } from './account-privacy.js';
 import { api } from './api.js';
 import { calendarView } from './calendar.js';
 import { catalogueView } from './catalogue.js';
@@ -48,6 +49,7 @@ const views = {
     patron: () => patron,
     patronChanged: (changed) => { patron = changed; showSignedIn(); },
     signOut: signOut,
+    moreSections: (p) => [privacySection(p, { patronChanged: (changed) => { patron = changed; showSignedIn(); } })],
   }), 'account.needSignIn'),
   selection: selectionRequestView(() => patron),
 };

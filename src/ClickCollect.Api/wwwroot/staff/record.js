@@ -12,6 +12,7 @@ import { displayPhone } from '../js/phone.js';
 import { loadPickupPoints } from '../js/pickup-points.js';
 import { slotPicker } from '../js/slot-picker.js';
 import '../js/record-strings.js';
+import { privacySection } from './record-privacy.js';
 
 export function recordView(currentStaff) {
   let card = '';
@@ -55,6 +56,7 @@ export function recordView(currentStaff) {
       finesSection(fines, ctx),
       selectionsSection(record.selectionRequests, p),
       smsSection(record.sms),
+      privacySection(p, staff.role),
     ]);
     ui.root.setAttribute('data-state', 'ready');
     if (message) say(message.key, message.args);
