@@ -28,6 +28,9 @@ test:           ## every test (SQLite, PostgreSQL, browser); ends with "N passed
 bench:          ## benchmarks: ratios against a bare baseline measured in the same run
 	dotnet run -c Release --project tests/ClickCollect.Benchmarks
 
+bench-marc:     ## only the 200,000-record MARC import: records per second and peak memory
+	dotnet run -c Release --project tests/ClickCollect.Benchmarks -- --marc-only
+
 openapi:        ## regenerate openapi/v1.json from the routes (commit the result)
 	dotnet build src/ClickCollect.Api -p:OpenApiGenerateDocuments=true
 
@@ -51,4 +54,4 @@ lint:           ## no wall-clock reads outside TimeProvider in src/
 fmt:            ## check formatting
 	dotnet format ClickCollect.sln --verify-no-changes
 
-.PHONY: help run build test bench openapi openapi-check migrate import-catalogue import-patrons lint fmt
+.PHONY: help run build test bench bench-marc openapi openapi-check migrate import-catalogue import-patrons lint fmt

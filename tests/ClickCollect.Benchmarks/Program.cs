@@ -9,9 +9,15 @@ using ClickCollect.Benchmarks;
 //      diversity, catalogue coverage, against bare baselines on the same candidates;
 //   2. latency of a 10-item bundle over 100,000 copies, as a ratio to a plain sort of the same
 //      candidates timed in the same run (absolute times vary with the machine; the ratio less so).
-// Options: --readers N (300), --runs N (200), --seed N (2020).
+// Then a booking's cost, the figures query, and a 200,000-record MARC import (records/s, peak memory).
+// Options: --readers N (300), --runs N (200), --seed N (2020), --marc-records N (200000), --marc-only.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var options = Options.Parse(args);
+if (args.Contains("--marc-only"))
+{
+    await MarcImportBench.RunAsync(options.MarcRecords);
+    return;
+}
 
 var load = Stopwatch.StartNew();
 var catalogue = BenchCatalogue.Load(options.Seed);
@@ -105,6 +111,9 @@ Console.WriteLine(b95 < 50
 await BookingBench.RunAsync(400);
 await FiguresBench.RunAsync(100_000);
 
+// 4. A 200,000-record MARC file through the streaming import: records per second and memory (issue 12).
+await MarcImportBench.RunAsync(options.MarcRecords);
+
 static string LoadAverage() =>
     File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "unknown";
 
@@ -114,7 +123,7 @@ static double Percentile(List<double> values, int p)
     return sorted[Math.Clamp((int)Math.Ceiling(p / 100.0 * sorted.Count) - 1, 0, sorted.Count - 1)];
 }
 
-internal sealed record Options(int Readers, int Runs, int Seed)
+internal sealed record Options(int Readers, int Runs, int Seed, int MarcRecords)
 {
     public static Options Parse(string[] args)
     {
@@ -123,6 +132,6 @@ internal sealed record Options(int Readers, int Runs, int Seed)
             var at = Array.IndexOf(args, name);
             return at >= 0 && at + 1 < args.Length && int.TryParse(args[at + 1], CultureInfo.InvariantCulture, out var v) ? v : fallback;
         }
-        return new Options(Get("--readers", 300), Get("--runs", 200), Get("--seed", 2020));
+        return new Options(Get("--readers", 300), Get("--runs", 200), Get("--seed", 2020), Get("--marc-records", 200_000));
     }
 }

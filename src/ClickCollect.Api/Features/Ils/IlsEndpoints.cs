@@ -12,6 +12,7 @@ internal static class IlsEndpoints
         services.AddOptions<IlsOptions>().BindConfiguration(IlsOptions.Section)
             .Validate(o => o.IsSip2 || o.Provider.Equals("none", StringComparison.OrdinalIgnoreCase), "Ils:Provider must be none or sip2.")
             .Validate(o => o.OutboxInterval >= TimeSpan.FromSeconds(1), "Ils:OutboxInterval must be at least a second.")
+            .Validate(o => o.OutboxLease >= TimeSpan.FromSeconds(10), "Ils:OutboxLease must be at least 10 seconds.")
             .ValidateOnStart();
         services.AddOptions<Sip2Options>().BindConfiguration(Sip2Options.Section)
             .Validate(o => o.Timeout > TimeSpan.Zero, "Sip2:Timeout must be positive.")

@@ -11,6 +11,9 @@ internal sealed class IlsOptions
     /// <summary>How often the outbox of transactions that could not reach the library system is retried.</summary>
     public TimeSpan OutboxInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>How long an instance keeps the transactions it claimed before another may send them (after a crash); longer than a batch of 20 at <c>Sip2:Timeout</c>.</summary>
+    public TimeSpan OutboxLease { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Whether this instance runs the outbox retry job (tests call it by hand).</summary>
     public bool RunInBackground { get; set; } = true;
 

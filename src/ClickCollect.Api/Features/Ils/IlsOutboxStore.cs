@@ -30,12 +30,26 @@ internal sealed class IlsOutboxStore(Db db)
     public Task EnqueueAsync(UnitOfWork uow, string kind, string? cardNumber, string barcode, DateTimeOffset occurredAt, CancellationToken ct) =>
         uow.ExecuteAsync(EnqueueSql, new { Kind = kind, CardNumber = cardNumber, Barcode = barcode, OccurredAt = occurredAt }, ct);
 
-    const string PendingSql = $"select {Columns} from ils_outbox where sent_at is null order by id limit @Limit";
+    // One conditional statement: rows another instance holds under a live lease fail the outer condition
+    // (PostgreSQL re-checks it on the row another transaction just claimed), and only the oldest unsent
+    // transaction of each copy is a candidate, so a checkin is never sent before its copy's checkout.
+    const string ClaimSql = $"""
+        update ils_outbox set claimed_by = @Me, claimed_until = @Until
+        where sent_at is null and (claimed_until is null or claimed_until < @Now)
+          and id in (
+            select o.id from ils_outbox o
+            where o.sent_at is null
+              and not exists (select 1 from ils_outbox e where e.barcode = o.barcode and e.sent_at is null and e.id < o.id)
+            order by o.id
+            limit @Limit)
+        returning {Columns}
+        """;
 
-    public async Task<IReadOnlyList<IlsOutboxRow>> PendingAsync(int limit, CancellationToken ct)
+    /// <summary>Claims up to <paramref name="limit"/> transactions for <paramref name="lease"/>: the oldest unsent one of each copy, that no live lease holds.</summary>
+    public async Task<IReadOnlyList<IlsOutboxRow>> ClaimAsync(string me, int limit, DateTimeOffset now, TimeSpan lease, CancellationToken ct)
     {
-        await using var c = await db.OpenAsync(ct);
-        return (await c.QueryAsync<IlsOutboxRow>(new CommandDefinition(PendingSql, new { Limit = limit }, cancellationToken: ct))).AsList();
+        var rows = await db.WriteAsync(uow => uow.QueryAsync<IlsOutboxRow>(ClaimSql, new { Me = me, Until = now + lease, Now = now, Limit = limit }, ct), ct);
+        return rows.OrderBy(r => r.Id).ToList();
     }
 
     const string RecentSql = $"select {Columns} from ils_outbox where sent_at is null or result = 'refused' order by id desc limit @Limit";
@@ -56,12 +70,23 @@ internal sealed class IlsOutboxStore(Db db)
         return await c.ExecuteScalarAsync<long>(new CommandDefinition(PendingForSql, new { Barcode = barcode }, cancellationToken: ct)) > 0;
     }
 
-    const string AnsweredSql = "update ils_outbox set sent_at = @Now, attempts = attempts + 1, result = @Result, error = @Error where id = @Id and sent_at is null";
-    const string FailedSql = "update ils_outbox set attempts = attempts + 1, error = @Error where id = @Id and sent_at is null";
+    const string AnsweredSql = """
+        update ils_outbox set sent_at = @Now, attempts = attempts + 1, result = @Result, error = @Error, claimed_until = null
+        where id = @Id and sent_at is null and claimed_by = @Me
+        """;
+    const string FailedSql = """
+        update ils_outbox set attempts = attempts + 1, error = @Error, claimed_by = null, claimed_until = null
+        where id = @Id and sent_at is null and claimed_by = @Me
+        """;
+    const string ReleaseSql = "update ils_outbox set claimed_by = null, claimed_until = null where sent_at is null and claimed_by = @Me";
 
-    public Task<int> AnsweredAsync(long id, bool refused, string? message, DateTimeOffset now, CancellationToken ct) =>
-        db.WriteAsync(uow => uow.ExecuteAsync(AnsweredSql, new { Id = id, Now = now, Result = refused ? "refused" : "done", Error = refused ? message : null }, ct), ct);
+    public Task<int> AnsweredAsync(string me, long id, bool refused, string? message, DateTimeOffset now, CancellationToken ct) =>
+        db.WriteAsync(uow => uow.ExecuteAsync(AnsweredSql, new { Me = me, Id = id, Now = now, Result = refused ? "refused" : "done", Error = refused ? message : null }, ct), ct);
 
-    public Task<int> FailedAsync(long id, string error, CancellationToken ct) =>
-        db.WriteAsync(uow => uow.ExecuteAsync(FailedSql, new { Id = id, Error = error }, ct), ct);
+    public Task<int> FailedAsync(string me, long id, string error, CancellationToken ct) =>
+        db.WriteAsync(uow => uow.ExecuteAsync(FailedSql, new { Me = me, Id = id, Error = error }, ct), ct);
+
+    /// <summary>Gives back what this instance claimed and did not send (the library system stopped answering).</summary>
+    public Task<int> ReleaseAsync(string me, CancellationToken ct) =>
+        db.WriteAsync(uow => uow.ExecuteAsync(ReleaseSql, new { Me = me }, ct), ct);
 }

@@ -14,24 +14,38 @@ internal sealed class IlsOutboxWorker(IlsOutboxStore outbox, LibrarySystem ils, 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         options.Value.RunInBackground && options.Value.IsSip2 ? base.ExecuteAsync(stoppingToken) : Task.CompletedTask;
 
-    // REVIEW: with several instances on PostgreSQL, two workers could send the same row; SIP2 checkouts and
-    // checkins are idempotent enough (a second checkout to the same patron is a renewal), but a claim would be cleaner.
+    /// <summary>This instance's name in <c>ils_outbox.claimed_by</c>.</summary>
+    readonly string me = $"{Environment.MachineName}:{Guid.NewGuid():N}";
+
+    const int Batch = 20;
+
+    /// <summary>
+    /// Claims the oldest unsent transaction of each copy (a lease, so several instances never send the
+    /// same one: <see cref="IlsOutboxStore.ClaimAsync"/>), sends them oldest first, and claims again
+    /// (a copy's next transaction becomes claimable once the one before it is answered) until nothing
+    /// is left or the library system stops answering; what was claimed and not sent is given back.
+    /// After a crash mid-send, the lease runs out and another instance sends the transaction again.
+    /// </summary>
     public override async Task RunOnceAsync(CancellationToken ct)
     {
         if (!options.Value.IsSip2) return;
-        foreach (var row in await outbox.PendingAsync(100, ct))
+        while (await outbox.ClaimAsync(me, Batch, Clock.GetUtcNow(), options.Value.OutboxLease, ct) is { Count: > 0 } rows)
         {
-            try
+            foreach (var row in rows)
             {
-                var (ok, message) = row.Kind == "checkout"
-                    ? await CheckoutAsync(row, ct)
-                    : await CheckinAsync(row, ct);
-                await outbox.AnsweredAsync(row.Id, !ok, message, Clock.GetUtcNow(), ct);
-            }
-            catch (IlsUnavailableException e)
-            {
-                await outbox.FailedAsync(row.Id, e.Message, ct);
-                return;
+                try
+                {
+                    var (ok, message) = row.Kind == "checkout"
+                        ? await CheckoutAsync(row, ct)
+                        : await CheckinAsync(row, ct);
+                    await outbox.AnsweredAsync(me, row.Id, !ok, message, Clock.GetUtcNow(), ct);
+                }
+                catch (IlsUnavailableException e)
+                {
+                    await outbox.FailedAsync(me, row.Id, e.Message, ct);
+                    await outbox.ReleaseAsync(me, ct);
+                    return;
+                }
             }
         }
     }
