@@ -1,5 +1,7 @@
+using ClickCollect.Api.Features.Appointments;
 using ClickCollect.Api.Features.Audit;
 using ClickCollect.Api.Features.Fines;
+using ClickCollect.Api.Features.Holds;
 using ClickCollect.Api.Features.Lockdowns;
 using ClickCollect.Api.Features.Patrons;
 using ClickCollect.Api.Infrastructure.Auth;
@@ -25,11 +27,11 @@ internal abstract record ErasureOutcome
 internal sealed class ErasePatron(RetentionStore retention, RetentionJob loans, FinesStore fines, FineLedgerStore ledger, LockdownStore lockdowns,
     AuditStore audit, AuditScrub scrub, PatronAccessLog accessLog)
 {
-    const string CountsSql = """
+    const string CountsSql = $"""
         select
           (select count(*) from loans where patron_id = @Id and returned_on is null) as open_loans,
-          (select count(*) from holds where patron_id = @Id and status in ('queued', 'toPick', 'inTransit', 'ready')) as active_holds,
-          (select count(*) from appointments where patron_id = @Id and status in ('booked', 'arrived')) as active_appointments,
+          (select count(*) from holds where patron_id = @Id and status in {HoldStatuses.ActiveSql}) as active_holds,
+          (select count(*) from appointments where patron_id = @Id and status in {AppointmentStatuses.OpenSql}) as active_appointments,
           (select count(*) from selection_requests where patron_id = @Id and status in ('open', 'claimed', 'proposed')) as open_requests
         """;
 
