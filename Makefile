@@ -20,7 +20,7 @@ test:           ## every test (SQLite, PostgreSQL, browser); ends with "N passed
 	@set -o pipefail; mkdir -p artifacts; \
 	dotnet test ClickCollect.sln 2>&1 | tee artifacts/test.log; status=$$?; \
 	grep -hE '^(hostile input|authorization matrix)' artifacts/reliability/*.txt 2>/dev/null || true; \
-	awk '/(Passed|Failed)! +- +Failed:/ { gsub(/,/, ""); for (i = 1; i <= NF; i++) { \
+	awk '/(Passed|Failed|Skipped)! +- +Failed:/ { gsub(/,/, ""); for (i = 1; i <= NF; i++) { \
 	    if ($$i == "Failed:") f += $$(i+1); if ($$i == "Passed:") p += $$(i+1); if ($$i == "Skipped:") s += $$(i+1) } } \
 	    END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' artifacts/test.log; \
 	exit $$status
