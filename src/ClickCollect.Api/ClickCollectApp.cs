@@ -105,6 +105,7 @@ internal static class ClickCollectApp
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.Use(BrowserSafety.Apply);
+        app.Use(NotFoundPage.Serve); // inside the status code pages: a page for a browser, a problem for the rest
         app.UseDefaultFiles();
         // Pages load plain ES modules with no build step (no hashed file names): browsers must ask
         // again (a 304 when unchanged) so a deploy never leaves a stale module beside a new one.

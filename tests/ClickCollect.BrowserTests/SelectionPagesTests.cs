@@ -47,6 +47,7 @@ public sealed class SelectionPagesTests
         row.FindElement(By.CssSelector("a")).Click();
         Assert.Equal($"Sélection n° {id}", browser.WaitForText("main h1", "Sélection"));
         Assert.Contains("Fred Vargas", browser.Find("main .request .details").Text);
+        Assert.Contains("français", browser.Find("main .request .details").Text); // a language by its name, not "fr" (#10 item 8)
         browser.Find("#propose").Click();
         browser.WaitUntil(() => browser.FindAll(".bundle-item").Count == 5, "five items proposed");
         Assert.Contains("Sélection proposée : 5 documents.", browser.WaitFor("main .notice").Text);

@@ -75,7 +75,7 @@ internal static class PickListPdf
             }
             var footer = $"Page {p + 1} / {pages.Count}";
             g.DrawString(footer, regular, XBrushes.Black, new XPoint(PageWidth - Margin - g.MeasureString(footer, regular).Width, PageHeight - Margin + 8));
-            g.DrawString($"{list.LineCount} documents, {list.PickedCount} déjà préparés", regular, XBrushes.Black, new XPoint(Margin, PageHeight - Margin + 8));
+            g.DrawString($"{list.LineCount} document{(list.LineCount > 1 ? "s" : "")}, {list.PickedCount} déjà préparé{(list.PickedCount > 1 ? "s" : "")}", regular, XBrushes.Black, new XPoint(Margin, PageHeight - Margin + 8));
         }
         using var stream = new MemoryStream();
         document.Save(stream, false);

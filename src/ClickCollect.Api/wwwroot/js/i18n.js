@@ -5,6 +5,7 @@
 // data-i18n-attrs='{"aria-label":"key"}' does the same for attributes.
 
 import { strings } from './strings.js';
+import { genreKey } from './names-strings.js';
 import { formatDate, formatDateTime, formatDay, formatTime } from './dates.js';
 
 const STORAGE_KEY = 'clickcollect.lang';
@@ -28,11 +29,16 @@ export function lang() {
 
 // A {"time": iso} / {"date": iso} / {"dateTime": iso} argument is formatted in the branch's zone
 // (or its "zone"); {"day": "2026-03-17", "style": "weekdayMonth"} is a date without a time;
-// {"key": "role.director"} is itself translated; {"cents": 1250} is an amount in euros ("12,50 €").
+// {"key": "role.director"} is itself translated; {"cents": 1250} is an amount in euros ("12,50 €");
+// {"genre": "Policier"} is a catalogue genre and {"language": "fr"} / {"languages": ["fr", "en"]}
+// language codes, named in the page's language ("français", "French").
 function formatArg(value) {
   if (typeof value === 'number') return new Intl.NumberFormat(current).format(value);
   if (value && typeof value === 'object') {
     if (value.key) return t(value.key, { fallback: value.fallback });
+    if (value.genre) return t(genreKey(value.genre), { fallback: value.genre });
+    if (value.language) return languageName(value.language);
+    if (Array.isArray(value.languages)) return value.languages.map(languageName).join(', ');
     if (value.time) return formatTime(value.time, current, value.zone);
     if (value.date) return formatDate(value.date, current, value.zone);
     if (value.dateTime) return formatDateTime(value.dateTime, current, value.zone);
@@ -42,6 +48,16 @@ function formatArg(value) {
     }
   }
   return value == null ? '' : String(value);
+}
+
+// "fr" → "français" (French pages) or "French" (English pages); an unknown code stays as it is.
+export function languageName(code) {
+  try {
+    const name = new Intl.DisplayNames([current === 'fr' ? 'fr-FR' : 'en-GB'], { type: 'language', fallback: 'code' }).of(code);
+    return name || code;
+  } catch (e) {
+    return code; // not a well-formed language code
+  }
 }
 
 // The entry for key in the current language, then French; "fallback" (e.g. the server's own French

@@ -23,7 +23,7 @@ function checkboxes(name, legendKey, options) {
       const id = 'sel-' + name + '-' + i;
       return el('label', { className: 'choice', for: id },
         el('input', { type: 'checkbox', id: id, name: name, value: o.value, checked: !!o.checked }), ' ',
-        o.key ? el('span', { i18n: o.key }) : el('span', { lang: o.lang || null }, o.text));
+        o.key ? el('span', { i18n: o.key, args: o.args }) : el('span', { lang: o.lang || null }, o.text));
     }));
 }
 
@@ -84,7 +84,7 @@ export function selectionForm(spec) {
   api('/api/catalogue/genres').then((list) => {
     const names = (Array.isArray(list) ? list : []).slice(0, GENRE_CHOICES).map((g) => g.genre)
       .sort((a, b) => a.localeCompare(b, 'fr'));
-    genres.appendChild(checkboxes('genres', 'sel.form.genres', names.map((g) => ({ value: g, text: g }))));
+    genres.appendChild(checkboxes('genres', 'sel.form.genres', names.map((g) => ({ value: g, key: 'names.genre', args: { genre: { genre: g } } }))));
   }, () => {});
 
   async function submit(event) {

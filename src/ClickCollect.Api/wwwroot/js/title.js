@@ -61,7 +61,7 @@ export function titleView(ctx) {
       el('p', { className: 'tags' },
         el('span', { className: 'tag', i18n: 'audience.' + title.audience, args: { fallback: title.audience } }),
         el('span', { className: 'tag', i18n: 'format.' + title.format, args: { fallback: title.format } }),
-        (title.genres || []).map((g) => el('span', { className: 'tag genre' }, g))),
+        (title.genres || []).map((g) => el('span', { className: 'tag genre', i18n: 'names.genre', args: { genre: { genre: g } } }))),
       availability(title),
       reserveSection(title, points, holds.filter((h) => String(h.titleId) === String(title.id) && ACTIVE.indexOf(h.status) >= 0)[0]),
     ]);

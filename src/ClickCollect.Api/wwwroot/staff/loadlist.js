@@ -56,14 +56,15 @@ export function loadListView(hashBase) {
       list.groups.length === 0 ? el('p', { i18n: 'load.empty' }) : null,
       list.groups.map((group, i) => el('div', { className: 'table-wrap' }, el('table', { className: 'pick-table' },
         el('caption', {}, (i + 1) + '. ' + group.name, ' — ', el('span', { i18n: 'counter.copies', args: { n: group.lines.length } })),
-        el('thead', {}, el('tr', {}, ['counter.col.tick', 'counter.col.title', 'counter.col.barcode', 'counter.col.patron', 'counter.col.bag']
+        el('thead', {}, el('tr', {}, ['counter.col.tick', 'counter.col.call', 'counter.col.title', 'counter.col.barcode', 'counter.col.patron', 'counter.col.bag']
           .map((k) => el('th', { scope: 'col', i18n: k })))),
         el('tbody', {}, group.lines.map((line) => el('tr', { className: line.picked ? 'picked' : '' },
           el('td', { className: 'tick' }, line.picked ? '☑' : '☐'),
+          el('td', { className: 'call' }, line.callNumber, el('br'), el('small', {}, line.shelfLocation)), // as on the PDF
           el('td', {}, el('strong', {}, line.title), el('br'), line.author),
           el('td', {}, line.barcode),
           el('td', {}, line.patronName, el('br'), el('small', {}, line.patronCardNumber)),
-          el('td', {}, el('strong', {}, line.bagLabel), el('br'), line.slotLabel))))))),
+          el('td', {}, el('strong', {}, line.bagLabel), el('br'), line.slotStart ? line.slotLabel : el('span', { i18n: 'pick.noSlot' })))))))),
     ]);
   }
 

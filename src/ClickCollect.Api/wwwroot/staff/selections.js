@@ -84,8 +84,11 @@ function cell(column, content) {
   return el('td', { i18nAttrs: { 'data-label': COLUMNS[column] } }, content);
 }
 
+// Genres in the page's language, then the authors and titles as the patron wrote them.
 export function tastes(r) {
-  return r.genres.concat(r.likedAuthors, r.likedTitles).join(', ') || '—';
+  const parts = r.genres.map((g) => el('span', { i18n: 'names.genre', args: { genre: { genre: g } } }))
+    .concat(r.likedAuthors, r.likedTitles);
+  return parts.length ? el('span', {}, parts.map((part, i) => [i ? ', ' : null, part])) : '—';
 }
 
 export function state(r) {
