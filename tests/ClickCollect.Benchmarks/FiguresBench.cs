@@ -67,7 +67,7 @@ internal static class FiguresBench
             }
             await uow.CommitAsync(default);
         }
-        await using (var c = await db.OpenAsync(default)) await c.ExecuteAsync("analyze");
+        await using (var c = await db.OpenAsync(default)) await c.ExecuteAsync(new CommandDefinition("analyze", commandType: System.Data.CommandType.Text));
         var filled = fill.Elapsed;
 
         var start0 = SlotStart(from, zone);

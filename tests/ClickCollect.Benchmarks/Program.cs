@@ -10,9 +10,15 @@ using ClickCollect.Benchmarks;
 //   2. latency of a 10-item bundle over 100,000 copies, as a ratio to a plain sort of the same
 //      candidates timed in the same run (absolute times vary with the machine; the ratio less so).
 // Then a booking's cost, the figures query, and a 200,000-record MARC import (records/s, peak memory).
-// Options: --readers N (300), --runs N (200), --seed N (2020), --marc-records N (200000), --marc-only.
+// Options: --readers N (300), --runs N (200), --seed N (2020), --marc-records N (200000), --marc-only,
+// --figures-only (only the director's figures benchmark).
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var options = Options.Parse(args);
+if (args.Contains("--figures-only"))
+{
+    await FiguresBench.RunAsync(100_000);
+    return;
+}
 if (args.Contains("--marc-only"))
 {
     await MarcImportBench.RunAsync(options.MarcRecords);

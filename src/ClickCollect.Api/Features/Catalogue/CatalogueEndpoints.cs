@@ -117,10 +117,14 @@ internal static class CatalogueEndpoints
         return TypedResults.Ok(new TitleSearchResponse(items.Select(t => t.ToSummary()).ToList(), total, search.Page, search.PageSize));
     }
 
-    static async Task<Results<Ok<TitleResponse>, ProblemHttpResult>> GetTitle(long id, ClaimsPrincipal principal, CatalogueStore store, CancellationToken ct)
+    /// <summary>Staff also get the copies' shelf details and the number of holds queued for the title.</summary>
+    static async Task<Results<Ok<TitleResponse>, ProblemHttpResult>> GetTitle(long id, ClaimsPrincipal principal, CatalogueStore store,
+        Holds.HoldStore holds, CancellationToken ct)
     {
         if (await store.GetAsync(id, ct) is not ({ } title, { } copies)) return Problems.NotFound("Le titre", id);
-        return TypedResults.Ok(title.ToResponse(copies, forStaff: CurrentUser.From(principal)?.IsStaff == true));
+        var forStaff = CurrentUser.From(principal)?.IsStaff == true;
+        var response = title.ToResponse(copies, forStaff);
+        return TypedResults.Ok(forStaff ? response with { QueueLength = await holds.QueueLengthAsync(id, ct) } : response);
     }
 
     static async Task<Ok<List<GenreCount>>> Genres(CatalogueStore store, CancellationToken ct) =>

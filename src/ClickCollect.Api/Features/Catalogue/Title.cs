@@ -11,7 +11,7 @@ internal sealed record TitleSearchResponse(IReadOnlyList<TitleSummaryResponse> I
 /// </summary>
 internal sealed record TitleResponse(long Id, string RecordId, string? Isbn, string Title, string[] Authors, string? Publisher, int? Year,
     string Language, Audience Audience, DocumentFormat Format, string[] Genres, int AvailableCopies,
-    IReadOnlyList<CopyResponse> Copies, IReadOnlyList<BranchAvailability> Availability);
+    IReadOnlyList<CopyResponse> Copies, IReadOnlyList<BranchAvailability> Availability, int? QueueLength = null);
 
 internal sealed record CopyResponse(long Id, string? Barcode, long BranchId, string BranchName, string? ShelfLocation, string? CallNumber,
     CopyStatus Status);

@@ -213,6 +213,15 @@ internal sealed class HoldStore(Db db, HoldAllocator allocator, Notify notify, A
         return await allocator.AllocateAsync(uow, holdId, hold.TitleId, hold.RequestedCopyId, hold.PickupPointId, now, ct);
     }
 
+    const string QueueLengthSql = "select count(*) from holds where title_id = @Id and status = 'queued'";
+
+    /// <summary>How many holds wait for a copy of the title (staff's title page).</summary>
+    public async Task<int> QueueLengthAsync(long titleId, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return (int)await c.ExecuteScalarAsync<long>(new CommandDefinition(QueueLengthSql, new { Id = titleId }, cancellationToken: ct));
+    }
+
     /// <summary>How long staff can take back a "not on the shelf" report; the patron's SMS waits as long.</summary>
     public static readonly TimeSpan NotFoundUndoWindow = TimeSpan.FromMinutes(5);
 

@@ -1,5 +1,5 @@
 // The strings of the counter's day (issue 10 item 5): day shortcuts, the returns desk, "not on the shelf"
-// confirmed and undone, the no-show list, and when the list was last printed.
+// confirmed and undone, the no-show list, and when the list was last printed; the staff title page (item 3).
 import { strings } from './strings.js';
 
 const fr = {
@@ -20,6 +20,31 @@ const fr = {
   'counter.notFoundUndone': '« {title} » : signalement annulé, l’exemplaire reste attribué et le lecteur n’est pas prévenu.',
   'counter.noShows': { zero: 'Absents du jour', one: 'Absents du jour : 1 rendez-vous', other: 'Absents du jour : {n} rendez-vous' },
   'counter.noNoShows': 'Aucun absent ce jour-là.',
+  'stitle.pageTitle': 'Titre',
+  'stitle.back': 'Retour au catalogue',
+  'stitle.record': 'notice {id}',
+  'stitle.queue': { zero: 'Aucune réservation en attente d’un exemplaire.', one: '1 réservation attend un exemplaire.', other: '{n} réservations attendent un exemplaire.' },
+  'stitle.noCopies': 'Aucun exemplaire.',
+  'stitle.copies': { one: '1 exemplaire', other: '{n} exemplaires' },
+  'stitle.col.branch': 'Bibliothèque',
+  'stitle.col.shelf': 'Rayon',
+  'stitle.col.call': 'Cote',
+  'stitle.col.barcode': 'Code-barres',
+  'stitle.col.status': 'État',
+  'stitle.status.onShelf': 'en rayon',
+  'stitle.status.onLoan': 'en prêt',
+  'stitle.status.held': 'réservé',
+  'stitle.status.inTransit': 'en transit',
+  'stitle.status.lost': 'perdu',
+  'stitle.status.withdrawn': 'retiré',
+  'stitle.reserve': 'Réserver pour un lecteur',
+  'stitle.card': 'Numéro de carte',
+  'stitle.cardHint': 'Pour retrouver la carte d’un lecteur, utilisez la page Lecteurs.',
+  'stitle.point': 'Point de retrait',
+  'stitle.reserveButton': 'Réserver',
+  'stitle.reserved': 'Réservé pour la carte {card}, à retirer à {place} : un exemplaire lui est attribué.',
+  'stitle.reservedQueued': { ordinal: true, one: 'Réservé pour la carte {card}, à retirer à {place} : {n}re dans la file d’attente.', other: 'Réservé pour la carte {card}, à retirer à {place} : {n}e dans la file d’attente.' },
+  'stitle.openRecord': 'Ouvrir la fiche du lecteur',
 };
 
 const en = {
@@ -40,6 +65,31 @@ const en = {
   'counter.notFoundUndone': '“{title}”: report taken back, the copy stays allocated and the patron is not told.',
   'counter.noShows': { zero: 'Today’s no-shows', one: 'Today’s no-shows: 1 appointment', other: 'Today’s no-shows: {n} appointments' },
   'counter.noNoShows': 'No no-shows that day.',
+  'stitle.pageTitle': 'Title',
+  'stitle.back': 'Back to the catalogue',
+  'stitle.record': 'record {id}',
+  'stitle.queue': { zero: 'No hold is waiting for a copy.', one: '1 hold is waiting for a copy.', other: '{n} holds are waiting for a copy.' },
+  'stitle.noCopies': 'No copies.',
+  'stitle.copies': { one: '1 copy', other: '{n} copies' },
+  'stitle.col.branch': 'Branch',
+  'stitle.col.shelf': 'Shelf',
+  'stitle.col.call': 'Call number',
+  'stitle.col.barcode': 'Barcode',
+  'stitle.col.status': 'Status',
+  'stitle.status.onShelf': 'on the shelf',
+  'stitle.status.onLoan': 'on loan',
+  'stitle.status.held': 'held',
+  'stitle.status.inTransit': 'in transit',
+  'stitle.status.lost': 'lost',
+  'stitle.status.withdrawn': 'withdrawn',
+  'stitle.reserve': 'Reserve for a patron',
+  'stitle.card': 'Card number',
+  'stitle.cardHint': 'To find a patron’s card, use the Patrons page.',
+  'stitle.point': 'Pickup point',
+  'stitle.reserveButton': 'Reserve',
+  'stitle.reserved': 'Reserved for card {card}, to collect at {place}: a copy is allocated.',
+  'stitle.reservedQueued': 'Reserved for card {card}, to collect at {place}: number {n} in the queue.',
+  'stitle.openRecord': 'Open the patron record',
 };
 
 Object.assign(strings.fr, fr);

@@ -19,6 +19,7 @@ import { figuresView } from './figures.js';
 import { renderHome as roleHome } from './home.js';
 import { importsView } from './imports.js';
 import { networkView } from './network.js';
+import { staffTitleView } from './title.js';
 
 const main = document.getElementById('main');
 let staff = null; // GET /api/staff/me when signed in: { id, username, displayName, role, branchId, active }
@@ -36,7 +37,8 @@ function signedInOnly(view) {
 
 const views = {
   accueil: signedInOnly({ title: 'staff.home.title', render: renderHome }),
-  catalogue: signedInOnly(catalogueView('#/catalogue')),
+  catalogue: signedInOnly(catalogueView('#/catalogue', (id) => '#/titre/' + id)),
+  titre: signedInOnly(staffTitleView(() => staff)),
   lecteurs: signedInOnly(patronsView('#/lecteurs')),
   lecteur: signedInOnly(recordView(() => staff)),
   comptoir: signedInOnly(counterView('#/comptoir', () => staff)),
