@@ -11,6 +11,7 @@ import { formatDate, formatTime } from '../js/dates.js';
 import { append, clear, el, field } from '../js/dom.js';
 import { bind, lang } from '../js/i18n.js';
 import '../js/counter-strings.js';
+import '../js/names-strings.js';
 
 const REFRESH_MS = 5000;
 
@@ -123,7 +124,7 @@ export function counterView(hashBase, me) {
           line.addedSinceLastPrint ? el('span', { className: 'badge', i18n: 'counter.new' }) : null),
         el('td', {}, line.barcode),
         el('td', {}, line.patronName, el('br'), el('small', {}, line.patronCardNumber)),
-        el('td', {}, el('strong', {}, line.bagLabel), el('br'), line.slotLabel),
+        el('td', {}, el('strong', {}, line.bagLabel), el('br'), line.slotStart ? line.slotLabel : el('span', { i18n: 'pick.noSlot' })),
         el('td', { className: 'no-print' }, line.picked || line.holdStatus !== 'toPick' ? null : notFoundButton(line)))))));
   }
 

@@ -122,8 +122,8 @@ public abstract class LoansTests<TDb> where TDb : ITestDatabase, new()
         Assert.Equal([b[0]], mine.Select(l => l.GetProperty("barcode").GetString()!).ToArray());
         await ProblemAssert.IsProblemAsync(await (await CounterAsync(app)).GetAsync("/api/loans"), HttpStatusCode.BadRequest, "invalid_request", "patronCardNumber");
         await ProblemAssert.IsProblemAsync(await (await CounterAsync(app)).GetAsync("/api/loans?patronCardNumber=NOPE"), HttpStatusCode.BadRequest, null, "patronCardNumber");
-        await ProblemAssert.IsProblemAsync(await (await PatronAsync(app, "P0001")).PostAsync("/api/loans/import", new StringContent("")), HttpStatusCode.Forbidden);
-        await ProblemAssert.IsProblemAsync(await (await CounterAsync(app)).PostAsync("/api/loans/import", new StringContent("")), HttpStatusCode.Forbidden);
+        await ProblemAssert.IsProblemAsync(await (await PatronAsync(app, "P0001")).PostAsync("/api/loans/import", new StringContent("", System.Text.Encoding.UTF8, "text/csv")), HttpStatusCode.Forbidden);
+        await ProblemAssert.IsProblemAsync(await (await CounterAsync(app)).PostAsync("/api/loans/import", new StringContent("", System.Text.Encoding.UTF8, "text/csv")), HttpStatusCode.Forbidden);
     }
 
     [Fact]
