@@ -82,6 +82,8 @@ public sealed partial class FakeTwilio : IAsyncDisposable
         ["Twilio:AccountSid"] = AccountSid,
         ["Twilio:AuthToken"] = AuthToken,
         ["Twilio:From"] = From,
+        // Required with Twilio (#14 item 6): the address webhooks are signed for.
+        ["Twilio:PublicBaseUrl"] = "https://bibliotheque.example.fr",
     };
 
     public void Then(params Answer[] answers)

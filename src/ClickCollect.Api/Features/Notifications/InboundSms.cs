@@ -45,10 +45,15 @@ internal sealed class InboundSms(Db db, InboxStore inbox, NotificationStore noti
         return builder.ToString();
     }
 
-    public async Task<string> AnswerAsync(string from, string? body, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// Handles one inbound SMS; null when <paramref name="messageSid"/> was already handled (a replay,
+    /// or Twilio trying again): nothing is done and nothing is answered (#14 item 6).
+    /// </summary>
+    public async Task<string?> AnswerAsync(string from, string? body, string? messageSid, DateTimeOffset now, CancellationToken ct)
     {
         var command = Parse(body);
         await using var uow = await db.WriteAsync(ct);
+        if (messageSid is not null && !await WebhookMessages.ClaimAsync(uow, messageSid, WebhookMessages.Inbound, now, ct)) return null;
         var reply = command switch
         {
             InboundCommand.Stop => await StopAsync(uow, from, now, ct),

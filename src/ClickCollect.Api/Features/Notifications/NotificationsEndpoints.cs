@@ -28,6 +28,8 @@ internal static class NotificationsEndpoints
                 "Twilio:PublicBaseUrl must be an http(s) URL.")
             .Validate(o => o.IsConfigured || (string.IsNullOrWhiteSpace(o.AccountSid) && string.IsNullOrWhiteSpace(o.AuthToken) && string.IsNullOrWhiteSpace(o.From)),
                 "Twilio:AccountSid, Twilio:AuthToken and Twilio:From go together: set all three, or none to keep messages in the outbox.")
+            .Validate(o => !o.IsConfigured || !string.IsNullOrWhiteSpace(o.PublicBaseUrl),
+                "Twilio:PublicBaseUrl is required with Twilio: webhook signatures are checked against it, never against the Host header a caller sends.")
             .Validate(o => o.Timeout > TimeSpan.Zero, "Twilio:Timeout must be positive.")
             .ValidateOnStart();
 

@@ -119,18 +119,25 @@ internal sealed class OutboxStore(Db db, IOptions<SmsOptions> options)
         where (provider_sid = @Sid or (id = @Id and provider_sid is null)) and status in ('sending', 'sent')
         """;
 
-    /// <summary>A delivery report from Twilio's status callback; false when no message in flight matches.</summary>
+    /// <summary>
+    /// A delivery report from Twilio's status callback; false when no message in flight matches, or when
+    /// this report (MessageSid and status) was already handled (#14 item 6).
+    /// </summary>
     public async Task<bool> RecordReportAsync(string sid, long? outboxId, SmsStatus status, string providerStatus, string? error,
         DateTimeOffset now, CancellationToken ct) =>
-        await db.WriteAsync(uow => uow.ExecuteAsync(ReportSql, new
+        await db.WriteAsync(async uow =>
         {
-            Sid = sid,
-            Id = outboxId,
-            Status = status,
-            ProviderStatus = providerStatus,
-            Error = error,
-            Now = now,
-        }, ct), ct) == 1;
+            if (!await WebhookMessages.ClaimAsync(uow, sid, WebhookMessages.Status(providerStatus), now, ct)) return 0;
+            return await uow.ExecuteAsync(ReportSql, new
+            {
+                Sid = sid,
+                Id = outboxId,
+                Status = status,
+                ProviderStatus = providerStatus,
+                Error = error,
+                Now = now,
+            }, ct);
+        }, ct) == 1;
 
     const string OptOutSql = """
         insert into sms_opt_outs (phone, source, opted_out_at) values (@Phone, @Source, @Now) on conflict (phone) do nothing

@@ -66,8 +66,8 @@ internal sealed class TwilioOptions
     public string BaseUrl { get; set; } = "https://api.twilio.com";
 
     /// <summary>
-    /// This app as Twilio reaches it (https://bibliotheque.example.fr), behind any proxy. Status callbacks
-    /// are requested only when it is set, and webhook signatures are checked against it.
+    /// This app as Twilio reaches it (https://bibliotheque.example.fr), behind any proxy: required when
+    /// Twilio is configured. Status callbacks point at it and webhook signatures are checked against it.
     /// </summary>
     public string? PublicBaseUrl { get; set; }
 

@@ -46,8 +46,9 @@ internal static class TwilioWebhooks
     {
         if (!IsSigned(request, form, options.Value)) return Forbidden();
         var from = Patrons.PhoneNumber.TryNormalise(First(form, "From"), out var e164) ? e164 : null;
-        var reply = from is null ? Messages.UnknownNumber : await inbound.AnswerAsync(from, First(form, "Body"), clock.GetUtcNow(), ct);
-        return TypedResults.Content(TwiML(reply), "text/xml; charset=utf-8");
+        var sid = First(form, "MessageSid") ?? First(form, "SmsSid");
+        var reply = from is null ? Messages.UnknownNumber : await inbound.AnswerAsync(from, First(form, "Body"), sid, clock.GetUtcNow(), ct);
+        return TypedResults.Content(reply is null ? EmptyTwiML : TwiML(reply), "text/xml; charset=utf-8");
     }
 
     /// <summary>Twilio's delivery words in ours; null for words that change nothing (receiving, received…).</summary>
@@ -60,11 +61,15 @@ internal static class TwilioWebhooks
         _ => null,
     };
 
+    /// <summary>No reply: a message already handled is not answered twice.</summary>
+    internal const string EmptyTwiML = """<?xml version="1.0" encoding="UTF-8"?><Response></Response>""";
+
     internal static string TwiML(string message) =>
         $"""<?xml version="1.0" encoding="UTF-8"?><Response><Message>{SecurityElement.Escape(message)}</Message></Response>""";
 
     static bool IsSigned(HttpRequest request, IFormCollection form, TwilioOptions options) =>
-        IsValidSignature(PublicUrl(request, options), form.SelectMany(f => f.Value.Select(v => new KeyValuePair<string, string>(f.Key, v ?? ""))),
+        PublicUrl(request, options) is { } url
+        && IsValidSignature(url, form.SelectMany(f => f.Value.Select(v => new KeyValuePair<string, string>(f.Key, v ?? ""))),
             options.AuthToken, request.Headers["X-Twilio-Signature"]);
 
     /// <summary>
@@ -98,10 +103,13 @@ internal static class TwilioWebhooks
         parameters.GroupBy(p => p.Key, StringComparer.Ordinal).ToDictionary(g => g.Key,
             g => string.Join(g.Key, g.Select(p => p.Value).Order(StringComparer.Ordinal)), StringComparer.Ordinal);
 
-    /// <summary>The URL Twilio called: behind a proxy, the configured public address; otherwise what this request says.</summary>
-    static string PublicUrl(HttpRequest request, TwilioOptions options) =>
+    /// <summary>
+    /// The URL Twilio signed: the configured public address (required with Twilio, #14 item 6), never one
+    /// built from the request's Host header, which the caller chooses. Null without one: nothing is signed.
+    /// </summary>
+    static string? PublicUrl(HttpRequest request, TwilioOptions options) =>
         string.IsNullOrWhiteSpace(options.PublicBaseUrl)
-            ? $"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}{request.QueryString}"
+            ? null
             : $"{options.PublicBaseUrl.TrimEnd('/')}{request.PathBase}{request.Path}{request.QueryString}";
 
     static string? First(IFormCollection form, string name) => form.TryGetValue(name, out var values) && values.Count > 0 ? values[0] : null;

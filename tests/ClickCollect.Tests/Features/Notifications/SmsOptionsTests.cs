@@ -34,6 +34,17 @@ public sealed class SmsOptionsTests
         Assert.Contains(message, error is AggregateException a ? string.Join(" ", a.InnerExceptions.Select(e => e.Message)) : error.Message);
     }
 
+    [Fact] // #14 item 6: without it, signatures would be checked against the Host header a caller sends
+    public async Task Twilio_without_a_public_address_stops_the_start()
+    {
+        await using var twilio = await FakeTwilio.StartAsync();
+        var settings = twilio.Settings;
+        settings.Remove("Twilio:PublicBaseUrl");
+        await using var app = await TestApp.StartAsync(settings);
+        var error = Assert.ThrowsAny<Exception>(() => app.Services);
+        Assert.Contains("Twilio:PublicBaseUrl is required", error is AggregateException a ? string.Join(" ", a.InnerExceptions.Select(e => e.Message)) : error.Message);
+    }
+
     [Fact]
     public async Task In_the_background_the_dispatcher_sends_what_is_due_at_each_tick()
     {

@@ -152,14 +152,53 @@ public abstract class TwilioWebhooksTests<TDb> where TDb : ITestDatabase, new()
         await ProblemAssert.IsProblemAsync(await PostSignedAsync(app, TwilioWebhooks.InboundPath, form, token: ""), HttpStatusCode.Forbidden, "bad_signature");
     }
 
-    [Fact]
-    public async Task Without_a_public_address_the_signature_is_checked_against_the_address_called()
+    [Fact] // #14 item 6: a signature proves who sent a request, not when; Twilio's MessageSid is handled once
+    public async Task A_replayed_signed_ANNULER_or_OUI_does_nothing_to_a_newer_appointment()
     {
         await using var twilio = await FakeTwilio.StartAsync();
-        await using var app = await TestApp.StartAsync<TDb>(twilio.Settings);
+        await using var app = await TestApp.StartAsync<TDb>(Settings(twilio));
+        var thursday = await BookAsync(app, "2026-03-12T09:00:00+00:00");
+        var annuler = Inbound(ConsentingPhone, "ANNULER");
+        var oui = Inbound(ConsentingPhone, "OUI");
+        Assert.Equal(HttpStatusCode.OK, (await PostSignedAsync(app, TwilioWebhooks.InboundPath, annuler)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await PostSignedAsync(app, TwilioWebhooks.InboundPath, oui)).StatusCode);
+        Assert.Equal("cancelled", await AppointmentStatusAsync(app, thursday));
+
+        var friday = await BookAsync(app, "2026-03-13T09:00:00+00:00");
+        foreach (var replay in new[] { annuler, oui, annuler, oui })
+        {
+            var response = await PostSignedAsync(app, TwilioWebhooks.InboundPath, replay);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(TwilioWebhooks.EmptyTwiML, await response.Content.ReadAsStringAsync()); // no reply either
+        }
+        Assert.Equal("booked", await AppointmentStatusAsync(app, friday));
+        Assert.StartsWith("Annuler le rendez-vous du vendredi 13 mars", await TextAsync(app, "ANNULER")); // a new message still works
+    }
+
+    [Fact] // #14 item 6
+    public async Task A_delivery_report_is_handled_once_per_MessageSid_and_status()
+    {
+        await using var twilio = await FakeTwilio.StartAsync();
+        await using var app = await TestApp.StartAsync<TDb>(Settings(twilio));
+        var report = new Dictionary<string, string> { ["MessageSid"] = "SMreplayed", ["MessageStatus"] = "delivered", ["AccountSid"] = FakeTwilio.AccountSid };
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(HttpStatusCode.NoContent, (await PostSignedAsync(app, TwilioWebhooks.StatusPath, report)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent,
+            (await PostSignedAsync(app, TwilioWebhooks.StatusPath, new(report) { ["MessageStatus"] = "read" })).StatusCode);
+
+        await using var c = await app.Service<Db>().OpenAsync(default);
+        Assert.Equal(["status:delivered", "status:read"],
+            (await c.QueryAsync<string>("select event from webhook_messages where message_sid = 'SMreplayed' order by event")).ToArray());
+    }
+
+    [Fact] // #14 item 6: the signed URL is the configured public address, never the Host header a caller sends
+    public async Task A_signature_over_the_address_the_caller_named_is_refused()
+    {
+        await using var twilio = await FakeTwilio.StartAsync();
+        await using var app = await TestApp.StartAsync<TDb>(Settings(twilio));
         var response = await PostSignedAsync(app, TwilioWebhooks.InboundPath, Inbound(ConsentingPhone, "aide"), baseUrl: "http://localhost");
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await PostSignedAsync(app, TwilioWebhooks.InboundPath, Inbound(ConsentingPhone, "aide"))).StatusCode);
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Forbidden, "bad_signature");
+        Assert.Equal(HttpStatusCode.OK, (await PostSignedAsync(app, TwilioWebhooks.InboundPath, Inbound(ConsentingPhone, "aide"))).StatusCode);
     }
 
     [Fact]
