@@ -115,6 +115,7 @@ internal static class ClickCollectApp
         });
         app.UseRouting();
         app.UseAuthentication();
+        app.Use(SessionStore.CheckAsync);
         app.UseAuthorization();
         app.UseRateLimiter();
         app.Use(BodyLimit.Enforce);

@@ -56,6 +56,35 @@ public sealed class ReverseProxyTests
         await File.WriteAllTextAsync(Path.Combine(folder, "burst.txt"), figures + "\n");
     }
 
+    [Fact] // #14 item 3: outside Development, HTTPS only; the proxy's X-Forwarded-Proto says when the request was HTTPS
+    public async Task Behind_the_proxy_HTTPS_gets_HSTS_and_a_Secure_cookie_and_plain_HTTP_is_redirected()
+    {
+        await using var app = await TestApp.StartAsync(new() { ["ReverseProxy:KnownProxies:0"] = Proxy });
+        await using var production = app.WithWebHostBuilder(b => b.UseEnvironment("Production")
+            .ConfigureServices(s => s.AddSingleton<IStartupFilter, FromProxy>()));
+        var client = production.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+        using var plain = new HttpRequestMessage(HttpMethod.Get, "http://bibliotheque.example.fr/api/pickup-points");
+        plain.Headers.Add("X-Forwarded-For", "203.0.113.7");
+        plain.Headers.Add("X-Forwarded-Proto", "http");
+        var redirected = await client.SendAsync(plain);
+        Assert.True((int)redirected.StatusCode is 307 or 308, redirected.StatusCode.ToString());
+        Assert.Equal("https", redirected.Headers.Location?.Scheme);
+
+        using var secure = new HttpRequestMessage(HttpMethod.Post, "http://bibliotheque.example.fr/api/patrons/sign-in")
+        {
+            Content = System.Net.Http.Json.JsonContent.Create(new { cardNumber = "P0001", pin = "1234" }),
+        };
+        secure.Headers.Add("X-Forwarded-For", "203.0.113.7");
+        secure.Headers.Add("X-Forwarded-Proto", "https");
+        var signedIn = await client.SendAsync(secure);
+        Assert.Equal(HttpStatusCode.OK, signedIn.StatusCode);
+        Assert.Contains("max-age=", signedIn.Headers.GetValues("Strict-Transport-Security").Single());
+        var cookie = signedIn.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("clickcollect=", StringComparison.Ordinal));
+        Assert.Contains("secure", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
+    }
+
     [Fact]
     public async Task Without_a_configured_proxy_a_forwarded_address_is_not_believed()
     {

@@ -161,6 +161,7 @@ public static class ApiOperations
 
     /// <summary>Operations that end a session run last, so the identities' tokens serve every other operation first.</summary>
     public static IEnumerable<ApiOperation> InSafeOrder(IEnumerable<ApiOperation> operations) =>
-        operations.OrderBy(o => o.Id.Contains("SignOut", StringComparison.Ordinal) || o.Id.Contains("Session", StringComparison.Ordinal) ? 1 : 0)
+        // Ending sessions last (a staff member's, then one's own), so no identity loses its session midway.
+        operations.OrderBy(o => o.Id == "SignOut" ? 2 : o.Id.Contains("Session", StringComparison.Ordinal) ? 1 : 0)
             .ThenBy(o => o.Path, StringComparer.Ordinal).ThenBy(o => o.Method, StringComparer.Ordinal);
 }

@@ -19,7 +19,7 @@ public sealed record Identity(string Name, string? Role, HttpClient Client)
 {
     public ClaimsPrincipal Principal => Role is null
         ? new ClaimsPrincipal(new ClaimsIdentity())
-        : new CurrentUser(1, Role, Name, Role == Roles.Patron ? Name : null).ToPrincipal("Test");
+        : new CurrentUser(1, Role, Name, Role == Roles.Patron ? Name : null).ToPrincipal("Test", "policy-check");
 
     public static async Task<IReadOnlyList<Identity>> AllAsync(TestApp app) =>
     [
@@ -93,8 +93,11 @@ public static class DataFingerprint
     }
 }
 
-/// <summary>Resources owned by patron P0001, so "another patron" can be pointed at them.</summary>
-public sealed record OwnedByFirstPatron(long HoldId, long? AppointmentId, long? SelectionRequestId)
+/// <summary>
+/// Resources owned by patron P0001, so "another patron" can be pointed at them; and a staff account
+/// none of the identities uses, for the routes that end its sessions (a password reset, a role change).
+/// </summary>
+public sealed record OwnedByFirstPatron(long HoldId, long? AppointmentId, long? SelectionRequestId, long StaffId)
 {
     public static async Task<OwnedByFirstPatron> CreateAsync(TestApp app, HttpClient patron)
     {
@@ -115,7 +118,9 @@ public sealed record OwnedByFirstPatron(long HoldId, long? AppointmentId, long? 
         long? selectionId = null;
         var selection = await patron.PostAsJsonAsync("/api/selection-requests", new { pickupPointId = point, count = 3, audience = "adult" });
         if (selection.IsSuccessStatusCode) selectionId = (await selection.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
-        return new OwnedByFirstPatron(holdId, appointmentId, selectionId);
+        var staffId = await app.Service<Db>().WriteAsync(uow => app.Service<Api.Features.Staff.StaffStore>().CreateAsync(uow, "reliability",
+            "Compte de la suite", Roles.Counter, null, app.Service<PasswordHashing>().Hash(TestApp.DemoPassword), CancellationToken.None), CancellationToken.None);
+        return new OwnedByFirstPatron(holdId, appointmentId, selectionId, staffId!.Value);
     }
 
     /// <summary>A route value: P0001's own resource where the path names one, else something that exists in the demo network.</summary>
@@ -124,6 +129,7 @@ public sealed record OwnedByFirstPatron(long HoldId, long? AppointmentId, long? 
         "cardNumber" => "P0001",
         "date" => "2026-03-11",
         "closureId" or "entityId" => "1",
+        _ when path.StartsWith("/api/staff/{", StringComparison.Ordinal) => StaffId.ToString(System.Globalization.CultureInfo.InvariantCulture),
         _ when path.StartsWith("/api/holds/", StringComparison.Ordinal) => HoldId.ToString(System.Globalization.CultureInfo.InvariantCulture),
         _ when path.StartsWith("/api/appointments/", StringComparison.Ordinal) => (AppointmentId ?? 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
         _ when path.StartsWith("/api/selection-requests/", StringComparison.Ordinal) => (SelectionRequestId ?? 1).ToString(System.Globalization.CultureInfo.InvariantCulture),

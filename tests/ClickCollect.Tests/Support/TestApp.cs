@@ -123,7 +123,7 @@ public sealed class TestApp : WebApplicationFactory<Program>
     internal HttpClient ClientAs(CurrentUser user)
     {
         var client = CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Service<TokenIssuer>().Issue(user).AccessToken);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Service<TokenIssuer>().IssueAsync(user, default).GetAwaiter().GetResult().AccessToken);
         return client;
     }
 

@@ -88,7 +88,7 @@ internal static class PatronsEndpoints
         }
         var row = (await store.GetAsync(patronId, ct))!;
         var user = new CurrentUser(row.Id, Roles.Patron, $"{row.FirstName} {row.LastName}", row.CardNumber);
-        return TypedResults.Ok(await tokens.SignInAsync(http, user));
+        return TypedResults.Ok(await tokens.SignInAsync(http, user, ct));
     }
 
     static async Task<Results<Ok<PatronResponse>, ProblemHttpResult>> Me(CurrentUser user, PatronStore store, CancellationToken ct) =>

@@ -4,6 +4,7 @@ using ClickCollect.Api.Infrastructure.Auth;
 using ClickCollect.Api.Infrastructure.Database;
 using ClickCollect.Api.Infrastructure.Http;
 using FluentValidation;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -43,7 +44,11 @@ internal static class StaffEndpoints
         staff.MapPost("/{id:long}/unlock", Unlock).WithName("UnlockStaff")
             .WithSummary("Lift the sign-in delay that failed attempts put on a staff account")
             .RequireAuthorization(Policies.Director).ProducesProblem(StatusCodes.Status404NotFound);
-        api.MapPost("/sign-out", SignOut).WithName("SignOut").WithSummary("End the page session (cookie)").WithTags("Staff")
+        staff.MapPost("/{id:long}/sign-out", EndSessions).WithName("EndStaffSessions")
+            .WithSummary("End every session of a staff account: its tokens and page cookies stop working at once (audited)")
+            .RequireAuthorization(Policies.Director).ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPost("/sign-out", SignOut).WithName("SignOut")
+            .WithSummary("Sign out: ends the session on the server (its token and its page cookie) and deletes the cookie").WithTags("Staff")
             .AllowAnonymous();
         return staff;
     }
@@ -62,7 +67,7 @@ internal static class StaffEndpoints
                 return Problems.SignInFailed();
         }
         var row = (await store.GetAsync(credentials!.Id, ct))!;
-        return TypedResults.Ok(await tokens.SignInAsync(http, new CurrentUser(row.Id, row.Role, row.DisplayName, null)));
+        return TypedResults.Ok(await tokens.SignInAsync(http, new CurrentUser(row.Id, row.Role, row.DisplayName, null), ct));
     }
 
     static async Task<Results<Ok<StaffResponse>, ProblemHttpResult>> Me(CurrentUser user, StaffStore store, CancellationToken ct) =>
@@ -92,7 +97,7 @@ internal static class StaffEndpoints
     }
 
     static async Task<Results<Ok<StaffResponse>, ProblemHttpResult>> Update(long id, UpdateStaffRequest request, CurrentUser user, StaffStore store,
-        AuditStore audit, BranchStore branches, PickupPointStore points, Db db, TimeProvider clock, CancellationToken ct)
+        AuditStore audit, BranchStore branches, PickupPointStore points, SessionStore sessions, Db db, TimeProvider clock, CancellationToken ct)
     {
         if (await store.GetAsync(id, ct) is not { } before) return Problems.NotFound("Le compte", id);
         if (await UnknownPlaceAsync(request.BranchId, request.HomePickupPointId, branches, points, ct) is { } unknown) return unknown;
@@ -102,6 +107,8 @@ internal static class StaffEndpoints
         await db.WriteAsync(async uow =>
         {
             await store.UpdateAsync(uow, id, request, ct);
+            // A disabled account or a changed role: tickets issued before carry the old role (#14 item 5).
+            if (!request.Active || request.Role != before.Role) await sessions.EndAllAsync(uow, before.Role, id, null, ct);
             await audit.WriteAsync(uow, user, request.Active || !before.Active ? "staff.updated" : "staff.disabled", "staff", id,
                 new { Before = before.ToResponse(), After = request }, clock.GetUtcNow(), ct);
             return 0;
@@ -110,12 +117,14 @@ internal static class StaffEndpoints
     }
 
     static async Task<Results<NoContent, ProblemHttpResult>> ResetPassword(long id, ResetPasswordRequest request, CurrentUser user, StaffStore store,
-        PasswordHashing hashing, AuditStore audit, Db db, TimeProvider clock, CancellationToken ct)
+        PasswordHashing hashing, AuditStore audit, SessionStore sessions, HttpContext http, Db db, TimeProvider clock, CancellationToken ct)
     {
         if (await store.GetAsync(id, ct) is not { } account) return Problems.NotFound("Le compte", id);
         await db.WriteAsync(async uow =>
         {
             await store.SetPasswordAsync(uow, id, hashing.Hash(request.Password), ct);
+            // Whoever knew the old password is signed out everywhere; the director's own current session stays.
+            await sessions.EndAllAsync(uow, account.Role, id, SessionStore.IdOf(http.User), ct);
             await audit.WriteAsync(uow, user, "staff.passwordReset", "staff", id, new { account.Username }, clock.GetUtcNow(), ct);
             return 0;
         }, ct);
@@ -133,8 +142,31 @@ internal static class StaffEndpoints
     static async Task<Results<NoContent, ProblemHttpResult>> Unlock(long id, SignInGuard guard, CancellationToken ct) =>
         await guard.UnlockAsync(SignInGuard.Accounts.Staff, id, ct) ? TypedResults.NoContent() : Problems.NotFound("Le compte", id);
 
-    static SignOutHttpResult SignOut() =>
-        TypedResults.SignOut(authenticationSchemes: [CookieAuthenticationDefaults.AuthenticationScheme]);
+    static async Task<Results<NoContent, ProblemHttpResult>> EndSessions(long id, CurrentUser user, StaffStore store, SessionStore sessions,
+        AuditStore audit, HttpContext http, Db db, TimeProvider clock, CancellationToken ct)
+    {
+        if (await store.GetAsync(id, ct) is not { } account) return Problems.NotFound("Le compte", id);
+        await db.WriteAsync(async uow =>
+        {
+            // A director ending their own sessions keeps the one they are using ("sign out everywhere else").
+            var ended = await sessions.EndAllAsync(uow, account.Role, id, SessionStore.IdOf(http.User), ct);
+            await audit.WriteAsync(uow, user, "staff.signedOut", "staff", id, new { account.Username, Sessions = ended }, clock.GetUtcNow(), ct);
+            return 0;
+        }, ct);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>
+    /// Ends the caller's session on the server (a shared library PC is the normal case, #14 item 5): the
+    /// bearer token and the page cookie of that sign-in both stop working, even if copied elsewhere.
+    /// Anonymous callers get the same 204: there is nothing to end.
+    /// </summary>
+    static async Task<NoContent> SignOut(HttpContext http, SessionStore sessions, CancellationToken ct)
+    {
+        if (SessionStore.IdOf(http.User) is { } session) await sessions.EndAsync(session, ct);
+        await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        return TypedResults.NoContent();
+    }
 }
 
 internal sealed record StaffSignInRequest(string Username, string Password);

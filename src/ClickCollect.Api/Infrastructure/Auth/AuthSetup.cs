@@ -51,6 +51,7 @@ internal static class AuthSetup
             });
         Policies.Add(builder.Services.AddAuthorizationBuilder());
         builder.Services.AddSingleton<TokenIssuer>();
+        builder.Services.AddSingleton<SessionStore>();
         builder.Services.AddSingleton<PasswordHashing>();
     }
 }

@@ -8,7 +8,8 @@ internal sealed record CurrentUser(long Id, string Role, string Name, string? Ca
     public bool IsStaff => Roles.IsStaffRole(Role);
     public bool IsPatron => Role == Roles.Patron;
 
-    public ClaimsPrincipal ToPrincipal(string scheme)
+    /// <param name="sessionId">The server-side session the ticket belongs to (<see cref="SessionStore"/>).</param>
+    public ClaimsPrincipal ToPrincipal(string scheme, string sessionId)
     {
         var claims = new List<Claim>
         {
@@ -17,6 +18,7 @@ internal sealed record CurrentUser(long Id, string Role, string Name, string? Ca
             new(ClaimTypes.Name, Name),
         };
         if (CardNumber is not null) claims.Add(new("card_number", CardNumber));
+        claims.Add(new(SessionStore.ClaimType, sessionId));
         return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme));
     }
 

@@ -46,7 +46,8 @@ internal static class PinSetup
         patrons.MapPost("/pin", SetPin).WithName("SetPatronPin")
             .WithSummary("Set a PIN with the card number and the one-time code from the library; answers as a sign-in")
             .AllowAnonymous().RequireRateLimiting(RateLimiting.SignIn).WithValidation<SetPinRequest>()
-            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
     }
 
     /// <summary>"ABCDE-FGHJK" as typed any way: case, spaces and dashes do not matter.</summary>
@@ -89,7 +90,8 @@ internal static class PinSetup
         """;
 
     static async Task<Results<Ok<SignInResponse>, ProblemHttpResult>> SetPin(SetPinRequest request, PatronStore patrons, SignInGuard guard,
-        PasswordHashing hashing, IOptions<PatronOptions> options, TokenIssuer tokens, Db db, TimeProvider clock, HttpContext http, CancellationToken ct)
+        PasswordHashing hashing, IOptions<PatronOptions> options, TokenIssuer tokens, SessionStore sessions, Db db, TimeProvider clock, HttpContext http,
+        CancellationToken ct)
     {
         if (options.Value.UsesSip2) return ManagedByLibrarySystem();
         SignInGuard.Credentials? credentials;
@@ -99,6 +101,8 @@ internal static class PinSetup
         // An unknown card, a used or expired code and a wrong one all get the same answer (and the same cost).
         switch (await guard.CheckAsync(SignInGuard.Accounts.Patrons, credentials, Normalise(request.Code), ct))
         {
+            case SignInGuard.Outcome.Throttled(var retryAfter):
+                return Problems.SignInThrottled(http, retryAfter);
             case SignInGuard.Outcome.Locked(var until):
                 return Problems.AccountLocked(until);
             case not SignInGuard.Outcome.Accepted:
@@ -106,11 +110,17 @@ internal static class PinSetup
                     "Carte ou code incorrect, ou code expiré ou déjà utilisé. Demandez un nouveau code à votre bibliothèque.");
         }
         var (patronId, codeHash) = (credentials!.Id, credentials.Hash);
-        var set = await db.WriteAsync(uow => uow.ExecuteAsync(SetSql, new { PinHash = hashing.Hash(request.Pin), Id = patronId, CodeHash = codeHash }, ct), ct);
+        var set = await db.WriteAsync(async uow =>
+        {
+            var set = await uow.ExecuteAsync(SetSql, new { PinHash = hashing.Hash(request.Pin), Id = patronId, CodeHash = codeHash }, ct);
+            // A new PIN ends the sessions started with the old one (#14 item 5): a forgotten PIN may have been someone else's to use.
+            if (set == 1) await sessions.EndAllAsync(uow, Roles.Patron, patronId, null, ct);
+            return set;
+        }, ct);
         if (set != 1) // the same code used twice at once: the other request set the PIN
             return Problems.Create(StatusCodes.Status401Unauthorized, "pin_code_invalid", "Code non valable", "Ce code vient d'être utilisé.");
         var row = (await patrons.GetAsync(patronId, ct))!;
-        return TypedResults.Ok(await tokens.SignInAsync(http, new CurrentUser(row.Id, Roles.Patron, $"{row.FirstName} {row.LastName}", row.CardNumber)));
+        return TypedResults.Ok(await tokens.SignInAsync(http, new CurrentUser(row.Id, Roles.Patron, $"{row.FirstName} {row.LastName}", row.CardNumber), ct));
     }
 
     static ProblemHttpResult ManagedByLibrarySystem() =>
