@@ -21,6 +21,7 @@ internal static class ReverseProxy
     public static void AddClickCollectReverseProxy(this WebApplicationBuilder builder)
     {
         var proxies = builder.Configuration.GetSection(ReverseProxyOptions.Section).Get<ReverseProxyOptions>()?.KnownProxies ?? [];
+        builder.AddClickCollectHttpsRedirection();
         builder.Services.Configure<ForwardedHeadersOptions>(o =>
         {
             // With both lists empty the middleware believes every sender, so no proxy configured means
@@ -39,6 +40,14 @@ internal static class ReverseProxy
             o.ForwardLimit = Math.Max(1, proxies.Length);
         });
     }
+
+    /// <summary>
+    /// Where plain HTTP is sent: behind a proxy the app cannot see an HTTPS port of its own, and without
+    /// one the redirect middleware does nothing, so 443 unless HTTPS_PORT says otherwise.
+    /// </summary>
+    public static void AddClickCollectHttpsRedirection(this WebApplicationBuilder builder) =>
+        builder.Services.AddHttpsRedirection(o => o.HttpsPort =
+            builder.Configuration.GetValue<int?>("HTTPS_PORT") ?? builder.Configuration.GetValue<int?>("ASPNETCORE_HTTPS_PORT") ?? 443);
 
     /// <summary>Forwarded headers first; outside Development and tests, HSTS and a redirect to HTTPS.</summary>
     public static void UseClickCollectReverseProxy(this WebApplication app)
