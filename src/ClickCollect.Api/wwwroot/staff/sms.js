@@ -41,7 +41,8 @@ export function smsView(hashBase) {
       results: el('div', { className: 'table-wrap' }),
     };
     clear(main).appendChild(ui.root);
-    append(ui.root, [el('h1', { i18n: 'sms.title' }), el('p', { className: 'intro', i18n: 'sms.intro' }), form, ui.status, ui.results]);
+    append(ui.root, [el('h1', { i18n: 'sms.title' }), el('p', { className: 'intro', i18n: 'sms.intro' }),
+      el('p', {}, el('a', { href: '#/sigb', i18n: 'ils.link' })), form, ui.status, ui.results]);
     update(params);
   }
 

@@ -20,6 +20,7 @@ import { renderHome as roleHome } from './home.js';
 import { importsView } from './imports.js';
 import { networkView } from './network.js';
 import { staffTitleView } from './title.js';
+import { ilsView } from './ils.js';
 
 const main = document.getElementById('main');
 let staff = null; // GET /api/staff/me when signed in: { id, username, displayName, role, branchId, active }
@@ -44,6 +45,7 @@ const views = {
   comptoir: signedInOnly(counterView('#/comptoir', () => staff)),
   bibliobus: signedInOnly(loadListView('#/bibliobus')),
   sms: signedInOnly(smsView('#/sms')),
+  sigb: signedInOnly(ilsView()),
   confinements: signedInOnly(lockdownsView(() => staff && staff.role === 'director')),
   selections: signedInOnly(queueView('#/selections')),
   selection: signedInOnly(workbenchView(() => staff)),
