@@ -390,8 +390,6 @@ const fr = {
   // Server problems (#15: both tables have the same keys): French shows the server's own title and detail,
   // passed as {fallback}; English translates the codes it knows.
   'problem.sign_in_failed': '{fallback}',
-  'problem.account_locked': '{fallback}',
-  'problem.account_locked.detail': '{fallback}',
   'problem.rate_limited': '{fallback}',
   'problem.rate_limited.detail': '{fallback}',
   'problem.invalid_request': '{fallback}',
@@ -668,8 +666,6 @@ const en = {
   'lockdown.banner.pickup': 'Your holds ready for pickup wait for you until after the lockdown.',
   'lockdown.banner.cap': { zero: 'No new pickup appointments for now.', one: 'Pickup goes on by appointment, {n} person per slot at most.', other: 'Pickup goes on by appointment, {n} people per slot at most.' },
   'problem.sign_in_failed': 'Incorrect credentials',
-  'problem.account_locked': 'Account locked',
-  'problem.account_locked.detail': 'Too many failed attempts: try again in a few minutes.',
   'problem.rate_limited': 'Too many requests',
   'problem.rate_limited.detail': 'Too many requests from this address: try again in a minute.',
   'problem.invalid_request': 'Invalid request',
