@@ -8,7 +8,6 @@ help:           ## list the tasks
 
 run:            ## build, migrate, seed the demo data, serve $(URL) (SQLite file data/clickcollect.db)
 	Demo__Seed=true ConnectionStrings__ClickCollect="Data Source=$(CURDIR)/data/clickcollect.db" \
-	DataProtection__KeysDirectory="$(CURDIR)/data/keys" \
 	dotnet run --project src/ClickCollect.Api --launch-profile ClickCollect -- --urls $(URL)
 
 build:          ## compile everything (openapi/v1.json is left as committed: see make openapi)

@@ -1,6 +1,7 @@
 using ClickCollect.Api.Features.Catalogue;
 using ClickCollect.Api.Features.Demo;
 using ClickCollect.Api.Features.Patrons.Import;
+using ClickCollect.Api.Infrastructure.Auth;
 using ClickCollect.Api.Infrastructure.Database;
 using ClickCollect.Api.Infrastructure.OpenApi;
 
@@ -20,10 +21,14 @@ internal static class CommandLine
         if (BuildTime.IsGeneratingOpenApiDocument) return true;
         var services = app.Services;
         var clock = services.GetRequiredService<TimeProvider>();
+        var migrator = services.GetRequiredService<Migrator>();
         try
         {
             if (services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DatabaseOptions>>().Value.MigrateOnStart)
-                await services.GetRequiredService<Migrator>().MigrateAsync(clock.GetUtcNow(), CancellationToken.None);
+                await migrator.MigrateAsync(clock.GetUtcNow(), CancellationToken.None);
+            else if (!await CheckMigratedAsync(app, migrator))
+                return true; // the database does not answer yet: serve, /health/ready says 503 until it does
+            await DataProtectionKeyStore.EnsureKeyAsync(services, CancellationToken.None);
         }
         catch (MigrationException e)
         {
@@ -34,6 +39,28 @@ internal static class CommandLine
         if (app.Configuration.GetValue<bool>("Demo:Seed"))
             await services.GetRequiredService<DemoSeed>().SeedAsync(CancellationToken.None);
         return true;
+    }
+
+    /// <summary>
+    /// <c>Database:MigrateOnStart=false</c> (the team runs <c>make migrate</c> itself, #18 item 2): never
+    /// writes, but refuses a database migrated by a newer version (MigrationException) and warns about
+    /// migrations still to apply. False when the database does not answer.
+    /// </summary>
+    static async Task<bool> CheckMigratedAsync(WebApplication app, Migrator migrator)
+    {
+        try
+        {
+            var pending = await migrator.CheckAsync(CancellationToken.None);
+            if (pending.Count > 0)
+                app.Logger.LogWarning("Migrations not applied: {Pending}. Run `make migrate` (or `ClickCollect.Api migrate`); /health/ready answers 503 until then.",
+                    string.Join(", ", pending));
+            return true;
+        }
+        catch (System.Data.Common.DbException e)
+        {
+            app.Logger.LogWarning(e, "The database does not answer at start; /health/ready answers 503 until it does.");
+            return false;
+        }
     }
 
     /// <summary>

@@ -97,10 +97,15 @@ public sealed class TestApp : WebApplicationFactory<Program>
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Clock);
             services.AddSingleton(Clock);
-            // Keys in memory: nothing written to disk, and each app's tokens are its own.
-            services.AddSingleton<IDataProtectionProvider, EphemeralDataProtectionProvider>();
+            // Keys in memory: nothing written to disk, and each app's tokens are its own; unless the test
+            // asks for the app's own key ring in the database (KeysInDatabase), to share it between instances.
+            if (!this.settings.ContainsKey(KeysInDatabase))
+                services.AddSingleton<IDataProtectionProvider, EphemeralDataProtectionProvider>();
         });
     }
+
+    /// <summary>A setting (any value) that keeps the app's data-protection key ring in its database, as in production.</summary>
+    public const string KeysInDatabase = "Test:KeysInDatabase";
 
     public T Service<T>() where T : notnull => Services.GetRequiredService<T>();
 

@@ -25,11 +25,11 @@ internal sealed class Sip2PatronAuthenticator(LibrarySystem ils, PatronStore sto
             {
                 // Unknown here: a lockout needs a row, so a card the library system knows gets one first.
                 // The per-address throttle still comes first, and an unknown card counts against it (#14).
-                if (guard.Throttled() is { } throttled) return PatronSignInOutcome.From(throttled, null);
+                if (await guard.ThrottledAsync(ct) is { } throttled) return PatronSignInOutcome.From(throttled, null);
                 answer = await ils.PatronInformationAsync(cardNumber, pin, ct);
                 if (!answer.ValidPatron)
                 {
-                    guard.CountFailure();
+                    await guard.CountFailureAsync(ct);
                     return new PatronSignInOutcome.Rejected();
                 }
                 await SyncAsync(cardNumber, answer, ct);

@@ -1,7 +1,9 @@
 using ClickCollect.Api.Infrastructure.OpenApi;
 using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using ClickCollect.Api.Infrastructure.Database;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 
 namespace ClickCollect.Api.Infrastructure.Auth;
 
@@ -12,11 +14,11 @@ internal static class AuthSetup
 
     public static void AddClickCollectAuth(this WebApplicationBuilder builder)
     {
-        // Keys outlive a restart so issued tokens and cookies stay valid. Several instances (PostgreSQL
-        // deployments) must share this folder. REVIEW: store the key ring in the database for scale-out.
-        var keys = builder.Configuration["DataProtection:KeysDirectory"] ?? Path.Combine("data", "keys");
-        var protection = builder.Services.AddDataProtection().SetApplicationName("ClickCollect");
-        if (!BuildTime.IsGeneratingOpenApiDocument) protection.PersistKeysToFileSystem(new DirectoryInfo(keys));
+        // Keys outlive a restart so issued tokens and cookies stay valid, and live in the database so that
+        // every instance on it reads the tokens and cookies any other one issued (#18 item 1).
+        builder.Services.AddDataProtection().SetApplicationName("ClickCollect");
+        if (!BuildTime.IsGeneratingOpenApiDocument)
+            builder.Services.AddOptions<KeyManagementOptions>().Configure<Db, TimeProvider>((o, db, clock) => o.XmlRepository = new DataProtectionKeyStore(db, clock));
 
         builder.Services.AddAuthentication(Scheme)
             .AddPolicyScheme(Scheme, Scheme, o => o.ForwardDefaultSelector = http =>

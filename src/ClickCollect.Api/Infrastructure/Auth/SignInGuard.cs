@@ -89,21 +89,21 @@ internal sealed class SignInGuard(Db db, PasswordHashing hashing, TimeProvider c
     /// The per-address throttle alone, for a judge that must be asked before an account row exists
     /// (a card the library system knows but ClickCollect has not seen yet): null when not throttled.
     /// </summary>
-    public Outcome.Throttled? Throttled() =>
-        throttle.Blocked(SignInThrottle.AddressOf(http.HttpContext)) is { } retryAfter ? new Outcome.Throttled(retryAfter) : null;
+    public async Task<Outcome.Throttled?> ThrottledAsync(CancellationToken ct) =>
+        await throttle.BlockedAsync(SignInThrottle.AddressOf(http.HttpContext), ct) is { } retryAfter ? new Outcome.Throttled(retryAfter) : null;
 
     /// <summary>Counts a failure against the client address when no account row was involved (an unknown card).</summary>
-    public void CountFailure() => throttle.Failed(SignInThrottle.AddressOf(http.HttpContext));
+    public Task CountFailureAsync(CancellationToken ct) => throttle.FailedAsync(SignInThrottle.AddressOf(http.HttpContext), ct);
 
     async Task<Outcome> CheckAsync(Accounts accounts, Credentials? account, Func<CancellationToken, Task<bool>>? verify, string secret, CancellationToken ct)
     {
         var address = SignInThrottle.AddressOf(http.HttpContext);
-        if (throttle.Blocked(address) is { } retryAfter) return new Outcome.Throttled(retryAfter);
+        if (await throttle.BlockedAsync(address, ct) is { } retryAfter) return new Outcome.Throttled(retryAfter);
         var now = clock.GetUtcNow();
         if (account is null || verify is null)
         {
             hashing.Verify(DummyHash, secret); // same cost as a real check: no timing hint that the account exists
-            throttle.Failed(address);
+            await throttle.FailedAsync(address, ct);
             return new Outcome.Rejected();
         }
 
@@ -117,7 +117,7 @@ internal sealed class SignInGuard(Db db, PasswordHashing hashing, TimeProvider c
         if (claimed is null)
         {
             hashing.Verify(DummyHash, secret); // a locked account costs what an unknown one does
-            throttle.Failed(address);
+            await throttle.FailedAsync(address, ct);
             return new Outcome.Locked(account.LockedUntil ?? now);
         }
 
@@ -136,7 +136,7 @@ internal sealed class SignInGuard(Db db, PasswordHashing hashing, TimeProvider c
             await db.WriteAsync(uow => uow.ExecuteAsync(SucceedSql(table), new { account.Id }, ct), ct);
             return new Outcome.Accepted();
         }
-        throttle.Failed(address);
+        await throttle.FailedAsync(address, ct);
         return new Outcome.Rejected();
     }
 

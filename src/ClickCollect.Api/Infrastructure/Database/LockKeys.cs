@@ -19,6 +19,9 @@ internal static class LockKeys
 
     /// <summary>Every change to surprise-selection bundles (their soft reservations), network-wide: librarians are few.</summary>
     public static long Selections => 5L << 56;
+    /// <summary>Creating the first data-protection key, when instances start together (#18).</summary>
+    public const long DataProtectionKeys = 6L << 56;
+
     public static long Slot(long pickupPointId, DateTimeOffset start) =>
         (3L << 56) | (pickupPointId << 32) ^ (start.ToUnixTimeSeconds() / 60);
 }

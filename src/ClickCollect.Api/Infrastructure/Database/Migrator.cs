@@ -86,17 +86,7 @@ internal sealed class Migrator(Db db, ILogger<Migrator> logger)
         await uow.LockAsync(MigrationLockKey, ct);
         await uow.ExecuteAsync(CreateTableSql, null, ct);
         var applied = (await uow.QueryAsync<AppliedRow>(AppliedSql, null, ct)).ToDictionary(r => (int)r.Version);
-
-        foreach (var (version, row) in applied)
-        {
-            var file = migrations.FirstOrDefault(m => m.Version == version);
-            if (file is null)
-                throw new MigrationException($"The database has migration {version:D4}_{row.Name}, which this version of ClickCollect does not know. Is the app older than the database?");
-            if (file.Checksum != row.Checksum)
-                throw new MigrationException($"Migration {version:D4}_{row.Name} was changed after it was applied. Never edit an applied migration: add a new numbered file (db/README.md).");
-        }
-
-        var pending = migrations.Where(m => !applied.ContainsKey(m.Version)).ToList();
+        var pending = Verify(migrations, applied);
         foreach (var migration in pending)
         {
             try
@@ -112,6 +102,46 @@ internal sealed class Migrator(Db db, ILogger<Migrator> logger)
         await uow.CommitAsync(ct);
         foreach (var m in pending) logger.LogInformation("Applied migration {Version:D4}_{Name}", m.Version, m.Name);
         return pending.Select(m => m.Version).ToList();
+    }
+
+    /// <summary>
+    /// Throws when the database was migrated by a newer version of ClickCollect (a migration this build does
+    /// not know) or an applied file changed; returns the migrations still to apply.
+    /// </summary>
+    static List<Migration> Verify(IReadOnlyList<Migration> migrations, Dictionary<int, AppliedRow> applied)
+    {
+        foreach (var (version, row) in applied.OrderBy(a => a.Key))
+        {
+            var file = migrations.FirstOrDefault(m => m.Version == version);
+            if (file is null)
+                throw new MigrationException(
+                    $"The database was migrated by a newer version of ClickCollect: it has migration {version:D4}_{row.Name}, which this version "
+                    + $"does not know (this version knows up to {migrations.LastOrDefault()?.Version ?? 0:D4}). Run the newer version, or restore a backup taken before the upgrade.");
+            if (file.Checksum != row.Checksum)
+                throw new MigrationException($"Migration {version:D4}_{row.Name} was changed after it was applied. Never edit an applied migration: add a new numbered file (db/README.md).");
+        }
+        return migrations.Where(m => !applied.ContainsKey(m.Version)).ToList();
+    }
+
+    /// <summary>
+    /// For an instance that does not migrate (<c>Database:MigrateOnStart=false</c>): throws as
+    /// <see cref="MigrateAsync(DateTimeOffset, CancellationToken)"/> would on a newer or edited database,
+    /// and returns the versions still to apply (by <c>make migrate</c>), without writing anything.
+    /// </summary>
+    public async Task<IReadOnlyList<int>> CheckAsync(CancellationToken ct)
+    {
+        var migrations = Load(db.Dialect);
+        await using var connection = await db.OpenAsync(ct);
+        Dictionary<int, AppliedRow> applied;
+        try
+        {
+            applied = (await connection.QueryAsync<AppliedRow>(new CommandDefinition(AppliedSql, cancellationToken: ct))).ToDictionary(r => (int)r.Version);
+        }
+        catch (System.Data.Common.DbException)
+        {
+            applied = []; // no schema_migrations yet: an empty database
+        }
+        return Verify(migrations, applied).Select(m => m.Version).ToList();
     }
 }
 
