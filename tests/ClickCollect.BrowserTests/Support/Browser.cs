@@ -134,6 +134,10 @@ public sealed class Browser : IDisposable
         clockScript = (string)added!["identifier"];
     }
 
+    /// <summary>Lets the page save downloads (a link with <c>download</c>) into <paramref name="folder"/>, for the test to read.</summary>
+    public void DownloadTo(string folder) =>
+        driver.ExecuteCdpCommand("Browser.setDownloadBehavior", new() { ["behavior"] = "allow", ["downloadPath"] = folder });
+
     /// <summary>Renders the page with the print stylesheet from now on (what a printer or a PDF gets).</summary>
     public void EmulatePrint() =>
         driver.ExecuteCdpCommand("Emulation.setEmulatedMedia", new() { ["media"] = "print" });

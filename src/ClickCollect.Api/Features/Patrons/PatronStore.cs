@@ -19,17 +19,20 @@ internal sealed class PatronRow
     public DateTimeOffset? HistoryConsentAt { get; init; }
     public DateTimeOffset? SmsConsentAt { get; init; }
     public DateTimeOffset? ErasureRequestedAt { get; init; }
+    public DateTimeOffset? ErasureDeclinedAt { get; init; }
+    public string? ErasureDeclineReason { get; init; }
 
     public PatronResponse ToResponse() =>
         new(Id, CardNumber, FirstName, LastName, Phone, Email, SmsConsent, HomeBranchId, BlockedReason, HistoryConsent, HistoryConsentAt,
-            SmsConsentAt, ErasureRequestedAt);
+            SmsConsentAt, ErasureRequestedAt, ErasureDeclinedAt, ErasureDeclineReason);
 }
 
 /// <param name="HistoryConsent">The patron keeps their reading history past the retention period (issue 16); the dates say when consents last changed.</param>
 /// <param name="ErasureRequestedAt">The patron asked for their data to be erased; staff confirm it.</param>
+/// <param name="ErasureDeclinedAt">Staff declined the last erasure request, for <paramref name="ErasureDeclineReason"/> (shown to the patron).</param>
 internal sealed record PatronResponse(long Id, string CardNumber, string FirstName, string LastName, string? Phone, string? Email,
     bool SmsConsent, long? HomeBranchId, string? BlockedReason, bool HistoryConsent, DateTimeOffset? HistoryConsentAt,
-    DateTimeOffset? SmsConsentAt, DateTimeOffset? ErasureRequestedAt);
+    DateTimeOffset? SmsConsentAt, DateTimeOffset? ErasureRequestedAt, DateTimeOffset? ErasureDeclinedAt, string? ErasureDeclineReason);
 
 internal sealed record NewPatron(string CardNumber, string PinHash, string FirstName, string LastName, string? Phone, string? Email,
     bool SmsConsent, long? HomeBranchId, DateTimeOffset CreatedAt);
@@ -38,7 +41,7 @@ internal sealed class PatronStore(Db db)
 {
     const string Columns = """
         id, card_number, first_name, last_name, phone, email, sms_consent, home_branch_id, blocked_reason,
-        history_consent, history_consent_at, sms_consent_at, erasure_requested_at
+        history_consent, history_consent_at, sms_consent_at, erasure_requested_at, erasure_declined_at, erasure_decline_reason
         """;
 
     // The anonymous row (issue 16) that unlinked records point to can never sign in, nor can an erased patron

@@ -25,7 +25,7 @@ internal abstract record ErasureOutcome
 /// due, or reservations are under way. Audited without naming the patron; the staff access log says who did it.
 /// </summary>
 internal sealed class ErasePatron(RetentionStore retention, RetentionJob loans, FinesStore fines, FineLedgerStore ledger, LockdownStore lockdowns,
-    AuditStore audit, AuditScrub scrub, PatronAccessLog accessLog)
+    AuditStore audit, AuditScrub scrub, PatronAccessLog accessLog, SessionStore sessions)
 {
     const string CountsSql = $"""
         select
@@ -76,6 +76,7 @@ internal sealed class ErasePatron(RetentionStore retention, RetentionJob loans, 
         update patrons set card_number = @Tombstone, pin_hash = '', first_name = '', last_name = '', phone = null, email = null,
             sms_consent = @No, home_branch_id = null, blocked_reason = null, failed_sign_ins = 0, locked_until = null,
             history_consent = @No, history_consent_at = null, sms_consent_at = null, erasure_requested_at = null,
+            erasure_declined_at = null, erasure_decline_reason = null,
             expires_on = null, pin_code_hash = null, pin_code_expires_at = null, deactivated_at = @Now
         where id = @Id
         """;
@@ -103,6 +104,8 @@ internal sealed class ErasePatron(RetentionStore retention, RetentionJob loans, 
             if (table.Has("patron_id") && table.Name is not ("patron_access_log" or "sms_outbox"))
                 await uow.ExecuteAsync($"update {table.Name} set patron_id = @Anonymous where patron_id = @Id", new { Anonymous = anonymous, patron.Id }, ct);
 
+        // The patron's open sessions end with the erasure: a token or cookie issued before it is refused after.
+        await sessions.EndAllAsync(uow, Roles.Patron, patron.Id, null, ct);
         await uow.ExecuteAsync(TombstoneSql, new { patron.Id, Tombstone = $"~efface-{patron.Id}", No = false, Now = now }, ct);
         var erased = new ErasureOutcome.Erased(unlinkedLoans, holds, appointments, requests, sms);
         await audit.WriteAsync(uow, staff, "patron.erased", "patrons", patron.Id, erased, now, ct);

@@ -37,8 +37,7 @@ internal static class PatronDataEndpoints
             .RequireAuthorization(Policies.Patron);
         patrons.MapDelete("/me/erasure-request", WithdrawErasureRequest).WithName("WithdrawErasureRequest")
             .WithSummary("The signed-in patron withdraws their erasure request").RequireAuthorization(Policies.Patron);
-        patrons.MapGet("/erasure-requests", ListErasureRequests).WithName("ListErasureRequests")
-            .WithSummary("Patrons who asked for erasure, oldest request first").RequireAuthorization(Policies.Staff);
+        patrons.MapErasureRequests();
         patrons.MapPost("/{cardNumber}/erasure", Erase).WithName("ErasePatron")
             .WithSummary("Erase a patron: links and free text go, anonymous counts stay; refused (409, reasons) while loans are out, fines due or reservations under way")
             .RequireAuthorization(new AuthorizeAttribute { Roles = $"{Roles.Counter},{Roles.Director}" })
@@ -86,7 +85,11 @@ internal static class PatronDataEndpoints
         return TypedResults.Ok((await patrons.GetAsync(patron.Id, ct))!.ToResponse());
     }
 
-    const string RequestSql = "update patrons set erasure_requested_at = coalesce(erasure_requested_at, @Now) where id = @Id returning erasure_requested_at";
+    // Asking again after staff declined: the earlier answer goes, the new request waits for staff.
+    const string RequestSql = """
+        update patrons set erasure_requested_at = coalesce(erasure_requested_at, @Now), erasure_declined_at = null, erasure_decline_reason = null
+        where id = @Id returning erasure_requested_at
+        """;
     const string WithdrawSql = "update patrons set erasure_requested_at = null where id = @Id";
 
     static async Task<Results<Accepted<ErasureRequestResponse>, ProblemHttpResult>> RequestErasure(CurrentUser user, ErasePatron erase, Db db,
@@ -105,19 +108,6 @@ internal static class PatronDataEndpoints
     {
         await db.WriteAsync(uow => uow.ExecuteAsync(WithdrawSql, new { user.Id }, ct), ct);
         return TypedResults.NoContent();
-    }
-
-    const string RequestsSql = """
-        select id, card_number, first_name, last_name, phone, email, sms_consent, home_branch_id, blocked_reason,
-               history_consent, history_consent_at, sms_consent_at, erasure_requested_at
-        from patrons where erasure_requested_at is not null order by erasure_requested_at, id
-        """;
-
-    static async Task<Ok<List<PatronResponse>>> ListErasureRequests(Db db, CancellationToken ct)
-    {
-        await using var c = await db.OpenAsync(ct);
-        var rows = await Dapper.SqlMapper.QueryAsync<PatronRow>(c, new Dapper.CommandDefinition(RequestsSql, cancellationToken: ct));
-        return TypedResults.Ok(rows.Select(r => r.ToResponse()).ToList());
     }
 
     static async Task<Results<Ok<ErasureOutcome.Erased>, ProblemHttpResult>> Erase(string cardNumber, CurrentUser user, PatronStore patrons,

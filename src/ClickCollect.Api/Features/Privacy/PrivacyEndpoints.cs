@@ -17,6 +17,7 @@ internal static class PrivacyEndpoints
         services.AddSingleton<RetentionJob>();
         services.AddSingleton<PatronDataStore>();
         services.AddSingleton<ErasePatron>();
+        services.AddSingleton<FluentValidation.IValidator<DeclineErasureRequest>, DeclineErasureRequestValidator>();
         services.AddHostedService<RetentionWorker>();
     }
 

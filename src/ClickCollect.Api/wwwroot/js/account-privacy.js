@@ -4,6 +4,7 @@
 //   GET /api/patrons/me/export → JSON (saved as a file)
 //   POST /api/patrons/me/erasure-request → 202 { requestedAt, blockers: [{ code, count, message }] }
 //   DELETE /api/patrons/me/erasure-request
+// The patron's erasureDeclinedAt / erasureDeclineReason: staff declined the last request, and why.
 import { api, problemMessage } from './api.js';
 import { append, clear, el } from './dom.js';
 import { downloadJson } from './privacy-strings.js';
@@ -39,6 +40,11 @@ export function privacySection(patron, ctx) {
 
   const erasure = el('div', {});
   drawErasure(erasure, patron.erasureRequestedAt, [], box, ctx, say, fail);
+  // Staff declined the last request: the patron reads why, above the form to ask again.
+  if (!patron.erasureRequestedAt && patron.erasureDeclinedAt) {
+    erasure.insertBefore(el('p', { className: 'notice declined', i18n: 'privacy.erasure.declined',
+      args: { at: { date: patron.erasureDeclinedAt }, reason: patron.erasureDeclineReason || '' } }), erasure.firstChild);
+  }
 
   return el('section', { className: 'account-part', id: 'account-privacy', 'aria-labelledby': 'account-privacy-h' },
     el('h2', { id: 'account-privacy-h', i18n: 'privacy.title' }),

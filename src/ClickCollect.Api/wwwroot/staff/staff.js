@@ -21,6 +21,8 @@ import { importsView } from './imports.js';
 import { networkView } from './network.js';
 import { staffTitleView } from './title.js';
 import { ilsView } from './ils.js';
+import { erasuresView } from './erasures.js';
+import { accessLogView } from './access-log.js';
 
 const main = document.getElementById('main');
 let staff = null; // GET /api/staff/me when signed in: { id, username, displayName, role, branchId, active }
@@ -53,6 +55,8 @@ const views = {
   reseau: signedInOnly(networkView(() => staff && staff.role === 'director')),
   chiffres: signedInOnly(figuresView(() => staff && staff.role === 'director')),
   imports: signedInOnly(importsView(() => staff && staff.role === 'director')),
+  effacements: signedInOnly(erasuresView(() => staff)),
+  'journal-acces': signedInOnly(accessLogView(() => staff && staff.role === 'director')),
 };
 
 function roleArg(role) {
@@ -70,6 +74,8 @@ async function loadStaff() {
   if (staff) bind(greeting, 'staff.who', { name: staff.displayName, role: roleArg(staff.role) });
   document.getElementById('staff-nav').hidden = !staff;
   document.querySelectorAll('.director-only').forEach((item) => { item.hidden = !(staff && staff.role === 'director'); });
+  // Erasure requests: counter staff and directors handle them (issue 16).
+  document.querySelectorAll('.eraser-only').forEach((item) => { item.hidden = !(staff && (staff.role === 'counter' || staff.role === 'director')); });
 }
 
 function renderSignIn(target) {

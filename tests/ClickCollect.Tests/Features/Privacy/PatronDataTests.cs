@@ -99,18 +99,38 @@ public abstract class PatronDataTests<TDb> where TDb : ITestDatabase, new()
         Assert.Equal("loans_out", asked.GetProperty("blockers")[0].GetProperty("code").GetString());
         var pending = (await counter.GetFromJsonAsync<JsonElement[]>("/api/patrons/erasure-requests"))!;
         Assert.Equal([Card], pending.Select(p => p.GetProperty("cardNumber").GetString()));
+        Assert.Equal("loans_out", pending[0].GetProperty("blockers")[0].GetProperty("code").GetString()); // the staff page shows why
         var refused = await ReadAsync(await counter.PostAsync($"/api/patrons/{Card}/erasure", null), HttpStatusCode.Conflict);
         Assert.Equal("erasure_blocked", refused.GetProperty("code").GetString());
         Assert.Contains("prêt", refused.GetProperty("detail").GetString());
-        Assert.Equal(HttpStatusCode.Forbidden, (await (await app.StaffClientAsync("librarian")).PostAsync($"/api/patrons/{Card}/erasure", null)).StatusCode);
+        var librarian = await app.StaffClientAsync("librarian");
+        Assert.Equal(HttpStatusCode.Forbidden, (await librarian.PostAsync($"/api/patrons/{Card}/erasure", null)).StatusCode);
+
+        // Declined with a reason (counter staff or a director; audited): the patron reads it on their account, and may ask again.
+        const string Decline = $"/api/patrons/{Card}/erasure-request/decline";
+        Assert.Equal(HttpStatusCode.Forbidden, (await librarian.PostAsJsonAsync(Decline, new { reason = "Non" })).StatusCode);
+        await ProblemAssert.IsProblemAsync(await counter.PostAsJsonAsync(Decline, new { reason = " " }), HttpStatusCode.BadRequest, null, "reason");
+        await ReadAsync(await counter.PostAsJsonAsync(Decline, new { reason = "Rendez d'abord le document en prêt." }), HttpStatusCode.OK);
+        var me = await ReadAsync(await patron.GetAsync("/api/patrons/me"), HttpStatusCode.OK);
+        Assert.Equal(JsonValueKind.Null, me.GetProperty("erasureRequestedAt").ValueKind);
+        Assert.Equal(app.Clock.GetUtcNow(), me.GetProperty("erasureDeclinedAt").GetDateTimeOffset());
+        Assert.Equal("Rendez d'abord le document en prêt.", me.GetProperty("erasureDeclineReason").GetString());
+        Assert.Empty((await counter.GetFromJsonAsync<JsonElement[]>("/api/patrons/erasure-requests"))!);
+        await ProblemAssert.IsProblemAsync(await counter.PostAsJsonAsync(Decline, new { reason = "Encore" }), HttpStatusCode.Conflict, "no_erasure_request");
+        await ReadAsync(await patron.PostAsync("/api/patrons/me/erasure-request", null), HttpStatusCode.Accepted);
+        me = await ReadAsync(await patron.GetAsync("/api/patrons/me"), HttpStatusCode.OK);
+        Assert.Equal(JsonValueKind.Null, me.GetProperty("erasureDeclineReason").ValueKind);
 
         await ReadAsync(await counter.PostAsJsonAsync("/api/loans/returns", new { barcode }), HttpStatusCode.OK);
+        Assert.Empty((await counter.GetFromJsonAsync<JsonElement[]>("/api/patrons/erasure-requests"))![0].GetProperty("blockers").EnumerateArray());
         var director = await DirectorAsync(app);
         var figuresBefore = await director.GetStringAsync(FiguresRange);
         var erased = await ReadAsync(await counter.PostAsync($"/api/patrons/{Card}/erasure", null), HttpStatusCode.OK);
         Assert.Equal(1, erased.GetProperty("loans").GetInt32());
 
         Assert.Equal(figuresBefore, await director.GetStringAsync(FiguresRange));
+        // The patron's session ends with the erasure: the token issued before it is refused after.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await patron.GetAsync("/api/patrons/me")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await counter.GetAsync($"/api/patrons/{Card}")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await app.CreateClient().PostAsJsonAsync("/api/patrons/sign-in", new { cardNumber = Card, pin = "1234" })).StatusCode);
         // Every text of every table: nothing of the patron is left.
@@ -124,6 +144,7 @@ public abstract class PatronDataTests<TDb> where TDb : ITestDatabase, new()
         Assert.True(found.Count == 0, string.Join("; ", found));
         var audit = (await director.GetFromJsonAsync<JsonElement[]>("/api/audit?entity=patrons"))!;
         Assert.Contains(audit, e => e.GetProperty("action").GetString() == "patron.erased");
+        Assert.Contains(audit, e => e.GetProperty("action").GetString() == "patron.erasureDeclined");
         var log = (await director.GetFromJsonAsync<JsonElement[]>("/api/patron-access-log"))!;
         Assert.Contains(log, e => e.GetProperty("action").GetString() == "erase");
     }
