@@ -50,10 +50,13 @@ public sealed class Browser : IDisposable
 
     public ReadOnlyCollection<IWebElement> FindAll(string css) => driver.FindElements(By.CssSelector(css));
 
+    // Selenium polls every 500 ms by default: most waits here end in a few milliseconds, and the suite waits thousands of times.
+    static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(50);
+
     /// <summary>Waits until <paramref name="css"/> matches a displayed element (and <paramref name="condition"/> holds for it).</summary>
     public IWebElement WaitFor(string css, Func<IWebElement, bool>? condition = null, string? because = null)
     {
-        var wait = new WebDriverWait(driver, TimeSpan.FromSeconds(10)) { Message = because ?? $"waiting for {css}" };
+        var wait = new WebDriverWait(driver, TimeSpan.FromSeconds(10)) { Message = because ?? $"waiting for {css}", PollingInterval = Poll };
         wait.IgnoreExceptionTypes(typeof(StaleElementReferenceException));
         return wait.Until(d => d.FindElements(By.CssSelector(css))
             .FirstOrDefault(e => e.Displayed && (condition is null || condition(e))))!;
@@ -61,7 +64,7 @@ public sealed class Browser : IDisposable
 
     public void WaitUntil(Func<bool> condition, string because)
     {
-        var wait = new WebDriverWait(driver, TimeSpan.FromSeconds(10)) { Message = because };
+        var wait = new WebDriverWait(driver, TimeSpan.FromSeconds(10)) { Message = because, PollingInterval = Poll };
         wait.IgnoreExceptionTypes(typeof(StaleElementReferenceException));
         wait.Until(_ => condition());
     }
@@ -150,6 +153,9 @@ public sealed class Browser : IDisposable
         File.WriteAllBytes(path, Convert.FromBase64String((string)pdf!["data"]));
         return path;
     }
+
+    /// <summary>Gives the page a viewport <paramref name="w"/> px wide (phone-like under 600) without reloading it.</summary>
+    public void Resize(int w) => SetViewport(w);
 
     // The viewport exactly (a window size would include a scrollbar), as a phone when narrow.
     void SetViewport(int w) => driver.ExecuteCdpCommand("Emulation.setDeviceMetricsOverride", new()
