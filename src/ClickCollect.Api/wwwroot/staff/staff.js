@@ -29,13 +29,17 @@ let staff = null; // GET /api/staff/me when signed in: { id, username, displayNa
 let notice = null;
 let router = null;
 
-// Every section needs a signed-in staff member; until then each shows the sign-in form.
+// Every section needs a signed-in staff member; until then each shows the sign-in form. Only a view
+// that can update in place gets update(): for the others (the home page) the router draws them again,
+// where an update() standing in for them showed a signed-in member the sign-in form (#19, seen by the
+// accessibility tour going from /staff/ to #/accueil).
 function signedInOnly(view) {
-  return {
+  const wrapped = {
     get title() { return staff ? view.title : 'staff.signIn.title'; },
     render: (target, params, path) => (staff ? view.render(target, params, path || []) : renderSignIn(target)),
-    update: (params) => (staff && view.update ? view.update(params) : renderSignIn(main)),
   };
+  if (view.update) wrapped.update = (params) => (staff ? view.update(params) : renderSignIn(main));
+  return wrapped;
 }
 
 const views = {
