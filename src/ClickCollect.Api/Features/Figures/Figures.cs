@@ -71,42 +71,62 @@ internal sealed record SelectionFigures(int Received, int Confirmed, int Cancell
 /// </summary>
 internal sealed record SmsFigures(int Queued, int Sent, int Delivered, int Failed, int NotSent, int Segments);
 
-/// <summary>What the store reads; everything else is computed by <see cref="FiguresCalculator"/>.</summary>
+/// <summary>What the store reads, already grouped by the database; everything else is computed by <see cref="FiguresCalculator"/>.</summary>
 internal sealed record FiguresData(
     TimeZoneInfo Zone,
     IReadOnlyList<FigurePoint> Points,
     IReadOnlyList<AppointmentCount> Appointments,
+    IReadOnlyList<BookedCount> Booked,
     IReadOnlyList<HoldCount> Holds,
-    IReadOnlyList<TimeSpan> HandOvers,
+    IReadOnlyList<DurationCount> HandOvers,
     int NotFound,
-    IReadOnlyList<SelectionRow> Selections,
+    IReadOnlyList<SelectionCount> Selections,
+    IReadOnlyList<DurationCount> SelectionWaits,
     IReadOnlyList<SmsCount> Sms,
     IReadOnlyDictionary<long, IReadOnlyList<Slot>> OfferedSlots);
 
 internal sealed record FigurePoint(long Id, PickupPointKind Kind, string Name, long? RouteId, int? Position);
 
+/// <summary>Appointments per pickup point, local day of their slot (<c>Day</c>: days since 1970-01-01) and status.</summary>
 internal sealed class AppointmentCount
 {
     public long PickupPointId { get; init; }
-    public DateTimeOffset SlotStart { get; init; }
+    public long Day { get; init; }
     public AppointmentStatus Status { get; init; }
+    public int N { get; init; }
+    public DateOnly Date => LocalTimeSql.DateOf(Day);
+}
+
+/// <summary>Appointments that took a place, per pickup point, local ISO weekday and hour of their slot.</summary>
+internal sealed class BookedCount
+{
+    public long PickupPointId { get; init; }
+    public int Weekday { get; init; }
+    public int Hour { get; init; }
     public int N { get; init; }
 }
 
-/// <summary>Holds placed in one UTC hour (<c>Hour</c>: "yyyy-MM-dd HH"), per pickup point and channel.</summary>
+/// <summary>Holds placed per pickup point, local day (<c>Day</c>: days since 1970-01-01) and channel.</summary>
 internal sealed class HoldCount
 {
     public long PickupPointId { get; init; }
-    public string Hour { get; init; } = "";
+    public long Day { get; init; }
     public HoldChannel Channel { get; init; }
+    public int N { get; init; }
+    public DateOnly Date => LocalTimeSql.DateOf(Day);
+}
+
+/// <summary>How many durations (hand-overs, selection waits) lasted this many whole seconds.</summary>
+internal sealed class DurationCount
+{
+    public long Seconds { get; init; }
     public int N { get; init; }
 }
 
-internal sealed class SelectionRow
+internal sealed class SelectionCount
 {
-    public DateTimeOffset OpensAt { get; init; }
-    public DateTimeOffset? ConfirmedAt { get; init; }
     public SelectionStatus Status { get; init; }
+    public int N { get; init; }
 }
 
 internal sealed class SmsCount
@@ -122,31 +142,20 @@ internal static class FiguresCalculator
     public static FiguresResponse Compute(FiguresData data, DateOnly from, DateOnly to, long? pickupPointId)
     {
         var zone = data.Zone;
-        var localStart = new Dictionary<DateTimeOffset, DateTime>();
-        DateTime Local(DateTimeOffset instant)
-        {
-            if (!localStart.TryGetValue(instant, out var local))
-                localStart[instant] = local = TimeZoneInfo.ConvertTime(instant, zone).DateTime;
-            return local;
-        }
 
-        // Appointments: totals, per week, and the places they took.
-        var appointments = data.Appointments.Where(a => InRange(DateOnly.FromDateTime(Local(a.SlotStart)), from, to)).ToList();
+        // Appointments: totals and per week, by the local day of their slot.
+        var appointments = data.Appointments.Where(a => InRange(a.Date, from, to)).ToList();
         var weeks = new SortedDictionary<DateOnly, int[]>();
         for (var week = WeekStart(from); week <= to; week = week.AddDays(7)) weeks[week] = new int[5];
-        foreach (var a in appointments)
-            Tally(weeks[WeekStart(DateOnly.FromDateTime(Local(a.SlotStart)))], a.Status, a.N);
+        foreach (var a in appointments) Tally(weeks[WeekStart(a.Date)], a.Status, a.N);
         var total = new int[5];
         foreach (var a in appointments) Tally(total, a.Status, a.N);
 
         // Reservations per local day and channel.
         var days = new SortedDictionary<DateOnly, int[]>();
         for (var d = from; d <= to; d = d.AddDays(1)) days[d] = new int[4];
-        foreach (var h in data.Holds)
-        {
-            var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(ParseHour(h.Hour), zone).DateTime);
-            if (days.TryGetValue(day, out var counts)) counts[(int)h.Channel] += h.N;
-        }
+        var holds = data.Holds.Where(h => InRange(h.Date, from, to)).ToList();
+        foreach (var h in holds) days[h.Date][(int)h.Channel] += h.N;
         var channels = new int[4];
         foreach (var counts in days.Values)
             for (var c = 0; c < 4; c++) channels[c] += counts[c];
@@ -156,11 +165,11 @@ internal static class FiguresCalculator
             new HoldFigures(Channels(channels), channels.Sum()),
             days.Select(d => new DayReservations(d.Key, d.Value[0], d.Value[1], d.Value[2], d.Value[3])).ToList(),
             weeks.Select(w => new WeekOutcomes(w.Key, w.Value[0], w.Value[1], w.Value[2], w.Value[3], Rate(w.Value[2], w.Value[1]))).ToList(),
-            Occupancy(data, appointments, Local, from, to),
+            Occupancy(data),
             HandOver(data.HandOvers),
             data.NotFound,
-            StopDemand(data, appointments, days.Keys.ToHashSet(), zone),
-            Selections(data.Selections),
+            StopDemand(data, appointments, holds),
+            Selections(data.Selections, data.SelectionWaits),
             Sms(data.Sms));
     }
 
@@ -186,38 +195,33 @@ internal static class FiguresCalculator
 
     public static DateOnly WeekStart(DateOnly date) => date.AddDays(1 - SlotCalculator.IsoWeekday(date));
 
-    static DateTimeOffset ParseHour(string hour) =>
-        new(int.Parse(hour[..4]), int.Parse(hour[5..7]), int.Parse(hour[8..10]), int.Parse(hour[11..13]), 0, 0, TimeSpan.Zero);
-
-    static List<OccupancyCell> Occupancy(FiguresData data, List<AppointmentCount> appointments, Func<DateTimeOffset, DateTime> local,
-        DateOnly from, DateOnly to)
+    static List<OccupancyCell> Occupancy(FiguresData data)
     {
         var cells = new SortedDictionary<(long Point, int Weekday, int Hour), int[]>();
-        int[] Cell(long point, DateTime at)
+        int[] Cell(long point, int weekday, int hour)
         {
-            var key = (point, SlotCalculator.IsoWeekday(DateOnly.FromDateTime(at)), at.Hour);
-            if (!cells.TryGetValue(key, out var cell)) cells[key] = cell = new int[2];
+            if (!cells.TryGetValue((point, weekday, hour), out var cell)) cells[(point, weekday, hour)] = cell = new int[2];
             return cell;
         }
         foreach (var (point, slots) in data.OfferedSlots)
             foreach (var slot in slots)
-                Cell(point, local(slot.Start))[0] += slot.Capacity;
-        foreach (var a in appointments.Where(a => AppointmentStatuses.TakingPlace.Contains(a.Status)))
-            Cell(a.PickupPointId, local(a.SlotStart))[1] += a.N;
+            {
+                var local = TimeZoneInfo.ConvertTime(slot.Start, data.Zone).DateTime;
+                Cell(point, SlotCalculator.IsoWeekday(DateOnly.FromDateTime(local)), local.Hour)[0] += slot.Capacity;
+            }
+        foreach (var b in data.Booked) Cell(b.PickupPointId, b.Weekday, b.Hour)[1] += b.N;
         return cells.Select(c => new OccupancyCell(c.Key.Point, c.Key.Weekday, c.Key.Hour, c.Value[0], c.Value[1])).ToList();
     }
 
-    static HandOverFigures HandOver(IReadOnlyList<TimeSpan> durations)
+    static HandOverFigures HandOver(IReadOnlyList<DurationCount> durations)
     {
-        var minutes = durations.Select(d => d.TotalMinutes).ToList();
-        return new HandOverFigures(minutes.Count, Percentile(minutes, 0.5), Percentile(minutes, 0.9));
+        var minutes = Weighted(durations, 60);
+        return new HandOverFigures(durations.Sum(d => d.N), PercentileOfCounts(minutes, 0.5), PercentileOfCounts(minutes, 0.9));
     }
 
-    static List<StopDemand> StopDemand(FiguresData data, List<AppointmentCount> appointments, HashSet<DateOnly> days, TimeZoneInfo zone)
+    static List<StopDemand> StopDemand(FiguresData data, List<AppointmentCount> appointments, List<HoldCount> holdsInRange)
     {
-        var holds = data.Holds
-            .Where(h => days.Contains(DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(ParseHour(h.Hour), zone).DateTime)))
-            .GroupBy(h => h.PickupPointId).ToDictionary(g => g.Key, g => g.Sum(h => h.N));
+        var holds = holdsInRange.GroupBy(h => h.PickupPointId).ToDictionary(g => g.Key, g => g.Sum(h => h.N));
         var booked = appointments.GroupBy(a => a.PickupPointId).ToDictionary(g => g.Key, g => g.Sum(a => a.N));
         return data.Points.Where(p => p.Kind == PickupPointKind.BibliobusStop)
             .OrderBy(p => p.RouteId).ThenBy(p => p.Position)
@@ -225,13 +229,17 @@ internal static class FiguresCalculator
             .ToList();
     }
 
-    static SelectionFigures Selections(IReadOnlyList<SelectionRow> rows)
+    static SelectionFigures Selections(IReadOnlyList<SelectionCount> rows, IReadOnlyList<DurationCount> waits)
     {
-        var waits = rows.Where(r => r.Status == SelectionStatus.Confirmed && r.ConfirmedAt is not null)
-            .Select(r => (r.ConfirmedAt!.Value - r.OpensAt).TotalHours).ToList();
-        return new SelectionFigures(rows.Count, rows.Count(r => r.Status == SelectionStatus.Confirmed),
-            rows.Count(r => r.Status == SelectionStatus.Cancelled), Percentile(waits, 0.5), Percentile(waits, 0.9));
+        int Count(SelectionStatus status) => rows.Where(r => r.Status == status).Sum(r => r.N);
+        var hours = Weighted(waits, 3600);
+        return new SelectionFigures(rows.Sum(r => r.N), Count(SelectionStatus.Confirmed), Count(SelectionStatus.Cancelled),
+            PercentileOfCounts(hours, 0.5), PercentileOfCounts(hours, 0.9));
     }
+
+    /// <summary>Durations counted per whole second, as (value in <paramref name="unit"/> seconds, how many), sorted.</summary>
+    static List<(double Value, int Count)> Weighted(IReadOnlyList<DurationCount> durations, double unit) =>
+        durations.OrderBy(d => d.Seconds).Select(d => (d.Seconds / unit, d.N)).ToList();
 
     static SmsFigures Sms(IReadOnlyList<SmsCount> rows)
     {
@@ -245,13 +253,27 @@ internal static class FiguresCalculator
     /// The <paramref name="p"/>-quantile with linear interpolation between closest ranks (spreadsheets'
     /// PERCENTILE.INC): the median of 10, 20, 30, 40 is 25. Rounded to 0.1; null without values.
     /// </summary>
-    public static double? Percentile(IReadOnlyCollection<double> values, double p)
+    public static double? Percentile(IReadOnlyCollection<double> values, double p) =>
+        PercentileOfCounts(values.Order().Select(v => (v, 1)).ToList(), p);
+
+    /// <summary>The same over values given with how many times each occurs (<paramref name="sorted"/> by value), as the database counts them.</summary>
+    public static double? PercentileOfCounts(IReadOnlyList<(double Value, int Count)> sorted, double p)
     {
-        if (values.Count == 0) return null;
-        var sorted = values.Order().ToArray();
-        var rank = p * (sorted.Length - 1);
-        var low = (int)Math.Floor(rank);
-        var high = Math.Min(low + 1, sorted.Length - 1);
-        return Math.Round(sorted[low] + (rank - low) * (sorted[high] - sorted[low]), 1);
+        var n = sorted.Sum(v => (long)v.Count);
+        if (n == 0) return null;
+        var rank = p * (n - 1);
+        var low = (long)Math.Floor(rank);
+        double At(long index)
+        {
+            foreach (var (value, count) in sorted)
+            {
+                if (index < count) return value;
+                index -= count;
+            }
+            return sorted[^1].Value;
+        }
+        var lowValue = At(low);
+        var highValue = At(Math.Min(low + 1, n - 1));
+        return Math.Round(lowValue + (rank - low) * (highValue - lowValue), 1);
     }
 }

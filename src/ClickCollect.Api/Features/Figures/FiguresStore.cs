@@ -1,16 +1,18 @@
 using ClickCollect.Api.Features.Appointments;
 using ClickCollect.Api.Features.Lockdowns;
 using ClickCollect.Api.Features.Slots;
+using ClickCollect.Api.Features.SurpriseSelections;
 using ClickCollect.Api.Infrastructure.Database;
 using Dapper;
 
 namespace ClickCollect.Api.Features.Figures;
 
 /// <summary>
-/// Reads what the figures count, already grouped by the database where it can (per slot and status,
-/// per UTC hour and channel), so a year of a large network comes back as tens of thousands of small
-/// rows, not one per appointment. Local dates are worked out in C# (<see cref="FiguresCalculator"/>),
-/// where the time-zone rules are.
+/// Reads what the figures count, grouped by the database (issue 11 item 4): appointments per pickup point,
+/// local day and status, and per local weekday and hour; holds per pickup point, local day and channel;
+/// hand-over and selection waits as counts per whole second. A year of a large network comes back as a few
+/// thousand small rows, not one per appointment. Local days and hours are worked out in SQL from the offsets
+/// <see cref="LocalTimeSql"/> gives, so they follow the same time-zone rules as the rest of the code.
 /// </summary>
 internal sealed class FiguresStore(Db db, SlotStore slots, LockdownStore lockdowns)
 {
@@ -26,31 +28,43 @@ internal sealed class FiguresStore(Db db, SlotStore slots, LockdownStore lockdow
         where @PickupPointId is null or b.id = (select branch_id from pickup_point_branches where pickup_point_id = @PickupPointId)
         order by b.id limit 1
         """;
-    const string AppointmentsSql = """
-        select pickup_point_id, slot_start, status, count(*) as n
-        from appointments
-        where slot_start >= @Start and slot_start < @End and (@PickupPointId is null or pickup_point_id = @PickupPointId)
-        group by pickup_point_id, slot_start, status
+    const string InRange = "slot_start >= @Start and slot_start < @End and (@PickupPointId is null or pickup_point_id = @PickupPointId)";
+
+    static string AppointmentsSql(LocalTimeSql local) => $"""
+        select pickup_point_id, status, {LocalTimeSql.Day("local_s")} as day, count(*) as n
+        from (select pickup_point_id, status, {local.Local("e")} as local_s
+              from (select pickup_point_id, status, {local.Epoch("slot_start")} as e from appointments where {InRange}) a) b
+        group by pickup_point_id, status, {LocalTimeSql.Day("local_s")}
         """;
-    static string HoldsSql(SqlDialect sql) => $"""
-        select pickup_point_id, {sql.Pick("substr(created_at, 1, 13)", "to_char(created_at at time zone 'UTC', 'YYYY-MM-DD HH24')")} as hour,
-               channel, count(*) as n
-        from holds
-        where created_at >= @Start and created_at < @End and (@PickupPointId is null or pickup_point_id = @PickupPointId)
-        group by pickup_point_id, {sql.Pick("substr(created_at, 1, 13)", "to_char(created_at at time zone 'UTC', 'YYYY-MM-DD HH24')")}, channel
+    static string BookedSql(LocalTimeSql local) => $"""
+        select pickup_point_id, {LocalTimeSql.Weekday("local_s")} as weekday, {LocalTimeSql.Hour("local_s")} as hour, count(*) as n
+        from (select pickup_point_id, {local.Local("e")} as local_s
+              from (select pickup_point_id, {local.Epoch("slot_start")} as e from appointments
+                    where status in {AppointmentStatuses.TakingPlaceSql} and {InRange}) a) b
+        group by pickup_point_id, {LocalTimeSql.Weekday("local_s")}, {LocalTimeSql.Hour("local_s")}
         """;
-    const string HandOversSql = """
-        select arrived_at, closed_at from appointments
-        where status = @Completed and arrived_at is not null and closed_at is not null
-          and slot_start >= @Start and slot_start < @End and (@PickupPointId is null or pickup_point_id = @PickupPointId)
+    static string HoldsSql(LocalTimeSql local) => $"""
+        select pickup_point_id, channel, {LocalTimeSql.Day("local_s")} as day, count(*) as n
+        from (select pickup_point_id, channel, {local.Local("e")} as local_s
+              from (select pickup_point_id, channel, {local.Epoch("created_at")} as e from holds
+                    where created_at >= @Start and created_at < @End and (@PickupPointId is null or pickup_point_id = @PickupPointId)) h) b
+        group by pickup_point_id, channel, {LocalTimeSql.Day("local_s")}
+        """;
+    static string HandOversSql(LocalTimeSql local) => $"""
+        select {local.Seconds("arrived_at", "closed_at")} as seconds, count(*) as n from appointments
+        where status = @Completed and arrived_at is not null and closed_at is not null and {InRange}
+        group by {local.Seconds("arrived_at", "closed_at")}
         """;
     const string NotFoundSql = """
         select count(*) from not_found_reports
         where reported_at >= @Start and reported_at < @End and (@PickupPointId is null or pickup_point_id = @PickupPointId)
         """;
-    const string SelectionsSql = """
-        select opens_at, confirmed_at, status from selection_requests
-        where opens_at >= @Start and opens_at < @End and (@PickupPointId is null or pickup_point_id = @PickupPointId)
+    const string SelectionWhere = "opens_at >= @Start and opens_at < @End and (@PickupPointId is null or pickup_point_id = @PickupPointId)";
+    const string SelectionsSql = $"select status, count(*) as n from selection_requests where {SelectionWhere} group by status";
+    static string SelectionWaitsSql(LocalTimeSql local) => $"""
+        select {local.Seconds("opens_at", "confirmed_at")} as seconds, count(*) as n from selection_requests
+        where status = @Confirmed and confirmed_at is not null and {SelectionWhere}
+        group by {local.Seconds("opens_at", "confirmed_at")}
         """;
     // SMS belong to a branch, not a pickup point: for one pickup point, its branch's messages.
     const string SmsSql = """
@@ -60,7 +74,6 @@ internal sealed class FiguresStore(Db db, SlotStore slots, LockdownStore lockdow
         group by status
         """;
 
-    sealed class HandOverRow { public DateTimeOffset ArrivedAt { get; init; } public DateTimeOffset ClosedAt { get; init; } }
     sealed class PointRow
     {
         public long Id { get; init; }
@@ -81,29 +94,38 @@ internal sealed class FiguresStore(Db db, SlotStore slots, LockdownStore lockdow
 
     public async Task<FiguresData> LoadAsync(TimeZoneInfo zone, DateOnly from, DateOnly to, long? pickupPointId, CancellationToken ct)
     {
-        var args = new
+        var start = SlotCalculator.ToUtc(from.ToDateTime(TimeOnly.MinValue), zone);
+        var end = SlotCalculator.ToUtc(to.AddDays(1).ToDateTime(TimeOnly.MinValue), zone);
+        var local = new LocalTimeSql(db.Dialect, zone, start, end);
+        var args = new DynamicParameters(new
         {
             PickupPointId = pickupPointId,
-            Start = SlotCalculator.ToUtc(from.ToDateTime(TimeOnly.MinValue), zone),
-            End = SlotCalculator.ToUtc(to.AddDays(1).ToDateTime(TimeOnly.MinValue), zone),
+            Start = start,
+            End = end,
             Completed = DapperSetup.ToDb(AppointmentStatus.Completed),
-        };
+            Confirmed = DapperSetup.ToDb(SelectionStatus.Confirmed),
+        });
+        local.AddTo(args);
         List<FigurePoint> points;
         List<AppointmentCount> appointments;
+        List<BookedCount> booked;
         List<HoldCount> holds;
-        List<TimeSpan> handOvers;
+        List<DurationCount> handOvers;
         int notFound;
-        List<SelectionRow> selections;
+        List<SelectionCount> selections;
+        List<DurationCount> waits;
         List<SmsCount> sms;
         await using (var c = await db.OpenAsync(ct))
         {
             CommandDefinition Command(string sql) => new(sql, args, cancellationToken: ct);
             points = (await c.QueryAsync<PointRow>(Command(PointsSql))).Select(p => new FigurePoint(p.Id, p.Kind, p.Name, p.RouteId, p.Position)).ToList();
-            appointments = (await c.QueryAsync<AppointmentCount>(Command(AppointmentsSql))).AsList();
-            holds = (await c.QueryAsync<HoldCount>(Command(HoldsSql(db.Dialect)))).AsList();
-            handOvers = (await c.QueryAsync<HandOverRow>(Command(HandOversSql))).Select(h => h.ClosedAt - h.ArrivedAt).ToList();
+            appointments = (await c.QueryAsync<AppointmentCount>(Command(AppointmentsSql(local)))).AsList();
+            booked = (await c.QueryAsync<BookedCount>(Command(BookedSql(local)))).AsList();
+            holds = (await c.QueryAsync<HoldCount>(Command(HoldsSql(local)))).AsList();
+            handOvers = (await c.QueryAsync<DurationCount>(Command(HandOversSql(local)))).AsList();
             notFound = await c.ExecuteScalarAsync<int>(Command(NotFoundSql));
-            selections = (await c.QueryAsync<SelectionRow>(Command(SelectionsSql))).AsList();
+            selections = (await c.QueryAsync<SelectionCount>(Command(SelectionsSql))).AsList();
+            waits = (await c.QueryAsync<DurationCount>(Command(SelectionWaitsSql(local)))).AsList();
             sms = (await c.QueryAsync<SmsCount>(Command(SmsSql))).AsList();
         }
         var offered = new Dictionary<long, IReadOnlyList<Slot>>();
@@ -115,6 +137,6 @@ internal sealed class FiguresStore(Db db, SlotStore slots, LockdownStore lockdow
                 .Select(s => s with { Capacity = LockdownRules.CappedCapacity(s.Capacity, SlotCalculator.LocalDate(s.Start, calendar.Zone), periods) })
                 .ToList();
         }
-        return new FiguresData(zone, points, appointments, holds, handOvers, notFound, selections, sms, offered);
+        return new FiguresData(zone, points, appointments, booked, holds, handOvers, notFound, selections, waits, sms, offered);
     }
 }
