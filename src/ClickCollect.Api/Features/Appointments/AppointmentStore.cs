@@ -281,4 +281,16 @@ internal sealed class AppointmentStore(Db db, Notify notify)
     /// <summary>Appointments not completed by the end of their slot plus grace become no-shows (kept and counted).</summary>
     public Task<int> MarkNoShowsAsync(DateTimeOffset now, TimeSpan grace, CancellationToken ct) =>
         db.WriteAsync(uow => uow.ExecuteAsync(NoShowSql, new { Now = now, Cutoff = now - grace }, ct), ct);
+
+    // -- Retention and erasure (Privacy, issue 16): the owner unlinks its own rows ---------------------------------
+
+    static string UnlinkFinishedSql(long? patronId) => $"""
+        update appointments set patron_id = @Anonymous
+        where patron_id <> @Anonymous {(patronId is null ? "" : "and patron_id = @PatronId")}
+          and status in {AppointmentStatuses.ClosedSql} and coalesce(closed_at, slot_end) < @Before
+        """;
+
+    /// <summary>Closed appointments ended before <paramref name="before"/> (of one patron, or of everybody) pass to the anonymous patron.</summary>
+    public static Task<int> UnlinkFinishedAsync(UnitOfWork uow, long anonymous, DateTimeOffset before, long? patronId, CancellationToken ct) =>
+        uow.ExecuteAsync(UnlinkFinishedSql(patronId), new { Anonymous = anonymous, Before = before, PatronId = patronId }, ct);
 }

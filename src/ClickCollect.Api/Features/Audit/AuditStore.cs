@@ -80,4 +80,12 @@ internal sealed class AuditStore(Db db)
         return rows.Select(r => new AuditEntry(r.Id, r.OccurredAt, r.StaffId, r.Actor, r.Action, r.Entity, r.EntityId,
             JsonDocument.Parse(r.Details).RootElement.Clone())).ToList();
     }
+
+    // -- Retention and erasure (Privacy, issue 16): the owner unlinks its own rows ---------------------------------
+
+    static string ReplaceDetailsSql(SqlDialect sql) => $"update audit_log set details = {sql.Json("@Details")} where id = @Id";
+
+    /// <summary>An entry's details with the patron's personal data taken out (<c>Privacy/AuditScrub</c> decides what goes).</summary>
+    public static Task<int> ReplaceDetailsAsync(UnitOfWork uow, long id, string details, CancellationToken ct) =>
+        uow.ExecuteAsync(ReplaceDetailsSql(uow.Dialect), new { Id = id, Details = details }, ct);
 }

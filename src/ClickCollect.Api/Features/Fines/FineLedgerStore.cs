@@ -47,4 +47,12 @@ internal sealed class FineLedgerStore(Db db)
     public Task<long> InsertAsync(UnitOfWork uow, long patronId, FineEntryKind kind, int amountCents, string note, long staffId,
         DateTimeOffset now, CancellationToken ct) =>
         uow.QuerySingleAsync<long>(InsertSql, new { PatronId = patronId, Kind = kind, AmountCents = amountCents, Note = note, StaffId = staffId, Now = now }, ct);
+
+    // -- Retention and erasure (Privacy, issue 16): the owner unlinks its own rows ---------------------------------
+
+    const string UnlinkSql = "update fine_ledger set patron_id = @Anonymous, note = '' where patron_id = @PatronId";
+
+    /// <summary>The patron's payments and waivers pass to the anonymous patron, without their notes.</summary>
+    public static Task<int> UnlinkAsync(UnitOfWork uow, long anonymous, long patronId, CancellationToken ct) =>
+        uow.ExecuteAsync(UnlinkSql, new { Anonymous = anonymous, PatronId = patronId }, ct);
 }

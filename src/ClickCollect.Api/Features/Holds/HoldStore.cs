@@ -294,4 +294,16 @@ internal sealed class HoldStore(Db db, HoldAllocator allocator, Notify notify, A
     /// </summary>
     public Task SetPickupDeadlineAsync(UnitOfWork uow, long holdId, DateOnly? deadline, DateOnly? original, DateTimeOffset now, CancellationToken ct) =>
         uow.ExecuteAsync(PickupDeadlineSql, new { Id = holdId, Deadline = deadline, Original = original, Now = now }, ct);
+
+    // -- Retention and erasure (Privacy, issue 16): the owner unlinks its own rows ---------------------------------
+
+    static string UnlinkFinishedSql(long? patronId) => $"""
+        update holds set patron_id = @Anonymous
+        where patron_id <> @Anonymous {(patronId is null ? "" : "and patron_id = @PatronId")}
+          and status in {HoldStatuses.FinishedSql} and coalesce(closed_at, updated_at) < @Before
+        """;
+
+    /// <summary>Finished holds closed before <paramref name="before"/> (of one patron, or of everybody) pass to the anonymous patron.</summary>
+    public static Task<int> UnlinkFinishedAsync(UnitOfWork uow, long anonymous, DateTimeOffset before, long? patronId, CancellationToken ct) =>
+        uow.ExecuteAsync(UnlinkFinishedSql(patronId), new { Anonymous = anonymous, Before = before, PatronId = patronId }, ct);
 }

@@ -89,4 +89,17 @@ internal sealed class IlsOutboxStore(Db db)
     /// <summary>Gives back what this instance claimed and did not send (the library system stopped answering).</summary>
     public Task<int> ReleaseAsync(string me, CancellationToken ct) =>
         db.WriteAsync(uow => uow.ExecuteAsync(ReleaseSql, new { Me = me }, ct), ct);
+
+    // -- Retention and erasure (Privacy, issue 16): the owner unlinks its own rows ---------------------------------
+
+    const string ForgetSentCardsSql = "update ils_outbox set card_number = null where card_number is not null and sent_at < @Before";
+    const string ForgetCardSql = "update ils_outbox set card_number = null where upper(card_number) = upper(@Card)";
+
+    /// <summary>Messages the library system answered before <paramref name="before"/> no longer carry the card number.</summary>
+    public static Task<int> ForgetSentCardNumbersAsync(UnitOfWork uow, DateTimeOffset before, CancellationToken ct) =>
+        uow.ExecuteAsync(ForgetSentCardsSql, new { Before = before }, ct);
+
+    /// <summary>Erasure: no message keeps the patron's card number.</summary>
+    public static Task<int> ForgetCardAsync(UnitOfWork uow, string card, CancellationToken ct) =>
+        uow.ExecuteAsync(ForgetCardSql, new { Card = card }, ct);
 }

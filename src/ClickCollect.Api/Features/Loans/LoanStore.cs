@@ -166,6 +166,15 @@ internal sealed class LoanStore(Db db, LoanPolicyStore policies, LockdownStore l
         foreach (var (id, due) in dates) await loans.WriteAsync([due, now, id], ct);
         await loans.FlushAsync(ct);
     }
+
+    // -- Retention and erasure (Privacy, issue 16): the owner unlinks its own rows ---------------------------------
+
+    static string UnlinkSql(SqlDialect sql) => $"update loans set patron_id = @Anonymous where patron_id = @PatronId and {sql.InKeys("id", "@Ids")}";
+
+    /// <summary>The patron's loans <paramref name="loanIds"/> pass to the anonymous patron (the caller chose which: returned, old enough).</summary>
+    public static async Task<int> UnlinkAsync(UnitOfWork uow, long anonymous, long patronId, IReadOnlyList<long> loanIds, CancellationToken ct) =>
+        loanIds.Count == 0 ? 0
+            : await uow.ExecuteAsync(UnlinkSql(uow.Dialect), new { Anonymous = anonymous, PatronId = patronId, Ids = uow.Dialect.KeyList(loanIds) }, ct);
 }
 
 internal abstract record ReturnOutcome

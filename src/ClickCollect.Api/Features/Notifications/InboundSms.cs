@@ -71,7 +71,7 @@ internal sealed class InboundSms(Db db, InboxStore inbox, NotificationStore noti
     async Task<string> StopAsync(UnitOfWork uow, string from, DateTimeOffset now, CancellationToken ct)
     {
         await outbox.OptOutAsync(uow, from, "sms", now, ct);
-        await inbox.ForgetConfirmationAsync(uow, from, ct);
+        await InboxStore.ForgetConfirmationAsync(uow, from, ct);
         return Messages.OptedOut;
     }
 

@@ -34,5 +34,13 @@ internal sealed class InboxStore
 
     const string ForgetSql = "delete from sms_confirmations where phone = @Phone";
 
-    public Task<int> ForgetConfirmationAsync(UnitOfWork uow, string phone, CancellationToken ct) => uow.ExecuteAsync(ForgetSql, new { Phone = phone }, ct);
+    public static Task<int> ForgetConfirmationAsync(UnitOfWork uow, string phone, CancellationToken ct) => uow.ExecuteAsync(ForgetSql, new { Phone = phone }, ct);
+
+    // -- Retention and erasure (Privacy, issue 16): the owner unlinks its own rows ---------------------------------
+
+    const string ForgetOlderSql = "delete from sms_confirmations where created_at < @Before";
+
+    /// <summary>Inbound confirmations received before <paramref name="before"/> are deleted.</summary>
+    public static Task<int> ForgetOlderAsync(UnitOfWork uow, DateTimeOffset before, CancellationToken ct) =>
+        uow.ExecuteAsync(ForgetOlderSql, new { Before = before }, ct);
 }

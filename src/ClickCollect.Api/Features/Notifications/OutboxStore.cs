@@ -152,6 +152,37 @@ internal sealed class OutboxStore(Db db, IOptions<SmsOptions> options)
         db.WriteAsync(uow => OptOutAsync(uow, phone, source, now, ct), ct);
 
     public Task<int> OptInAsync(UnitOfWork uow, string phone, CancellationToken ct) => uow.ExecuteAsync(OptInSql, new { Phone = phone }, ct);
+
+    // -- Retention and erasure (Privacy, issue 16): the owner unlinks its own rows ---------------------------------
+
+    // Messages still to send keep what they need; finished ones keep kind, status, segments, branch and dates.
+    static string BlankSentSql(long? patronId) => $"""
+        update sms_outbox set body = '', to_number = null, patron_id = null
+        where (body <> '' or to_number is not null or patron_id is not null) {(patronId is null ? "" : "and patron_id = @PatronId")}
+          and status not in ('pending', 'sending') and created_at < @Before
+        """;
+
+    /// <summary>Sent or failed messages created before <paramref name="before"/> lose their text, number and patron.</summary>
+    public static Task<int> BlankSentAsync(UnitOfWork uow, DateTimeOffset before, long? patronId, CancellationToken ct) =>
+        uow.ExecuteAsync(BlankSentSql(patronId), new { Before = before, PatronId = patronId }, ct);
+
+    const string EraseSql = """
+        update sms_outbox set body = '', to_number = null, patron_id = null,
+            status = case when status = 'pending' then 'skipped' else status end
+        where patron_id = @PatronId or (@Phone is not null and to_number = @Phone)
+        """;
+    const string ForgetOptOutSql = "delete from sms_opt_outs where phone = @Phone and not exists (select 1 from patrons where phone = @Phone and id <> @PatronId)";
+
+    /// <summary>
+    /// Erasure: every message to the patron (or their number) loses its text and number, one still waiting is
+    /// not sent; their opt-out goes unless another patron shares the number.
+    /// </summary>
+    public static async Task<int> EraseAsync(UnitOfWork uow, long patronId, string? phone, CancellationToken ct)
+    {
+        var n = await uow.ExecuteAsync(EraseSql, new { PatronId = patronId, Phone = phone }, ct);
+        if (phone is not null) await uow.ExecuteAsync(ForgetOptOutSql, new { PatronId = patronId, Phone = phone }, ct);
+        return n;
+    }
 }
 
 /// <summary>A row of the outbox as staff see it (GET /api/sms-outbox).</summary>

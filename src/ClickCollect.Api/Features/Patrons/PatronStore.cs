@@ -158,4 +158,69 @@ internal sealed class PatronStore(Db db)
         await uow.ExecuteAsync(SyncSql, args, ct);
         return true;
     }
+
+    // -- Retention and erasure (Privacy, issue 16): the owner unlinks its own rows ---------------------------------
+
+    /// <summary>The card number of the anonymous row; "~" is refused by every card number validator.</summary>
+    public const string AnonymousCard = "~anonyme";
+
+    const string CreateAnonymousSql = """
+        insert into patrons (card_number, pin_hash, first_name, last_name, sms_consent, anonymous, blocked_reason, created_at, deactivated_at)
+        select @Card, '', 'Lecteur', 'anonyme', @No, @Yes, 'Compte technique : les données anonymisées y sont rattachées.', @Now, @Now
+        where not exists (select 1 from patrons where anonymous = @Yes)
+        on conflict do nothing
+        """;
+    const string AnonymousIdSql = "select id from patrons where anonymous = @Yes";
+
+    /// <summary>
+    /// The one anonymous patron's id (Koha's "AnonymousPatron"), the row created on first use: records a figure
+    /// counts are pointed at it instead of being deleted, as <c>patron_id</c> is not null on them.
+    /// </summary>
+    public static async Task<long> AnonymousIdAsync(UnitOfWork uow, DateTimeOffset now, CancellationToken ct)
+    {
+        await uow.ExecuteAsync(CreateAnonymousSql, new { Card = AnonymousCard, Yes = true, No = false, Now = now }, ct);
+        return await uow.QuerySingleAsync<long>(AnonymousIdSql, new { Yes = true }, ct);
+    }
+
+    const string ForgetSignInsSql = "update patrons set failed_sign_ins = 0, locked_until = null where locked_until < @Before";
+
+    /// <summary>Failed sign-in counts and locks older than <paramref name="before"/> are forgotten.</summary>
+    public static Task<int> ForgetSignInAttemptsAsync(UnitOfWork uow, DateTimeOffset before, CancellationToken ct) =>
+        uow.ExecuteAsync(ForgetSignInsSql, new { Before = before }, ct);
+
+    // Asking again after staff declined: the earlier answer goes, the new request waits for staff.
+    const string RequestErasureSql = """
+        update patrons set erasure_requested_at = coalesce(erasure_requested_at, @Now), erasure_declined_at = null, erasure_decline_reason = null
+        where id = @Id returning erasure_requested_at
+        """;
+    const string WithdrawErasureSql = "update patrons set erasure_requested_at = null where id = @Id";
+
+    /// <summary>The patron asks for erasure: the first request's instant is kept (null: no such patron).</summary>
+    public static Task<DateTimeOffset?> RequestErasureAsync(UnitOfWork uow, long id, DateTimeOffset now, CancellationToken ct) =>
+        uow.QuerySingleOrDefaultAsync<DateTimeOffset?>(RequestErasureSql, new { Id = id, Now = now }, ct);
+
+    public static Task<int> WithdrawErasureRequestAsync(UnitOfWork uow, long id, CancellationToken ct) =>
+        uow.ExecuteAsync(WithdrawErasureSql, new { Id = id }, ct);
+
+    const string DeclineErasureSql = """
+        update patrons set erasure_declined_at = @Now, erasure_decline_reason = @Reason, erasure_requested_at = null
+        where id = @Id and erasure_requested_at is not null
+        """;
+
+    /// <summary>Staff decline a pending request with a reason the patron reads on Mon compte (0: nothing pending).</summary>
+    public static Task<int> DeclineErasureAsync(UnitOfWork uow, long id, string reason, DateTimeOffset now, CancellationToken ct) =>
+        uow.ExecuteAsync(DeclineErasureSql, new { Id = id, Reason = reason, Now = now }, ct);
+
+    const string TombstoneSql = """
+        update patrons set card_number = @Tombstone, pin_hash = '', first_name = '', last_name = '', phone = null, email = null,
+            sms_consent = @No, home_branch_id = null, blocked_reason = null, failed_sign_ins = 0, locked_until = null,
+            history_consent = @No, history_consent_at = null, sms_consent_at = null, erasure_requested_at = null,
+            erasure_declined_at = null, erasure_decline_reason = null,
+            expires_on = null, pin_code_hash = null, pin_code_expires_at = null, deactivated_at = @Now
+        where id = @Id
+        """;
+
+    /// <summary>An erased patron's row keeps only its internal id: card <c>~efface-{id}</c>, no name, no contact, no PIN.</summary>
+    public static Task<int> TombstoneAsync(UnitOfWork uow, long id, DateTimeOffset now, CancellationToken ct) =>
+        uow.ExecuteAsync(TombstoneSql, new { Id = id, Tombstone = $"~efface-{id}", No = false, Now = now }, ct);
 }

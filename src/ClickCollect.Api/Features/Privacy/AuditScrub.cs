@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using ClickCollect.Api.Features.Audit;
 using ClickCollect.Api.Infrastructure.Database;
 using Dapper;
 
@@ -29,7 +30,6 @@ internal sealed class AuditScrub
         where entity in ('patron', 'patrons') or lower({sql.Pick("details", "details::text")}) like '%cardnumber%'
            or lower({sql.Pick("details", "details::text")}) like '%firstname%' or lower({sql.Pick("details", "details::text")}) like '%"phone"%'
         """;
-    static string UpdateSql(SqlDialect sql) => $"update audit_log set details = {sql.Json("@Details")} where id = @Id";
     const string CardSql = "select id from patrons where upper(card_number) = upper(@Card)";
 
     public async Task<int> ScrubAsync(UnitOfWork uow, CancellationToken ct)
@@ -50,7 +50,7 @@ internal sealed class AuditScrub
                 patronId ??= id;
             }
             if (cards.Count > 0) details["patronId"] = patronId;
-            await uow.ExecuteAsync(UpdateSql(uow.Dialect), new { row.Id, Details = details.ToJsonString() }, ct);
+            await AuditStore.ReplaceDetailsAsync(uow, row.Id, details.ToJsonString(), ct);
             scrubbed++;
         }
         return scrubbed;

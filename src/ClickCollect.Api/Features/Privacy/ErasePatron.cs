@@ -2,10 +2,13 @@ using ClickCollect.Api.Features.Appointments;
 using ClickCollect.Api.Features.Audit;
 using ClickCollect.Api.Features.Fines;
 using ClickCollect.Api.Features.Holds;
+using ClickCollect.Api.Features.Ils;
 using ClickCollect.Api.Features.Lockdowns;
+using ClickCollect.Api.Features.Notifications;
 using ClickCollect.Api.Features.Patrons;
 using ClickCollect.Api.Infrastructure.Auth;
 using ClickCollect.Api.Infrastructure.Database;
+using ClickCollect.Api.Infrastructure.Http;
 
 namespace ClickCollect.Api.Features.Privacy;
 
@@ -59,27 +62,8 @@ internal sealed class ErasePatron(RetentionStore retention, RetentionJob loans, 
         return reasons;
     }
 
-    const string EraseSmsSql = """
-        update sms_outbox set body = '', to_number = null, patron_id = null,
-            status = case when status = 'pending' then 'skipped' else status end
-        where patron_id = @Id or (@Phone is not null and to_number = @Phone)
-        """;
-    const string ForgetPhoneSql = """
-        delete from sms_confirmations where phone = @Phone;
-        delete from sms_opt_outs where phone = @Phone and not exists (select 1 from patrons where phone = @Phone and id <> @Id);
-        """;
-    const string ForgetKeysSql = "delete from idempotency_keys where scope like @Scope or response_body like @CardLike";
-    const string ForgetIlsCardSql = "update ils_outbox set card_number = null where upper(card_number) = upper(@Card)";
     // A staff page's address may carry the card number ("#/lecteur/P0042"): the log keeps who and when, not that.
     const string ForgetPagesSql = "update patron_access_log set page = '' where patron_id = @Id and upper(page) like upper(@CardLike)";
-    const string TombstoneSql = """
-        update patrons set card_number = @Tombstone, pin_hash = '', first_name = '', last_name = '', phone = null, email = null,
-            sms_consent = @No, home_branch_id = null, blocked_reason = null, failed_sign_ins = 0, locked_until = null,
-            history_consent = @No, history_consent_at = null, sms_consent_at = null, erasure_requested_at = null,
-            erasure_declined_at = null, erasure_decline_reason = null,
-            expires_on = null, pin_code_hash = null, pin_code_expires_at = null, deactivated_at = @Now
-        where id = @Id
-        """;
 
     public async Task<ErasureOutcome> EraseAsync(UnitOfWork uow, PatronRow patron, CurrentUser staff, string page, DateTimeOffset now, CancellationToken ct)
     {
@@ -92,21 +76,16 @@ internal sealed class ErasePatron(RetentionStore retention, RetentionJob loans, 
         var unlinkedLoans = await loans.UnlinkPatronLoansAsync(uow, patron.Id, DateOnly.MaxValue, everything: true, now, ct);
         var (holds, appointments, requests) = await retention.UnlinkFinishedAsync(uow,
             new RetentionStore.Scope(anonymous, now.AddYears(100), patron.Id), ct);
-        var sms = await uow.ExecuteAsync(EraseSmsSql, new { patron.Id, patron.Phone }, ct);
-        if (patron.Phone is not null) await uow.ExecuteAsync(ForgetPhoneSql, new { patron.Id, patron.Phone }, ct);
-        await uow.ExecuteAsync(ForgetKeysSql, new { Scope = $"{Roles.Patron}:{patron.Id}:%", CardLike = $"%\"{patron.CardNumber}\"%" }, ct);
-        await uow.ExecuteAsync(ForgetIlsCardSql, new { Card = patron.CardNumber }, ct);
+        var sms = await OutboxStore.EraseAsync(uow, patron.Id, patron.Phone, ct);
+        if (patron.Phone is not null) await InboxStore.ForgetConfirmationAsync(uow, patron.Phone, ct);
+        await IdempotencyRecords.ForgetPatronAsync(uow, patron.Id, patron.CardNumber, ct);
+        await IlsOutboxStore.ForgetCardAsync(uow, patron.CardNumber, ct);
         await uow.ExecuteAsync(ForgetPagesSql, new { patron.Id, CardLike = $"%{patron.CardNumber}%" }, ct);
         await scrub.ScrubAsync(uow, ct); // while the card number still finds the internal id
-
-        // Whatever else points at the patron (a table added after this was written) is unlinked too.
-        foreach (var table in await PatronDataStore.SchemaAsync(uow.Connection, uow.Transaction, uow.Dialect, ct))
-            if (table.Has("patron_id") && table.Name is not ("patron_access_log" or "sms_outbox"))
-                await uow.ExecuteAsync($"update {table.Name} set patron_id = @Anonymous where patron_id = @Id", new { Anonymous = anonymous, patron.Id }, ct);
-
+        // Every table with a patron_id is handled above, by its owner; PatronDataTests fails on one added and forgotten.
         // The patron's open sessions end with the erasure: a token or cookie issued before it is refused after.
         await sessions.EndAllAsync(uow, Roles.Patron, patron.Id, null, ct);
-        await uow.ExecuteAsync(TombstoneSql, new { patron.Id, Tombstone = $"~efface-{patron.Id}", No = false, Now = now }, ct);
+        await PatronStore.TombstoneAsync(uow, patron.Id, now, ct);
         var erased = new ErasureOutcome.Erased(unlinkedLoans, holds, appointments, requests, sms);
         await audit.WriteAsync(uow, staff, "patron.erased", "patrons", patron.Id, erased, now, ct);
         await accessLog.RecordAsync(uow, staff, patron.Id, PatronAccess.Erase, page, ct);

@@ -67,11 +67,6 @@ internal static class ErasureRequests
         return TypedResults.Ok(lines);
     }
 
-    const string DeclineSql = """
-        update patrons set erasure_declined_at = @Now, erasure_decline_reason = @Reason, erasure_requested_at = null
-        where id = @Id and erasure_requested_at is not null
-        """;
-
     static async Task<Results<Ok<PatronResponse>, ProblemHttpResult>> DeclineAsync(string cardNumber, DeclineErasureRequest request,
         CurrentUser user, PatronStore patrons, AuditStore audit, Db db, TimeProvider clock, CancellationToken ct)
     {
@@ -81,7 +76,7 @@ internal static class ErasureRequests
         var reason = request.Reason.Trim();
         var declined = await db.WriteAsync(async uow =>
         {
-            if (await uow.ExecuteAsync(DeclineSql, new { patron.Id, Reason = reason, Now = now }, ct) == 0) return false;
+            if (await PatronStore.DeclineErasureAsync(uow, patron.Id, reason, now, ct) == 0) return false;
             // Audited by internal id only (issue 16: no patron's name in the trail); the reason is staff's own words.
             await audit.WriteAsync(uow, user, "patron.erasureDeclined", "patrons", patron.Id, new { reason }, now, ct);
             return true;

@@ -85,20 +85,13 @@ internal static class PatronDataEndpoints
         return TypedResults.Ok((await patrons.GetAsync(patron.Id, ct))!.ToResponse());
     }
 
-    // Asking again after staff declined: the earlier answer goes, the new request waits for staff.
-    const string RequestSql = """
-        update patrons set erasure_requested_at = coalesce(erasure_requested_at, @Now), erasure_declined_at = null, erasure_decline_reason = null
-        where id = @Id returning erasure_requested_at
-        """;
-    const string WithdrawSql = "update patrons set erasure_requested_at = null where id = @Id";
-
     static async Task<Results<Accepted<ErasureRequestResponse>, ProblemHttpResult>> RequestErasure(CurrentUser user, ErasePatron erase, Db db,
         TimeProvider clock, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var answer = await db.WriteAsync(async uow =>
         {
-            var at = await uow.QuerySingleOrDefaultAsync<DateTimeOffset?>(RequestSql, new { user.Id, Now = now }, ct);
+            var at = await PatronStore.RequestErasureAsync(uow, user.Id, now, ct);
             return at is null ? null : new ErasureRequestResponse(at.Value, await erase.BlockersAsync(uow, user.Id, now, ct));
         }, ct);
         return answer is null ? Problems.NotFound("Le lecteur", user.Id) : TypedResults.Accepted("/api/patrons/me", answer);
@@ -106,7 +99,7 @@ internal static class PatronDataEndpoints
 
     static async Task<NoContent> WithdrawErasureRequest(CurrentUser user, Db db, CancellationToken ct)
     {
-        await db.WriteAsync(uow => uow.ExecuteAsync(WithdrawSql, new { user.Id }, ct), ct);
+        await db.WriteAsync(uow => PatronStore.WithdrawErasureRequestAsync(uow, user.Id, ct), ct);
         return TypedResults.NoContent();
     }
 

@@ -74,4 +74,12 @@ internal sealed class StaffStore(Db db)
 
     public Task<int> SetPasswordAsync(UnitOfWork uow, long id, string hash, CancellationToken ct) =>
         uow.ExecuteAsync(PasswordSql, new { Id = id, Hash = hash }, ct);
+
+    // -- Retention and erasure (Privacy, issue 16): the owner unlinks its own rows ---------------------------------
+
+    const string ForgetSignInsSql = "update staff set failed_sign_ins = 0, locked_until = null where locked_until < @Before";
+
+    /// <summary>Failed sign-in counts and locks older than <paramref name="before"/> are forgotten.</summary>
+    public static Task<int> ForgetSignInAttemptsAsync(UnitOfWork uow, DateTimeOffset before, CancellationToken ct) =>
+        uow.ExecuteAsync(ForgetSignInsSql, new { Before = before }, ct);
 }

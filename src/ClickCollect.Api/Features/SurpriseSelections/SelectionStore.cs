@@ -202,4 +202,19 @@ internal sealed class SelectionStore(Db db)
         DapperSetup.AddEnum<DocumentFormat>();
         DapperSetup.AddEnum<CopyStatus>();
     }
+
+    // -- Retention and erasure (Privacy, issue 16): the owner unlinks its own rows ---------------------------------
+
+    // The tastes and notes go; pickup point, count, audience, formats, languages, dates and status stay for the figures.
+    static string UnlinkFinishedSql(long? patronId) => $"""
+        update selection_requests
+        set patron_id = @Anonymous, genres = '[]', liked_authors = '[]', liked_titles = '[]', avoid = '[]', notes = '',
+            librarian_note = '', proposal_summary = null
+        where patron_id <> @Anonymous {(patronId is null ? "" : "and patron_id = @PatronId")}
+          and status in ('confirmed', 'cancelled') and coalesce(confirmed_at, cancelled_at, updated_at) < @Before
+        """;
+
+    /// <summary>Confirmed or cancelled requests finished before <paramref name="before"/> lose their patron and their tastes.</summary>
+    public static Task<int> UnlinkFinishedAsync(UnitOfWork uow, long anonymous, DateTimeOffset before, long? patronId, CancellationToken ct) =>
+        uow.ExecuteAsync(UnlinkFinishedSql(patronId), new { Anonymous = anonymous, Before = before, PatronId = patronId }, ct);
 }

@@ -105,3 +105,18 @@ internal static class IdempotencyExtensions
     public static RouteHandlerBuilder WithIdempotency<TRequest>(this RouteHandlerBuilder builder) =>
         builder.AddEndpointFilter<IdempotencyFilter<TRequest>>();
 }
+
+/// <summary>What retention and erasure (issue 16) remove from <c>idempotency_keys</c>, which this folder owns.</summary>
+internal static class IdempotencyRecords
+{
+    const string ForgetOlderSql = "delete from idempotency_keys where created_at < @Before";
+    const string ForgetPatronSql = "delete from idempotency_keys where scope like @Scope or response_body like @CardLike";
+
+    /// <summary>Stored answers older than <paramref name="before"/> (a replay is only promised for 24 hours).</summary>
+    public static Task<int> ForgetOlderAsync(UnitOfWork uow, DateTimeOffset before, CancellationToken ct) =>
+        uow.ExecuteAsync(ForgetOlderSql, new { Before = before }, ct);
+
+    /// <summary>Erasure: the patron's own keys, and any stored answer that names their card.</summary>
+    public static Task<int> ForgetPatronAsync(UnitOfWork uow, long patronId, string cardNumber, CancellationToken ct) =>
+        uow.ExecuteAsync(ForgetPatronSql, new { Scope = $"{Roles.Patron}:{patronId}:%", CardLike = $"%\"{cardNumber}\"%" }, ct);
+}
