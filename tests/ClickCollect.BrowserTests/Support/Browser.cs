@@ -52,11 +52,14 @@ public sealed class Browser : IDisposable
 
     // Selenium polls every 500 ms by default: most waits here end in a few milliseconds, and the suite waits thousands of times.
     static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(50);
+    // How long a page may take to show what a step waits for. Generous: `make test` runs the unit tests beside
+    // the browser tests, and a passing step never waits this long (it polls every 50 ms).
+    static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     /// <summary>Waits until <paramref name="css"/> matches a displayed element (and <paramref name="condition"/> holds for it).</summary>
     public IWebElement WaitFor(string css, Func<IWebElement, bool>? condition = null, string? because = null)
     {
-        var wait = new WebDriverWait(driver, TimeSpan.FromSeconds(10)) { Message = because ?? $"waiting for {css}", PollingInterval = Poll };
+        var wait = new WebDriverWait(driver, Patience) { Message = because ?? $"waiting for {css}", PollingInterval = Poll };
         wait.IgnoreExceptionTypes(typeof(StaleElementReferenceException));
         return wait.Until(d => d.FindElements(By.CssSelector(css))
             .FirstOrDefault(e => e.Displayed && (condition is null || condition(e))))!;
@@ -64,7 +67,7 @@ public sealed class Browser : IDisposable
 
     public void WaitUntil(Func<bool> condition, string because)
     {
-        var wait = new WebDriverWait(driver, TimeSpan.FromSeconds(10)) { Message = because, PollingInterval = Poll };
+        var wait = new WebDriverWait(driver, Patience) { Message = because, PollingInterval = Poll };
         wait.IgnoreExceptionTypes(typeof(StaleElementReferenceException));
         wait.Until(_ => condition());
     }

@@ -177,7 +177,7 @@ public sealed class CrashTests(ITestOutputHelper output)
     static async Task WaitUntilReadyAsync(HttpClient http, Process app)
     {
         var waited = Stopwatch.StartNew();
-        while (waited.Elapsed < TimeSpan.FromSeconds(60))
+        while (waited.Elapsed < TimeSpan.FromSeconds(120))
         {
             if (app.HasExited) throw new InvalidOperationException($"the app stopped on its own (exit code {app.ExitCode})");
             try
@@ -189,7 +189,7 @@ public sealed class CrashTests(ITestOutputHelper output)
             }
             await Task.Delay(100);
         }
-        throw new TimeoutException("the app did not answer /health/ready within 60 s");
+        throw new TimeoutException("the app did not answer /health/ready within 120 s");
     }
 
     static int FreePort()
