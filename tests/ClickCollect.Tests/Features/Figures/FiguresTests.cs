@@ -85,6 +85,45 @@ public abstract class FiguresTests<TDb> where TDb : ITestDatabase, new()
         Assert.True(problem.GetProperty("errors").TryGetProperty("table", out _));
     }
 
+    [Fact] // #11 item 4: local days and hours are worked out in SQL; the clocks go forward at 01:00Z on 29 March 2026 in Paris
+    public async Task Figures_grouped_by_the_database_follow_the_change_to_summer_time()
+    {
+        await using var app = await TestApp.StartAsync<TDb>();
+        var adults = await Library.PickupPointIdAsync(app, Library.CentralAdults);
+        await app.Service<Db>().WriteAsync(async uow =>
+        {
+            var patron = await uow.QuerySingleAsync<long>("select id from patrons where card_number = 'P0001'", null, default);
+            var title = await uow.QuerySingleAsync<long>("select min(id) from titles", null, default);
+            foreach (var (slot, arrived, closed) in new[]
+            {
+                ("2026-03-28T23:30:00", "2026-03-28T23:30:00", "2026-03-28T23:40:00"), // Sunday 29, 00:30 winter time
+                ("2026-03-29T01:30:00", "2026-03-29T00:55:00", "2026-03-29T01:05:00"), // Sunday 29, 03:30 summer time; 10 minutes over the change
+                ("2026-03-29T22:30:00", "2026-03-29T22:30:00", "2026-03-29T22:50:00"), // Monday 30, 00:30 summer time (23:30 Sunday at +1)
+            })
+                await uow.ExecuteAsync("""
+                    insert into appointments (patron_id, pickup_point_id, slot_start, slot_end, status, channel, created_at, arrived_at, closed_at, updated_at)
+                    values (@patron, @adults, @start, @end, 'completed', 'web', @start, @arrivedAt, @closedAt, @closedAt)
+                    """, new { patron, adults, start = Utc(slot), end = Utc(slot).AddMinutes(15), arrivedAt = Utc(arrived), closedAt = Utc(closed) }, default);
+            foreach (var created in new[] { "2026-03-27T23:10:00", "2026-03-29T22:10:00" }) // Saturday 28 00:10, Monday 30 00:10
+                await uow.ExecuteAsync("""
+                    insert into holds (patron_id, title_id, pickup_point_id, status, channel, created_at, closed_at, updated_at)
+                    values (@patron, @title, @adults, 'collected', 'web', @created, @created, @created)
+                    """, new { patron, title, adults, created = Utc(created) }, default);
+            return 0;
+        }, default);
+
+        var figures = await Library.ReadAsync(await (await app.StaffClientAsync("director"))
+            .GetAsync($"/api/figures?from=2026-03-28&to=2026-03-30&pickupPointId={adults}"), HttpStatusCode.OK);
+        Assert.Equal([("2026-03-28", 1), ("2026-03-29", 0), ("2026-03-30", 1)], figures.GetProperty("reservationsPerDay").EnumerateArray()
+            .Select(d => (d.GetProperty("date").GetString(), Int(d, "web"))));
+        Assert.Equal([("2026-03-23", 2), ("2026-03-30", 1)], figures.GetProperty("outcomesPerWeek").EnumerateArray()
+            .Select(w => (w.GetProperty("weekStart").GetString(), Int(w, "booked"))));
+        Assert.Equal([(1, 0), (7, 0), (7, 3)], figures.GetProperty("occupancy").EnumerateArray().Where(c => Int(c, "booked") > 0)
+            .Select(c => (Int(c, "weekday"), Int(c, "hour"))).Order());
+        var handOver = figures.GetProperty("handOver");
+        Assert.Equal((3, 10.0, 18.0), (Int(handOver, "count"), handOver.GetProperty("medianMinutes").GetDouble(), handOver.GetProperty("p90Minutes").GetDouble()));
+    }
+
     static int Int(JsonElement e, string name) => e.GetProperty(name).GetInt32();
 
     static DateTimeOffset Utc(string iso) => DateTimeOffset.Parse(iso + "Z", System.Globalization.CultureInfo.InvariantCulture);
