@@ -76,9 +76,17 @@ internal static class CommandLine
         switch (verb)
         {
             case "migrate":
-                var applied = await services.GetRequiredService<Migrator>().MigrateAsync(clock.GetUtcNow(), CancellationToken.None);
-                Console.WriteLine(applied.Count == 0 ? "Database is up to date." : $"Applied migrations: {string.Join(", ", applied)}");
-                return 0;
+                try
+                {
+                    var applied = await services.GetRequiredService<Migrator>().MigrateAsync(clock.GetUtcNow(), CancellationToken.None);
+                    Console.WriteLine(applied.Count == 0 ? "Database is up to date." : $"Applied migrations: {string.Join(", ", applied)}");
+                    return 0;
+                }
+                catch (MigrationException e)
+                {
+                    await Console.Error.WriteLineAsync($"ClickCollect cannot migrate: {e.Message}");
+                    return 2;
+                }
             case "seed-demo":
                 await services.GetRequiredService<Migrator>().MigrateAsync(clock.GetUtcNow(), CancellationToken.None);
                 await services.GetRequiredService<DemoSeed>().SeedAsync(CancellationToken.None);
