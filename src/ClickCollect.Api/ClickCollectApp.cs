@@ -23,6 +23,7 @@ using ClickCollect.Api.Infrastructure.Database;
 using ClickCollect.Api.Infrastructure.Health;
 using ClickCollect.Api.Infrastructure.Http;
 using ClickCollect.Api.Infrastructure.OpenApi;
+using ClickCollect.Api.Infrastructure.Telemetry;
 using FluentValidation;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -77,6 +78,7 @@ internal static class ClickCollectApp
         services.AddClickCollectRateLimiting(configuration);
         services.AddClickCollectOpenApi();
         services.AddClickCollectHealth();
+        builder.AddClickCollectTelemetry();
 
         services.AddNetwork();
         services.AddSlots();

@@ -1,3 +1,4 @@
+using ClickCollect.Api.Infrastructure.Telemetry;
 using ClickCollect.Api.Features.Holds;
 using ClickCollect.Api.Features.Lockdowns;
 using ClickCollect.Api.Features.Slots;
@@ -52,9 +53,23 @@ internal abstract record BookingResult
 /// booking after it; the store's conditional insert decides who gets the last place. Testable without HTTP.
 /// </summary>
 internal sealed class BookAppointment(SlotStore slots, AppointmentStore store, LockdownStore lockdowns, Db db,
-    IOptions<AppointmentOptions> options, TimeProvider clock)
+    IOptions<AppointmentOptions> options, ClickCollectMetrics metrics, TimeProvider clock)
 {
     public async Task<BookingResult> RunAsync(long patronId, BookAppointmentRequest request, HoldChannel channel, CancellationToken ct)
+    {
+        var result = await BookAsync(patronId, request, channel, ct);
+        switch (result)
+        {
+            case BookingResult.Booked: metrics.Booking("accepted", null); break;
+            case BookingResult.Joined: metrics.Booking("joined", null); break;
+            case BookingResult.Refused(var problem):
+                metrics.Booking("refused", problem.ProblemDetails.Extensions.TryGetValue("code", out var code) ? code?.ToString() : "invalid");
+                break;
+        }
+        return result;
+    }
+
+    async Task<BookingResult> BookAsync(long patronId, BookAppointmentRequest request, HoldChannel channel, CancellationToken ct)
     {
         var calendar = await slots.LoadAsync(request.PickupPointId, ct);
         if (calendar is null) return Refuse(Problems.Field("pickupPointId", $"Le point de retrait {request.PickupPointId} n'existe pas."));

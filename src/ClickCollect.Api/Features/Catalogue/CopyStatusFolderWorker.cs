@@ -1,3 +1,4 @@
+using ClickCollect.Api.Infrastructure.Telemetry;
 using ClickCollect.Api.Infrastructure.Database;
 using ClickCollect.Api.Infrastructure.Jobs;
 using Microsoft.Extensions.Options;
@@ -25,8 +26,8 @@ internal sealed class CopyStatusSyncOptions
 /// so with several instances one applies it, once; then it is moved to <c>done/</c> (or <c>rejected/</c>
 /// when a line is bad: nothing of it is applied) with its report in the table.
 /// </summary>
-internal sealed class CopyStatusFolderWorker(CopyStatusSync sync, Db db, IOptions<CopyStatusSyncOptions> options, TimeProvider clock,
-    ILogger<CopyStatusFolderWorker> logger) : PeriodicWorker(clock, logger, options.Value.Interval)
+internal sealed class CopyStatusFolderWorker(CopyStatusSync sync, Db db, IOptions<CopyStatusSyncOptions> options, ClickCollectMetrics metrics, TimeProvider clock,
+    ILogger<CopyStatusFolderWorker> logger) : PeriodicWorker(clock, logger, options.Value.Interval, metrics)
 {
     readonly string me = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
 

@@ -1,3 +1,4 @@
+using ClickCollect.Api.Infrastructure.Telemetry;
 using ClickCollect.Api.Features.Catalogue;
 using ClickCollect.Api.Infrastructure.Database;
 using Dapper;
@@ -11,7 +12,7 @@ namespace ClickCollect.Api.Features.Holds;
 /// confirmation, issue #7). A copy coming back goes to the oldest queued hold that can use it. Every claim is a conditional update, so two
 /// transactions can never both take one copy.
 /// </summary>
-internal sealed class HoldAllocator(CopyStatusStore copies)
+internal sealed class HoldAllocator(CopyStatusStore copies, ClickCollectMetrics metrics)
 {
     sealed class Candidate { public long Id { get; init; } public long BranchId { get; init; } }
 
@@ -40,6 +41,7 @@ internal sealed class HoldAllocator(CopyStatusStore copies)
             var local = candidate.BranchId == branch;
             if (!await copies.ClaimAsync(uow, candidate.Id, local ? CopyStatus.Held : CopyStatus.InTransit, now, ct)) continue;
             await uow.ExecuteAsync(AssignSql, new { CopyId = candidate.Id, Status = local ? "toPick" : "inTransit", Now = now, HoldId = holdId }, ct);
+            metrics.HoldAllocated(); // counted in the unit of work: one rolled back afterwards is counted all the same
             return true;
         }
         return false;

@@ -1,3 +1,4 @@
+using ClickCollect.Api.Infrastructure.Telemetry;
 using ClickCollect.Api.Infrastructure.Jobs;
 using Microsoft.Extensions.Options;
 
@@ -8,8 +9,8 @@ namespace ClickCollect.Api.Features.Ils;
 /// one it still cannot reach so that the order is kept. A refusal (ok 0) is an answer: it is recorded
 /// with the library system's message for staff to see, and the next transaction goes.
 /// </summary>
-internal sealed class IlsOutboxWorker(IlsOutboxStore outbox, LibrarySystem ils, IOptions<IlsOptions> options, TimeProvider clock,
-    ILogger<IlsOutboxWorker> logger) : PeriodicWorker(clock, logger, options.Value.OutboxInterval)
+internal sealed class IlsOutboxWorker(IlsOutboxStore outbox, LibrarySystem ils, IOptions<IlsOptions> options, ClickCollectMetrics metrics, TimeProvider clock,
+    ILogger<IlsOutboxWorker> logger) : PeriodicWorker(clock, logger, options.Value.OutboxInterval, metrics)
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         options.Value.RunInBackground && options.Value.IsSip2 ? base.ExecuteAsync(stoppingToken) : Task.CompletedTask;

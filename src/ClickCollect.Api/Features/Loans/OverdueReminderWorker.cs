@@ -1,3 +1,4 @@
+using ClickCollect.Api.Infrastructure.Telemetry;
 using ClickCollect.Api.Features.Lockdowns;
 using ClickCollect.Api.Features.Notifications;
 using ClickCollect.Api.Features.Slots;
@@ -15,7 +16,7 @@ namespace ClickCollect.Api.Features.Loans;
 /// app instances; the sending is the notifications feature's.
 /// </summary>
 internal sealed class OverdueReminderWorker(Db db, LockdownStore lockdowns, OutboxStore outbox, IOptions<OverdueReminderOptions> options,
-    TimeProvider clock, ILogger<OverdueReminderWorker> logger) : PeriodicWorker(clock, logger, options.Value.Interval)
+    ClickCollectMetrics metrics, TimeProvider clock, ILogger<OverdueReminderWorker> logger) : PeriodicWorker(clock, logger, options.Value.Interval, metrics)
 {
     sealed class DueLoan
     {

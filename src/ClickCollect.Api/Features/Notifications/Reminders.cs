@@ -1,3 +1,4 @@
+using ClickCollect.Api.Infrastructure.Telemetry;
 using ClickCollect.Api.Features.Slots;
 using ClickCollect.Api.Infrastructure.Database;
 using ClickCollect.Api.Infrastructure.Jobs;
@@ -11,9 +12,9 @@ namespace ClickCollect.Api.Features.Notifications;
 /// reach the patron on the day itself). Dedupe keys make it once per appointment and per deadline,
 /// however many instances run the job.
 /// </summary>
-internal sealed class ReminderWorker(NotificationStore store, Notify notify, Db db, IOptions<SmsOptions> options, TimeProvider clock,
+internal sealed class ReminderWorker(NotificationStore store, Notify notify, Db db, IOptions<SmsOptions> options, ClickCollectMetrics metrics, TimeProvider clock,
     ILogger<ReminderWorker> logger)
-    : PeriodicWorker(clock, logger, options.Value.ReminderInterval)
+    : PeriodicWorker(clock, logger, options.Value.ReminderInterval, metrics)
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         options.Value.RunInBackground ? base.ExecuteAsync(stoppingToken) : Task.CompletedTask;

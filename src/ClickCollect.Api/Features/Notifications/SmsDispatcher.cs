@@ -1,3 +1,4 @@
+using ClickCollect.Api.Infrastructure.Telemetry;
 using ClickCollect.Api.Infrastructure.Jobs;
 using Microsoft.Extensions.Options;
 
@@ -19,8 +20,8 @@ namespace ClickCollect.Api.Features.Notifications;
 /// same words sent outside ClickCollect in that time, which would be taken for ours.
 /// </remarks>
 internal sealed class SmsDispatcher(DispatchStore store, OutboxStore outbox, TwilioClient twilio, ISmsSuspension suspension,
-    IOptions<SmsOptions> sms, IOptions<TwilioOptions> twilioOptions, TimeProvider clock, ILogger<SmsDispatcher> logger)
-    : PeriodicWorker(clock, logger, sms.Value.DispatchInterval)
+    IOptions<SmsOptions> sms, IOptions<TwilioOptions> twilioOptions, ClickCollectMetrics metrics, TimeProvider clock, ILogger<SmsDispatcher> logger)
+    : PeriodicWorker(clock, logger, sms.Value.DispatchInterval, metrics)
 {
     public const string NotConfiguredReason = "non envoyé : aucun fournisseur SMS configuré";
 
@@ -92,6 +93,7 @@ internal sealed class SmsDispatcher(DispatchStore store, OutboxStore outbox, Twi
         }
         if (m.Attempts > o.MaxAttempts)
         {
+            Metrics.SmsFailed();
             await store.CloseAsync(m.Id, Name, SmsStatus.Failed, $"abandonné après {o.MaxAttempts} tentatives", tried: true, now, ct);
             return;
         }
@@ -107,11 +109,13 @@ internal sealed class SmsDispatcher(DispatchStore store, OutboxStore outbox, Twi
         switch (result)
         {
             case TwilioResult.Accepted(var sid, var status):
+                Metrics.SmsSent(SmsSegments.Count(m.Body));
                 if (!await store.MarkSentAsync(m.Id, Name, sid, status, now, ct))
                     logger.LogWarning("SMS {Id} sent as {Sid} after its claim was lost", m.Id, sid);
                 break;
             case TwilioResult.Refused(var code, var reason):
                 logger.LogWarning("SMS {Id} refused by Twilio: {Reason}", m.Id, reason);
+                Metrics.SmsFailed();
                 await store.CloseAsync(m.Id, Name, SmsStatus.Failed, reason, tried: true, now, ct);
                 if (code == 21610) await outbox.OptOutAsync(m.ToNumber!, "provider", now, ct);
                 break;
@@ -131,6 +135,7 @@ internal sealed class SmsDispatcher(DispatchStore store, OutboxStore outbox, Twi
         if (m.Attempts >= o.MaxAttempts)
         {
             var doubt = doubtful || m.DoubtSince is not null ? " ; une tentative sans réponse a pu aboutir" : "";
+            Metrics.SmsFailed();
             await store.CloseAsync(m.Id, Name, SmsStatus.Failed, $"abandonné après {m.Attempts} tentatives : {reason}{doubt}", tried: true, now, ct);
             return;
         }

@@ -1,3 +1,4 @@
+using ClickCollect.Api.Infrastructure.Telemetry;
 using ClickCollect.Api.Features.Fines;
 using ClickCollect.Api.Features.Lockdowns;
 using ClickCollect.Api.Infrastructure.Database;
@@ -96,8 +97,8 @@ internal sealed class RetentionJob(Db db, RetentionStore store, FinesStore fines
 }
 
 /// <summary>Runs <see cref="RetentionJob"/> once a day across every instance (the day is claimed in <c>job_runs</c>).</summary>
-internal sealed class RetentionWorker(Db db, RetentionJob job, RetentionStore store, IOptions<RetentionOptions> options, TimeProvider clock,
-    ILogger<RetentionWorker> logger) : PeriodicWorker(clock, logger, options.Value.CheckInterval)
+internal sealed class RetentionWorker(Db db, RetentionJob job, RetentionStore store, IOptions<RetentionOptions> options, ClickCollectMetrics metrics, TimeProvider clock,
+    ILogger<RetentionWorker> logger) : PeriodicWorker(clock, logger, options.Value.CheckInterval, metrics)
 {
     public const string JobName = "retention";
 
