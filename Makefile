@@ -25,7 +25,7 @@ test:           ## every test (SQLite, PostgreSQL, browser); ends with "N passed
 	status=0; for pid in "$${pids[@]}"; do wait $$pid || status=1; done; \
 	cat $(foreach p,$(TEST_PROJECTS),artifacts/test-$(notdir $(p)).log) > artifacts/test.log; \
 	cat artifacts/test.log; \
-	grep -hE '^(hostile input|authorization matrix|burst behind a proxy|kill -9|axe-core)' artifacts/reliability/*.txt 2>/dev/null || true; \
+	grep -hE '^(hostile input|authorization matrix|burst behind a proxy|kill -9|axe-core|multi-instance|backup under load)' artifacts/reliability/*.txt 2>/dev/null || true; \
 	awk '/(Passed|Failed|Skipped)! +- +Failed:/ { gsub(/,/, ""); for (i = 1; i <= NF; i++) { \
 	    if ($$i == "Failed:") f += $$(i+1); if ($$i == "Passed:") p += $$(i+1); if ($$i == "Skipped:") s += $$(i+1) } } \
 	    END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' artifacts/test.log; \
@@ -46,6 +46,10 @@ openapi-check: openapi ## fail when the committed openapi/v1.json is stale
 migrate:        ## apply db/<provider> to the configured database (Database__Provider, ConnectionStrings__ClickCollect)
 	dotnet run --project src/ClickCollect.Api -- migrate
 
+backup:         ## copy the SQLite database (data/clickcollect.db) to data/backups/clickcollect-<UTC date>.db, safe while serving (PostgreSQL: pg_dump, README)
+	ConnectionStrings__ClickCollect="Data Source=$(CURDIR)/data/clickcollect.db" \
+	dotnet run --project src/ClickCollect.Api -- backup $(CURDIR)/data/backups
+
 FORMAT ?= csv
 FULL ?= false
 import-catalogue: ## import a catalogue: make import-catalogue FILE=export.mrc FORMAT=csv|marc21|unimarc|marcxml [FULL=true withdraws copies not listed] (.gz read as is)
@@ -60,4 +64,4 @@ lint:           ## no wall-clock reads outside TimeProvider in src/
 fmt:            ## check formatting
 	dotnet format ClickCollect.sln --verify-no-changes
 
-.PHONY: help run build test bench bench-marc openapi openapi-check migrate import-catalogue import-patrons lint fmt
+.PHONY: help run build test bench bench-marc openapi openapi-check migrate backup import-catalogue import-patrons lint fmt

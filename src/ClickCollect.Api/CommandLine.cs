@@ -64,7 +64,7 @@ internal static class CommandLine
     }
 
     /// <summary>
-    /// Command-line verbs: <c>migrate</c>, <c>seed-demo</c>, <c>import-catalogue &lt;file&gt;</c>, <c>import-patrons &lt;file&gt; [full]</c>.
+    /// Command-line verbs: <c>migrate</c>, <c>backup [folder]</c>, <c>seed-demo</c>, <c>import-catalogue &lt;file&gt;</c>, <c>import-patrons &lt;file&gt; [full]</c>.
     /// Returns the process exit code when a verb ran (the process then exits instead of serving), null otherwise.
     /// </summary>
     public static async Task<int?> RunCommandAsync(this WebApplication app, string[] args)
@@ -87,6 +87,15 @@ internal static class CommandLine
                     await Console.Error.WriteLineAsync($"ClickCollect cannot migrate: {e.Message}");
                     return 2;
                 }
+            case "backup":
+                if (!services.GetRequiredService<Db>().Dialect.IsSqlite)
+                {
+                    await Console.Error.WriteLineAsync("make backup copies a SQLite database; back PostgreSQL up with pg_dump (README, \"Running for a network\").");
+                    return 2;
+                }
+                var folder = args.Length > 1 ? args[1] : app.Configuration[Backup.FolderSetting] ?? Path.Combine("data", "backups");
+                Console.WriteLine($"Backup written: {await Backup.RunAsync(services.GetRequiredService<Db>(), folder, clock.GetUtcNow(), CancellationToken.None)}");
+                return 0;
             case "seed-demo":
                 await services.GetRequiredService<Migrator>().MigrateAsync(clock.GetUtcNow(), CancellationToken.None);
                 await services.GetRequiredService<DemoSeed>().SeedAsync(CancellationToken.None);

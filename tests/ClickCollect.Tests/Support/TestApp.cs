@@ -58,6 +58,10 @@ public sealed class TestApp : WebApplicationFactory<Program>
         return second;
     }
 
+    /// <summary>An app on a database of the test's own (a restored backup, say).</summary>
+    public static Task<TestApp> StartOnAsync(string provider, string connectionString, Dictionary<string, string?>? settings = null) =>
+        Task.FromResult(new TestApp(provider, connectionString, settings));
+
     /// <summary>An app on a database with nothing in it (the app migrates it on start).</summary>
     public static async Task<TestApp> StartEmptyAsync<TDb>(Dictionary<string, string?>? settings = null) where TDb : ITestDatabase, new()
     {
