@@ -26,8 +26,9 @@ internal sealed record CatalogueImportReport(string Format, int Read, int Record
 /// in batches of <see cref="MarcImportOptions.BatchSize"/> through <see cref="CatalogueImport"/> (the
 /// same writes as the CSV import), one transaction per batch. Unlike the CSV import, a faulty record
 /// does not refuse the file: it is reported with its position and skipped, the rest is imported.
-/// Memory holds one batch plus the record identifiers and barcodes already seen (a few dozen bytes
-/// each), whatever the size of the file.
+/// Memory holds one batch, whatever the size of the file: the record identifiers and barcodes already
+/// seen, needed to catch duplicates and for a full export's withdrawals, wait in a temporary file
+/// (<see cref="SeenKeys"/>).
 /// </summary>
 internal sealed class MarcImport(CatalogueImport importer, CatalogueImportStore store, FullExportWithdrawal fullExport, Db db,
     IOptions<MarcImportOptions> options, TimeProvider clock)
@@ -51,8 +52,7 @@ internal sealed class MarcImport(CatalogueImport importer, CatalogueImportStore 
         await using (var uow = await db.WriteAsync(ct)) branchIds = await store.BranchIdsAsync(uow, ct);
 
         var tally = new Tally();
-        var records = new Dictionary<string, int>(StringComparer.Ordinal);
-        var barcodes = new Dictionary<string, int>(StringComparer.Ordinal);
+        using var seen = new SeenKeys();
         var batch = new List<CatalogueRow>();
         var inBatch = 0;
         await foreach (var entry in Read(stream, format, ct))
@@ -62,7 +62,7 @@ internal sealed class MarcImport(CatalogueImport importer, CatalogueImportStore 
             {
                 tally.Refuse(entry, null, "record", entry.Error!);
             }
-            else if (Check(MarcMapping.Map(entry.Record, flavour, o, year), entry, branchIds, year, records, barcodes, tally) is { } rows)
+            else if (Check(MarcMapping.Map(entry.Record, flavour, o, year), entry, branchIds, year, seen, tally) is { } rows)
             {
                 batch.AddRange(rows);
                 inBatch++;
@@ -76,16 +76,16 @@ internal sealed class MarcImport(CatalogueImport importer, CatalogueImportStore 
         }
         await WriteAsync(batch, tally, ct);
         progress?.Invoke(tally.Read);
-        if (full && barcodes.Count == 0)
+        if (full && seen.Count(SeenKeys.Kind.Barcode) == 0)
             tally.Refuse(new MarcEntry(0, "", null, null), null, "file", FullExportWithdrawal.NothingListed, copy: true);
         else if (full)
-            tally.AddWithdrawn((await db.WriteAsync(uow => fullExport.WithdrawMissingAsync(uow, barcodes.ContainsKey, ct), ct)).Withdrawn);
+            tally.AddWithdrawn((await db.WriteAsync(uow => fullExport.WithdrawMissingAsync(uow, barcode => seen.Contains(SeenKeys.Kind.Barcode, barcode), ct), ct)).Withdrawn);
         return tally.Report(format);
     }
 
     /// <summary>The rows to write for one mapped record, or null when the whole record is refused.</summary>
     static List<CatalogueRow>? Check(MappedRecord mapped, MarcEntry entry, IReadOnlyDictionary<string, long> branchIds, int year,
-        Dictionary<string, int> records, Dictionary<string, int> barcodes, Tally tally)
+        SeenKeys seen, Tally tally)
     {
         if (mapped.Title is null)
         {
@@ -97,20 +97,20 @@ internal sealed class MarcImport(CatalogueImport importer, CatalogueImportStore 
             foreach (var p in mapped.Problems) tally.Refuse(entry, mapped.RecordId, p.Field, p.Reason, copy: true);
         }
         // Barcodes of refused records and refused copies are still "seen": a full export must not withdraw them.
-        foreach (var barcode in mapped.Barcodes) barcodes.TryAdd(barcode, entry.Number);
+        foreach (var barcode in mapped.Barcodes) seen.TryAdd(SeenKeys.Kind.Barcode, barcode, entry.Number);
         if (mapped.Title is not { } title) return null;
 
-        if (records.TryGetValue(title.RecordId, out var first))
+        if (seen.FirstRecord(SeenKeys.Kind.Record, title.RecordId) is { } first)
         {
             tally.Refuse(entry, title.RecordId, "record", $"Identifiant {title.RecordId} déjà lu (notice n° {first}) : notice ignorée.");
             return null;
         }
-        records[title.RecordId] = entry.Number;
+        seen.TryAdd(SeenKeys.Kind.Record, title.RecordId, entry.Number);
 
         var copies = new List<CatalogueRow>();
         foreach (var copy in mapped.Copies)
         {
-            if (barcodes.TryGetValue(copy.Barcode!, out var owner) && owner != entry.Number)
+            if (seen.FirstRecord(SeenKeys.Kind.Barcode, copy.Barcode!) is { } owner && owner != entry.Number)
             {
                 tally.Refuse(entry, title.RecordId, "barcode", $"Code-barres {copy.Barcode} déjà lu dans la notice n° {owner} : exemplaire ignoré.", copy: true);
                 continue;
