@@ -71,6 +71,7 @@ public sealed class PrivacyPagesTests
         var log = browser.WaitForText("table.access-log", "lecteur effacé");
         Assert.Contains("Jean Moreau", log);
         Assert.DoesNotContain("T9302", log);
+        Assert.Contains("/staff/#/effacements", log); // the page the erasure was confirmed from
         browser.Screenshot("privacy-access-log");
 
         // The patron reads why their request was declined.

@@ -16,6 +16,9 @@ export async function api(path, options) {
   const headers = { Accept: 'application/json, application/problem+json' };
   if (o.body !== undefined) headers['Content-Type'] = 'application/json';
   if (o.idempotencyKey) headers['Idempotency-Key'] = o.idempotencyKey;
+  // Staff pages say which page a call comes from, for the access log to patron records (issue 16):
+  // the pages send no Referer (Referrer-Policy: no-referrer), and a Referer would lack the #/route anyway.
+  if (window.location.pathname.indexOf('/staff/') === 0) headers['X-Staff-Page'] = window.location.pathname + window.location.hash;
   let response;
   try {
     response = await fetch(path, {
