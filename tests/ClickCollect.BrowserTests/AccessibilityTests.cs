@@ -32,6 +32,7 @@ public sealed class AccessibilityTests(ITestOutputHelper output)
         var failures = new List<string>();
         var checkedStates = new List<string>();
         var routes = new HashSet<string>();
+        var titles = new Dictionary<string, string>(); // window title → the h1 it was seen with
 
         void Check(string state, string? ready = null)
         {
@@ -50,6 +51,19 @@ public sealed class AccessibilityTests(ITestOutputHelper output)
                     browser.Resize(width);
                     failures.AddRange(axe.Violations().Concat(BoxesOverWords(browser)).Select(v => $"{state} [{width} px, {language}]: {v}"));
                 }
+                // RGAA 10.11: reflow at 320 px without scrolling sideways (a data table scrolls in its own box).
+                browser.Resize(320);
+                var sideways = (long)browser.Script("return document.documentElement.scrollWidth - window.innerWidth;")!;
+                if (sideways > 1) failures.Add($"{state} [320 px, {language}]: reflow: the page is {sideways} px wider than the screen");
+                // RGAA 8.5, 8.6, 9.1: one h1, and a window title of its own.
+                var page = (System.Collections.ObjectModel.ReadOnlyCollection<object>)browser.Script(
+                    "const h = Array.from(document.querySelectorAll('h1')).filter((n) => n.getClientRects().length); return [h.length, h.length ? h[0].textContent.trim() : '', document.title];")!;
+                if ((long)page[0] != 1) failures.Add($"{state} [{language}]: {page[0]} h1 on the page");
+                var (heading, title) = ((string)page[1], (string)page[2]);
+                if (title.Length == 0) failures.Add($"{state} [{language}]: no window title");
+                else if (titles.TryGetValue(title, out var other) && other != heading)
+                    failures.Add($"{state} [{language}]: window title “{title}” also names the page headed “{other}”");
+                else titles[title] = heading;
             }
             browser.Resize(Browser.DesktopWidth);
         }
@@ -78,6 +92,9 @@ public sealed class AccessibilityTests(ITestOutputHelper output)
         Visit("/#/reservations", "reservations, signed out (sign-in asked)");
         Visit("/#/selection", "surprise selection, signed out");
         Visit("/nulle-part", "page not found");
+        Visit("/#/accessibilite", "accessibility statement", ".branch-contacts li");
+        Assert.Contains("Médiathèque centrale", browser.Find(".branch-contacts").Text);
+        browser.Screenshot("accessibility-statement");
 
         // Signed in, with nothing yet.
         SignInPatron(browser, World.EmptyCard);

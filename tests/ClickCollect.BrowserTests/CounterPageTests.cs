@@ -49,6 +49,10 @@ public sealed class CounterPageTests
         await ReadAsync(await patron.PostAsync($"/api/appointments/{appointment.GetProperty("id").GetInt64()}/arrival", null), HttpStatusCode.OK);
         Assert.Contains("lecteur arrivé", browser.WaitForText(".appointment .state", "arrivé"));
         Assert.NotNull(browser.Find(".appointment.state-arrived"));
+        // The sound's visual equivalent, read out too (#19 item 2): who arrived, in a status region, sound off.
+        var news = browser.WaitFor(".arrival-news[role=status]");
+        Assert.Equal("Arrivée : Philippe Martin (P0001, 11:00)", news.Text);
+        Assert.False(browser.Find("label.sound input").Selected);
         browser.Screenshot("counter-arrival");
 
         // The bag is handed over: a loan with its due date, a receipt to print.

@@ -5,7 +5,7 @@ using OpenQA.Selenium;
 
 namespace ClickCollect.BrowserTests;
 
-// Every page names its licence (Apache-2.0, #14) in its footer.
+// Every page names its licence (Apache-2.0, #14) and links the accessibility statement (#19) in its footer.
 public sealed class FooterTests
 {
     [Fact]
@@ -52,6 +52,10 @@ public sealed class FooterTests
         Assert.True(footer.Displayed, page);
         var licence = footer.FindElement(By.CssSelector("a[href='https://www.apache.org/licenses/LICENSE-2.0']"));
         Assert.Equal("Apache-2.0", licence.Text);
-        Assert.Equal("ClickCollect — logiciel libre sous licence Apache-2.0", footer.Text);
+        Assert.Equal("ClickCollect — logiciel libre sous licence Apache-2.0", footer.FindElement(By.CssSelector("p")).Text);
+        // The accessibility statement, linked from every footer as French law requires (#19 item 3).
+        var statement = footer.FindElement(By.CssSelector("a[data-i18n='footer.accessibility']"));
+        Assert.Equal("Accessibilité : partiellement conforme", statement.Text);
+        Assert.EndsWith("/#/accessibilite", statement.GetAttribute("href"));
     }
 }

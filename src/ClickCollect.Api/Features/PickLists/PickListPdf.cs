@@ -40,6 +40,10 @@ internal static class PickListPdf
         using var document = new PdfDocument();
         document.Info.Title = $"{list.Title} — {list.PlaceName} — {list.Date:yyyy-MM-dd}";
         document.Info.Creator = "ClickCollect";
+        // RGAA 13.3 / PDF accessibility (#19 item 2): the catalog's /Lang says the text is French, and a
+        // reader's title bar shows the title rather than the file name (WCAG technique PDF18).
+        document.Language = "fr-FR";
+        document.ViewerPreferences.DisplayDocTitle = true;
         var regular = new XFont(DejaVuFontResolver.Family, 8);
         var bold = new XFont(DejaVuFontResolver.Family, 8, XFontStyleEx.Bold);
         var heading = new XFont(DejaVuFontResolver.Family, 14, XFontStyleEx.Bold);

@@ -1,6 +1,7 @@
 // The patron pages: catalogue, a title and reserving it, choosing a pickup slot, "Mes réservations",
 // surprise selection request, sign-in (card number + PIN), account.
 //   POST /api/patrons/sign-in {cardNumber, pin} sets the page cookie; GET /api/patrons/me; POST /api/sign-out
+import { accessibilityView } from './accessibility.js';
 import { accountView } from './account.js';
 import { privacySection } from './account-privacy.js';
 import { api } from './api.js';
@@ -52,6 +53,7 @@ const views = {
     moreSections: (p) => [privacySection(p, { patronChanged: (changed) => { patron = changed; showSignedIn(); } })],
   }), 'account.needSignIn'),
   selection: selectionRequestView(() => patron),
+  accessibilite: accessibilityView(),
 };
 
 function takeNotice() {

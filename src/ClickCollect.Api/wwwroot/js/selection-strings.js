@@ -76,6 +76,7 @@ const fr = {
   'sel.claimedBy': '{name}, jusqu’à {until}',
 
   'sel.bench.title': 'Sélection n° {id}',
+  'sel.bench.windowTitle': 'Préparer une sélection',
   'sel.bench.back': 'Retour à la file',
   'sel.bench.request': 'La demande',
   'sel.f.patron': 'Lecteur',
@@ -199,6 +200,7 @@ const en = {
   'sel.queue.title': 'Surprise selections',
   'sel.queue.new': 'New request by phone',
   'sel.bench.title': 'Selection no. {id}',
+  'sel.bench.windowTitle': 'Preparing a selection',
   'sel.bench.back': 'Back to the queue',
   'sel.bench.claim': 'Take it',
   'sel.bench.propose': 'Propose a selection',

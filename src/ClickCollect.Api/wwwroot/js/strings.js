@@ -18,6 +18,7 @@ const fr = {
   'nav.signOut': 'Se déconnecter',
   'greeting': 'Bonjour {name}',
   'footer.freeSoftware': 'logiciel libre sous licence',
+  'footer.accessibility': 'Accessibilité : partiellement conforme', // #19: the statement's link, as French law words it
 
   'signIn.title': 'Se connecter',
   'signIn.intro': 'Connectez-vous avec le numéro de votre carte de bibliothèque et votre code PIN.',
@@ -129,6 +130,7 @@ const fr = {
   'counter.notFoundMoved': '« {title} » : un autre exemplaire a été attribué.',
   'counter.notFoundQueued': '« {title} » : aucun autre exemplaire libre, le lecteur est prévenu.',
   'counter.sound': 'Signal sonore à chaque arrivée',
+  'counter.arrivalNews': { one: 'Arrivée : {names}', other: '{n} arrivées : {names}' }, // #19: the sound's visual equivalent
   'counter.board': 'Rendez-vous du jour',
   'counter.noAppointments': 'Aucun rendez-vous ce jour-là.',
   'counter.state.toPick': 'à préparer',
@@ -600,6 +602,7 @@ const en = {
   'nav.signOut': 'Sign out',
   'greeting': 'Hello {name}',
   'footer.freeSoftware': 'free software licensed under',
+  'footer.accessibility': 'Accessibility: partially compliant', // #19: the statement's link
 
   'signIn.title': 'Sign in',
   'signIn.intro': 'Sign in with your library card number and your PIN.',
@@ -713,6 +716,7 @@ const en = {
   'counter.notFoundMoved': '“{title}”: another copy was allocated.',
   'counter.notFoundQueued': '“{title}”: no other copy free, the patron is told.',
   'counter.sound': 'Sound on each arrival',
+  'counter.arrivalNews': { one: 'Arrived: {names}', other: '{n} arrivals: {names}' }, // #19: the sound's visual equivalent
   'counter.board': 'Today’s appointments',
   'counter.noAppointments': 'No appointment that day.',
   'counter.state.toPick': 'to pick',

@@ -41,6 +41,9 @@ export function counterView(hashBase, me) {
       board: el('section', { className: 'counter-board', 'aria-labelledby': 'board-title' }),
       returned: returned,
       returnStatus: el('div', { className: 'scan-status', role: 'status', 'aria-live': 'polite' }),
+      // #19 item 2: each arrival the board notices is written here, in view and read out, whether or not
+      // the sound is on: the sound's visual equivalent, and the news for a screen-reader user.
+      arrivals: el('p', { className: 'arrival-news no-print', role: 'status', 'aria-live': 'polite' }),
     };
     const shortcut = (key, days) => el('button', { type: 'button', className: 'secondary', i18n: key,
       onClick: () => { ui.date.value = today(days); window.location.hash = withQuery(hashBase, { point: ui.point.value, date: ui.date.value }); } });
@@ -61,6 +64,7 @@ export function counterView(hashBase, me) {
       ui.returnStatus,
       ui.list,
       el('label', { className: 'sound no-print' }, sound, ' ', el('span', { i18n: 'counter.sound' })),
+      ui.arrivals,
       ui.board,
     ]);
     update(params);
@@ -230,6 +234,11 @@ export function counterView(hashBase, me) {
     const fresh = seenArrivals ? arrived.filter((id) => seenArrivals.indexOf(id) < 0) : [];
     seenArrivals = arrived;
     if (fresh.length && ui.sound.checked) beep();
+    if (fresh.length) {
+      const names = appointments.filter((a) => fresh.indexOf(a.id) >= 0)
+        .map((a) => a.patronName + ' (' + a.patronCardNumber + ', ' + formatTime(a.slotStart, lang()) + ')').join(', ');
+      bind(ui.arrivals, 'counter.arrivalNews', { n: fresh.length, names: names });
+    }
     const slots = {};
     appointments.forEach((a) => { (slots[a.slotStart] = slots[a.slotStart] || []).push(a); });
     const noShows = appointments.filter((a) => a.status === 'noShow');

@@ -199,7 +199,8 @@ export function workbenchView(currentStaff) {
     q.focus();
   }
 
-  return { title: 'sel.queue.title', render: render, update: render.bind(null, document.getElementById('main')) };
+  // A window title of its own, not the queue's (#19, RGAA 8.6).
+  return { title: 'sel.bench.windowTitle', render: render, update: render.bind(null, document.getElementById('main')) };
 }
 
 function scoreDetails(item) {

@@ -90,7 +90,15 @@ public abstract class PickListTests<TDb> where TDb : ITestDatabase, new()
         Directory.CreateDirectory(folder);
         var file = Path.Combine(folder, $"pick-list-{app.Provider}.pdf");
         await File.WriteAllBytesAsync(file, pdf);
-        Assert.Matches(@"Page size:\s+595 x 842 pts \(A4\)", Run("pdfinfo", file));
+        var info = Run("pdfinfo", file);
+        Assert.Matches(@"Page size:\s+595 x 842 pts \(A4\)", info);
+        // Tagged for assistive technology (#19 item 2, RGAA 13.3): a title shown in the title bar, the language in the catalog.
+        Assert.Matches(@"Title:\s+Liste de retrait — Médiathèque centrale – Adultes — 2026-03-11", info);
+        using (var opened = PdfSharp.Pdf.IO.PdfReader.Open(new MemoryStream(pdf), PdfSharp.Pdf.IO.PdfDocumentOpenMode.Import))
+        {
+            Assert.Equal("fr-FR", opened.Language);
+        }
+        Assert.Contains("/DisplayDocTitle true", Encoding.Latin1.GetString(pdf), StringComparison.Ordinal); // PDFsharp cannot read it back in Import mode
         var text = Run("pdftotext", $"-layout {file} -");
         Assert.Contains("Liste de retrait — Médiathèque centrale – Adultes", text);
         Assert.Contains("mercredi 11 mars 2026", text);
