@@ -40,6 +40,13 @@ public sealed class PrivacyPagesTests
             Assert.Equal("T9301", export.RootElement.GetProperty("patron").GetProperty("cardNumber").GetString());
             Assert.Single(export.RootElement.GetProperty("tables").GetProperty("loans").EnumerateArray());
         }
+        // The same, as a readable page.
+        browser.Find("#account-privacy a[href='#/mes-donnees']").Click();
+        Assert.Contains("Titre d'essai", browser.WaitForText("#data-loans", "En cours"));
+        Assert.Contains("loans : 1 ligne", browser.Find("#data-tables").Text);
+        browser.Screenshot("privacy-patron-data");
+        browser.Find("main a[href='#/compte']").Click();
+        browser.WaitFor("#privacy-erasure-confirm");
         browser.Find("#privacy-erasure-confirm").SendKeys(Keys.Space);
         browser.Find("#account-privacy button[data-i18n='privacy.erasure.ask']").Click();
         var asked = browser.WaitForText("#account-privacy", "Demande d’effacement enregistrée");

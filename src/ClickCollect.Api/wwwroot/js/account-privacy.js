@@ -51,7 +51,7 @@ export function privacySection(patron, ctx) {
     el('p', { className: 'intro', i18n: 'privacy.intro' }),
     status,
     el('h3', { i18n: 'privacy.consents' }), consentForm,
-    el('h3', { i18n: 'privacy.export' }), download,
+    el('h3', { i18n: 'privacy.export' }), download, ' ', el('a', { href: '#/mes-donnees', className: 'data-link', i18n: 'privacy.show' }),
     el('h3', { i18n: 'privacy.erasure' }), erasure,
     box,
     el('hr', {}));

@@ -4,6 +4,7 @@
 import { accessibilityView } from './accessibility.js';
 import { accountView } from './account.js';
 import { privacySection } from './account-privacy.js';
+import { accountDataView } from './account-data.js';
 import { api } from './api.js';
 import { calendarView } from './calendar.js';
 import { catalogueView } from './catalogue.js';
@@ -54,6 +55,7 @@ const views = {
   }), 'account.needSignIn'),
   selection: selectionRequestView(() => patron),
   accessibilite: accessibilityView(),
+  'mes-donnees': signedInOnly(accountDataView(), 'account.needSignIn'),
 };
 
 function takeNotice() {
