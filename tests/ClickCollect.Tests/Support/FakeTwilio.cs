@@ -100,6 +100,7 @@ public sealed partial class FakeTwilio : IAsyncDisposable
         var fake = new FakeTwilio(app);
         app.MapPost("/2010-04-01/Accounts/{account}/Messages.json", fake.CreateAsync);
         app.MapGet("/2010-04-01/Accounts/{account}/Messages.json", fake.List);
+        app.MapGet("/2010-04-01/Accounts/{account}/Messages/{sid}.json", fake.Fetch);
         app.MapFallback((HttpContext http) =>
         {
             fake.complaints.Enqueue($"unexpected {http.Request.Method} {http.Request.Path}");
@@ -162,6 +163,23 @@ public sealed partial class FakeTwilio : IAsyncDisposable
                 return Results.Empty;
         }
         return Results.Json(Resource(sms), statusCode: 201);
+    }
+
+    /// <summary>What GET Messages/{sid}.json says of a message: "queued" (or "accepted") until a test sets it.</summary>
+    public ConcurrentDictionary<string, (string Status, int? ErrorCode)> Deliveries { get; } = new();
+
+    /// <summary>GET Messages/{sid}.json calls received.</summary>
+    public int Fetches => Volatile.Read(ref fetches);
+    int fetches;
+
+    IResult Fetch(string account, string sid, HttpContext http)
+    {
+        Interlocked.Increment(ref fetches);
+        if (Refusal(account, http) is { } refused) return refused;
+        if (Messages.FirstOrDefault(m => m.Sid == sid) is not { } sms) return TwilioError(404, 20404, "The requested resource was not found");
+        var resource = (Dictionary<string, object?>)Resource(sms);
+        if (Deliveries.TryGetValue(sid, out var delivery)) (resource["status"], resource["error_code"]) = (delivery.Status, delivery.ErrorCode);
+        return Results.Json(resource);
     }
 
     IResult List(string account, HttpContext http)

@@ -122,6 +122,28 @@ internal sealed class DispatchStore(Db db)
     public Task<bool> CloseAsync(long id, string worker, SmsStatus status, string reason, bool tried, DateTimeOffset now, CancellationToken ct) =>
         WriteOneAsync(CloseSql, new { Id = id, Worker = worker, Status = status, Reason = reason, Untried = tried ? 0 : 1, Now = now }, ct);
 
+    /// <summary>A message Twilio accepted (its sid) that has had no delivery report since <c>updated_at</c>.</summary>
+    internal sealed record AwaitingReport(long Id, string Sid);
+
+    const string AwaitingSql = """
+        select id, provider_sid as sid from sms_outbox
+        where status = 'sent' and provider_sid is not null and updated_at < @Before and created_at >= @Since
+        order by updated_at limit @Limit
+        """;
+
+    /// <summary>Sent messages with no delivery report since <paramref name="before"/>, created after <paramref name="since"/>, oldest first.</summary>
+    public async Task<IReadOnlyList<AwaitingReport>> AwaitingReportAsync(DateTimeOffset before, DateTimeOffset since, int limit, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return (await c.QueryAsync<AwaitingReport>(new CommandDefinition(AwaitingSql, new { Before = before, Since = since, Limit = limit },
+            cancellationToken: ct))).AsList();
+    }
+
+    const string CheckedSql = "update sms_outbox set updated_at = @Now where id = @Id and status = 'sent'";
+
+    /// <summary>Asked about and still on its way: asked again one <see cref="SmsOptions.DeliveryCheckAfter"/> later.</summary>
+    public Task<bool> MarkCheckedAsync(long id, DateTimeOffset now, CancellationToken ct) => WriteOneAsync(CheckedSql, new { Id = id, Now = now }, ct);
+
     async Task<bool> WriteOneAsync(string sql, object parameters, CancellationToken ct) =>
         await db.WriteAsync(uow => uow.ExecuteAsync(sql, parameters, ct), ct) == 1;
 }

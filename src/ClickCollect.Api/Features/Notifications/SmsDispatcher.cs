@@ -35,6 +35,7 @@ internal sealed class SmsDispatcher(DispatchStore store, OutboxStore outbox, Twi
     public override async Task RunOnceAsync(CancellationToken ct)
     {
         var o = sms.Value;
+        if (twilioOptions.Value.IsConfigured) await CheckDeliveriesAsync(ct);
         for (var round = 0; round < MaxRounds; round++)
         {
             var claimedAt = Clock.GetUtcNow();
@@ -125,6 +126,36 @@ internal sealed class SmsDispatcher(DispatchStore store, OutboxStore outbox, Twi
             case TwilioResult.NoAnswer(var reason):
                 await RetryAsync(m, reason, doubtful: true, null, ct);
                 break;
+        }
+    }
+
+    // Messages asked about per run: the status callback normally answers, this only catches the lost ones.
+    const int DeliveryChecksPerRun = 20;
+
+    /// <summary>
+    /// Messages Twilio accepted but whose delivery report never came (lost callback, app down, no public
+    /// address): their status is fetched by sid and recorded as the callback would have, so the counter sees
+    /// "non distribué" and staff phone the patron. Several instances may ask about the same message: the
+    /// report is recorded once (<see cref="OutboxStore.RecordReportAsync"/> claims sid and status).
+    /// </summary>
+    async Task CheckDeliveriesAsync(CancellationToken ct)
+    {
+        var o = sms.Value;
+        var now = Clock.GetUtcNow();
+        foreach (var m in await store.AwaitingReportAsync(now - o.DeliveryCheckAfter, now - o.DeliveryCheckFor, DeliveryChecksPerRun, ct))
+        {
+            var delivery = await twilio.FetchAsync(m.Sid, ct);
+            if (delivery.Failure is { } failure)
+            {
+                logger.LogInformation("SMS {Id}: delivery not checked ({Failure})", m.Id, failure);
+                return; // Twilio is unwell: ask again next run
+            }
+            if (delivery.Status is { } word && TwilioWebhooks.ToStatus(word) is { } status and not SmsStatus.Sent)
+            {
+                var error = delivery.ErrorCode is { } code ? TwilioErrors.Describe(code, null) : null;
+                await outbox.RecordReportAsync(m.Sid, m.Id, status, word, error, Clock.GetUtcNow(), ct);
+            }
+            else await store.MarkCheckedAsync(m.Id, Clock.GetUtcNow(), ct);
         }
     }
 

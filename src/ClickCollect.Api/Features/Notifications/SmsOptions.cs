@@ -41,6 +41,15 @@ internal sealed class SmsOptions
     /// <summary>How long "ANNULER" waits for its "OUI".</summary>
     public TimeSpan ConfirmationTimeout { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// A message Twilio accepted without a delivery report after this long is asked about by its sid
+    /// (the status callback can be lost: the app was down, or Twilio:PublicBaseUrl is not reachable).
+    /// </summary>
+    public TimeSpan DeliveryCheckAfter { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Messages older than this are no longer asked about (a carrier that never reports stays "sent").</summary>
+    public TimeSpan DeliveryCheckFor { get; set; } = TimeSpan.FromDays(2);
+
     /// <summary>False: the dispatcher and reminder jobs only run when called (tests, a separate worker process).</summary>
     public bool RunInBackground { get; set; } = true;
 }

@@ -23,7 +23,8 @@ internal abstract record TwilioResult
 
 /// <summary>
 /// Twilio's Programmable Messaging API through the official SDK: <c>MessageResource.CreateAsync</c> hands a
-/// message over, <c>MessageResource.ReadAsync</c> lists what Twilio holds for a number (the in-doubt lookup).
+/// message over, <c>MessageResource.ReadAsync</c> lists what Twilio holds for a number (the in-doubt lookup),
+/// <c>MessageResource.FetchAsync</c> reads one message by sid (a delivery report that never came).
 /// The SDK's <see cref="TwilioRestClient"/> runs on this typed <see cref="HttpClient"/> (timeout from
 /// <see cref="TwilioOptions"/>; <see cref="TwilioBaseUrlHandler"/> sends its calls to Twilio:BaseUrl when that
 /// is not Twilio itself, as the tests' fake server is). What the SDK throws is turned into
@@ -74,6 +75,16 @@ internal sealed class TwilioClient(HttpClient http, IOptions<TwilioOptions> opti
                 .Select(m => (m.Sid, m.Status?.ToString() ?? "queued")).ToList();
             return new Lookup(sids, null);
         }, failure => new Lookup([], Describe(failure)), ct);
+
+    /// <summary>Twilio's word for where a message it accepted stands (<c>MessageResource.FetchAsync</c> by sid), with its error code.</summary>
+    internal sealed record Delivery(string? Status, int? ErrorCode, string? Failure);
+
+    public Task<Delivery> FetchAsync(string sid, CancellationToken ct) =>
+        CallAsync(async () =>
+        {
+            var message = await MessageResource.FetchAsync(pathSid: sid, client: Rest);
+            return new Delivery(message.Status?.ToString(), message.ErrorCode, null);
+        }, failure => new Delivery(null, null, Describe(failure)), ct);
 
     // Twilio's clock and ours may differ a little.
     static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);

@@ -136,6 +136,41 @@ public abstract class SmsDispatcherTests<TDb>(ITestOutputHelper output) where TD
     }
 
     [Fact]
+    public async Task A_delivery_report_that_never_came_is_fetched_by_sid_after_half_an_hour()
+    {
+        var (twilio, app) = await StartAsync();
+        await using var _ = twilio;
+        await using var __ = app;
+        await EnqueueAsync(app, Consenting, "Votre document vous attend.");
+        await EnqueueAsync(app, Consenting, "Votre rendez-vous est demain.");
+        await DispatchAsync(app);
+        var (lost, pending) = (twilio.Messages[0], twilio.Messages[1]);
+        twilio.Deliveries[lost.Sid] = ("undelivered", 30003);   // the callback saying so never reached us
+        twilio.Deliveries[pending.Sid] = ("sent", null);         // the carrier has not answered yet
+
+        app.Clock.Advance(TimeSpan.FromMinutes(29));
+        await DispatchAsync(app);
+        Assert.Equal(0, twilio.Fetches);                        // the callback still has time
+        app.Clock.Advance(TimeSpan.FromMinutes(2));
+        await DispatchAsync(app);
+        Assert.Equal(2, twilio.Fetches);
+        var rows = await OutboxAsync(app);
+        var undelivered = Assert.Single(rows, r => r.ProviderSid == lost.Sid);
+        Assert.Equal(("undelivered", "undelivered"), (undelivered.Status, undelivered.ProviderStatus));
+        Assert.Contains("30003", undelivered.LastError);
+        Assert.Equal("sent", Assert.Single(rows, r => r.ProviderSid == pending.Sid).Status);
+
+        await DispatchAsync(app);
+        Assert.Equal(2, twilio.Fetches);                        // asked again only half an hour later
+        twilio.Deliveries[pending.Sid] = ("delivered", null);
+        app.Clock.Advance(TimeSpan.FromMinutes(31));
+        await DispatchAsync(app);
+        Assert.Equal(3, twilio.Fetches);
+        Assert.Equal("delivered", Assert.Single(await OutboxAsync(app), r => r.ProviderSid == pending.Sid).Status);
+        Assert.Empty(twilio.Complaints);
+    }
+
+    [Fact]
     public async Task A_dropped_connection_before_or_after_twilio_took_the_message_ends_with_exactly_one_message()
     {
         var (twilio, app) = await StartAsync();
