@@ -44,6 +44,10 @@ public sealed class TestApp : WebApplicationFactory<Program>
         return new TestApp(db.Provider, await db.CreateSeededAsync(), settings);
     }
 
+    /// <summary>An app on a database made by the caller (a connection string with its own options).</summary>
+    public static TestApp On(string provider, string connectionString, Dictionary<string, string?>? settings = null) =>
+        new(provider, connectionString, settings);
+
     /// <summary>An app on a copy of the seeded SQLite template.</summary>
     public static Task<TestApp> StartAsync(Dictionary<string, string?>? settings = null) => StartAsync<SqliteTestDatabase>(settings);
 

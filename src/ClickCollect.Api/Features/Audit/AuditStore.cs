@@ -66,9 +66,9 @@ internal sealed class AuditStore(Db db)
         public string Details { get; init; } = "{}";
     }
 
-    const string ListSql = """
+    static string ListSql(string? entity, long? entityId) => $"""
         select id, occurred_at, staff_id, actor, action, entity, entity_id, details from audit_log
-        where (@Entity is null or entity = @Entity) and (@EntityId is null or entity_id = @EntityId)
+        {new SqlWhere().And(entity is not null, "entity = @Entity").And(entityId is not null, "entity_id = @EntityId")}
         order by occurred_at desc, id desc
         limit @Limit
         """;
@@ -76,7 +76,7 @@ internal sealed class AuditStore(Db db)
     public async Task<IReadOnlyList<AuditEntry>> ListAsync(string? entity, long? entityId, int limit, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
-        var rows = await c.QueryAsync<Row>(new CommandDefinition(ListSql, new { Entity = entity, EntityId = entityId, Limit = limit }, cancellationToken: ct));
+        var rows = await c.QueryAsync<Row>(new CommandDefinition(ListSql(entity, entityId), new { Entity = entity, EntityId = entityId, Limit = limit }, cancellationToken: ct));
         return rows.Select(r => new AuditEntry(r.Id, r.OccurredAt, r.StaffId, r.Actor, r.Action, r.Entity, r.EntityId,
             JsonDocument.Parse(r.Details).RootElement.Clone())).ToList();
     }

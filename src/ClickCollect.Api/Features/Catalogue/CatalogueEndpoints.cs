@@ -113,8 +113,8 @@ internal static class CatalogueEndpoints
             if (branchId is null) return Problems.Field("pickupPointId", $"Le point de retrait {pickupPointId} n'existe pas.");
         }
         var search = query.ToSearch(branchId);
-        var (items, total) = await store.SearchAsync(search, ct);
-        return TypedResults.Ok(new TitleSearchResponse(items.Select(t => t.ToSummary()).ToList(), total, search.Page, search.PageSize));
+        var (items, total, estimated) = await store.SearchAsync(search, ct);
+        return TypedResults.Ok(new TitleSearchResponse(items.Select(t => t.ToSummary()).ToList(), total, search.Page, search.PageSize, estimated));
     }
 
     /// <summary>Staff also get the copies' shelf details and the number of holds queued for the title.</summary>

@@ -8,25 +8,27 @@ internal sealed class CatalogueStore(Db db)
 {
     const string TitleColumns = "t.id, t.record_id, t.isbn, t.title, t.authors, t.publisher, t.year, t.language, t.audience, t.format, t.genres";
 
-    // Copies on the shelf, anywhere or at one branch (the pickup point's).
-    const string AvailableCopies = """
-        (select count(*) from copies c
-         where c.title_id = t.id and c.status = 'onShelf' and (@BranchId is null or c.branch_id = @BranchId))
-        """;
+    // Copies on the shelf, anywhere or at one branch (the pickup point's); read through copies_title_branch.
+    static string OnShelf(TitleSearch s) =>
+        "from copies c where c.title_id = t.id and c.status = 'onShelf'" + (s.BranchId is null ? "" : " and c.branch_id = @BranchId");
 
-    const string Filters = $"""
-        (@Audience is null or t.audience = @Audience) and (@Format is null or t.format = @Format)
-        and (@Language is null or t.language = @Language) and (not @OnlyAvailable or {AvailableCopies} > 0)
-        """;
+    // Only the filters given (#17): "(@X is null or t.x = @X)" costs a test per row and keeps any index away.
+    static SqlWhere Filters(TitleSearch s) => new SqlWhere()
+        .And(s.Audience is not null, "t.audience = @Audience")
+        .And(s.Format is not null, "t.format = @Format")
+        .And(s.Language is not null, "t.language = @Language")
+        .And(s.OnlyAvailable, $"exists (select 1 {OnShelf(s)})");
+
+    static string Columns(TitleSearch s) => $"{TitleColumns}, (select count(*) {OnShelf(s)}) as available_copies";
 
     // Without words: the catalogue in title order (index titles_sort on both engines).
-    const string ListSql = $"""
-        select {TitleColumns}, {AvailableCopies} as available_copies from titles t
-        where {Filters}
+    static string ListSql(TitleSearch s) => $"""
+        select {Columns(s)} from titles t
+        {Filters(s)}
         order by lower(t.title), t.id
         limit @Limit offset @Offset
         """;
-    const string ListCountSql = $"select count(*) from titles t where {Filters}";
+    static string ListCountSql(TitleSearch s) => $"select 1 from titles t {Filters(s)}";
 
     // With words: "matches" gives (id, rank), smaller rank first, title > authors > genres.
     // SQLite: FTS5 with bm25 column weights; unicode61 remove_diacritics folds case and accents on both sides.
@@ -35,51 +37,81 @@ internal sealed class CatalogueStore(Db db)
         """;
     // PostgreSQL: the weighted tsvector column (A title, B authors, C genres) and ts_rank. The words go
     // through the same parser and f_unaccent as the indexed text, and each lexeme becomes a quoted
-    // prefix term ('etranger':*), so nothing typed is ever read as tsquery syntax.
-    const string MatchesPostgres = """
-        query as (
-            select string_agg('''' || replace(replace(w, '\', '\\'), '''', '''''') || ''':*', ' & ')::tsquery as q
-            from unnest(tsvector_to_array(to_tsvector('simple', f_unaccent(@Match)))) w),
-        matches as (
-            select t.id, -ts_rank('{0.01, 0.05, 0.3, 1.0}', t.search, query.q) as rank
-            from titles t, query where t.search @@ query.q)
+    // prefix term ('etranger':*), so nothing typed is ever read as tsquery syntax. The tsquery is made
+    // first, on its own: given as a value, the planner weighs it against the GIN index (made inside the
+    // search, it was unknown at planning time and titles were scanned).
+    const string TsQuerySql = """
+        select string_agg('''' || replace(replace(w, '\', '\\'), '''', '''''') || ''':*', ' & ')
+        from unnest(tsvector_to_array(to_tsvector('simple', f_unaccent(@Match)))) w
         """;
-    const string SearchTail = $"""
-        select {TitleColumns}, {AvailableCopies} as available_copies
-        from matches m join titles t on t.id = m.id
-        where {Filters}
+    const string MatchesPostgres = """
+        matches as (
+            select t.id, -ts_rank('{0.01, 0.05, 0.3, 1.0}', t.search, cast(@TsQuery as tsquery)) as rank
+            from titles t where t.search @@ cast(@TsQuery as tsquery))
+        """;
+    static string SearchSql(SqlDialect dialect, TitleSearch s) => $"""
+        with {dialect.Pick(MatchesSqlite, MatchesPostgres)}
+        select {Columns(s)}
+        from matches m {Join(dialect)} titles t on t.id = m.id
+        {Filters(s)}
         order by m.rank, lower(t.title), t.id
         limit @Limit offset @Offset
         """;
-    const string SearchCountTail = $"select count(*) from matches m join titles t on t.id = m.id where {Filters}";
+    // SQLite's planner may put titles first and run the full-text query once per title (minutes on 20,000
+    // titles): "cross join" keeps the order as written, the index's hits first, each title read by key.
+    static string Join(SqlDialect dialect) => dialect.Pick("cross join", "join");
 
-    const string SearchSqlite = $"with {MatchesSqlite} {SearchTail}";
-    const string SearchPostgres = $"with {MatchesPostgres} {SearchTail}";
-    const string SearchCountSqlite = $"with {MatchesSqlite} {SearchCountTail}";
-    const string SearchCountPostgres = $"with {MatchesPostgres} {SearchCountTail}";
+    // Counting needs no rank: the hits alone, from the full-text index.
+    static string SearchCountSql(SqlDialect dialect, TitleSearch s) => dialect.IsSqlite
+        ? $"select 1 from titles_fts cross join titles t on t.id = titles_fts.rowid {Filters(s).And("titles_fts match @Match")}"
+        : $"select 1 from titles t {Filters(s).And("t.search @@ cast(@TsQuery as tsquery)")}";
 
-    public async Task<(IReadOnlyList<TitleRow> Items, int Total)> SearchAsync(TitleSearch search, CancellationToken ct)
+    /// <summary>
+    /// Up to this many hits are counted exactly; past it the total is an estimate (#17: counting every title
+    /// a common word finds, through its filters, cost as much as ranking the page). Nobody pages that far.
+    /// </summary>
+    public const int ExactCountLimit = 1000;
+
+    // Past the limit: the hits of the words alone (the full-text index, no filter, no join), or the size of
+    // the catalogue (PostgreSQL's own statistic). An upper bound when filters narrow the search.
+    const string EstimateSqlite = "select count(*) from titles_fts where titles_fts match @Match";
+    const string EstimatePostgres = "select count(*) from titles t where t.search @@ cast(@TsQuery as tsquery)";
+    const string CatalogueSizeSqlite = "select coalesce(max(id), 0) from titles";
+    const string CatalogueSizePostgres = "select greatest(reltuples, 0)::bigint from pg_class where oid = 'titles'::regclass";
+
+    public async Task<(IReadOnlyList<TitleRow> Items, int Total, bool Estimated)> SearchAsync(TitleSearch search, CancellationToken ct)
     {
         var dialect = db.Dialect;
         var byWords = search.Words.Count > 0;
-        var (sql, countSql) = byWords
-            ? (dialect.Pick(SearchSqlite, SearchPostgres), dialect.Pick(SearchCountSqlite, SearchCountPostgres))
-            : (ListSql, ListCountSql);
+        var (sql, hitsSql) = byWords ? (SearchSql(dialect, search), SearchCountSql(dialect, search)) : (ListSql(search), ListCountSql(search));
+        var match = byWords ? dialect.Pick(SearchTerms.ToFts5(search.Words), SearchTerms.ToPostgres(search.Words)) : null;
+        await using var c = await db.OpenAsync(ct);
+        var tsQuery = byWords && !dialect.IsSqlite
+            ? await c.ExecuteScalarAsync<string?>(new CommandDefinition(TsQuerySql, new { Match = match }, cancellationToken: ct))
+            : null;
+        if (byWords && !dialect.IsSqlite && tsQuery is null) return ([], 0, false); // no word left once parsed
         var parameters = new
         {
-            Match = byWords ? dialect.Pick(SearchTerms.ToFts5(search.Words), SearchTerms.ToPostgres(search.Words)) : null,
+            Match = match,
+            TsQuery = tsQuery,
             Audience = search.Audience is { } a ? DapperSetup.ToDb(a) : null,
             Format = search.Format is { } f ? DapperSetup.ToDb(f) : null,
             search.Language,
             search.BranchId,
-            search.OnlyAvailable,
             Limit = search.PageSize,
             Offset = (long)(search.Page - 1) * search.PageSize,
+            CountLimit = ExactCountLimit + 1,
         };
-        await using var c = await db.OpenAsync(ct);
+        var countSql = $"select count(*) from ({hitsSql} limit @CountLimit) hits";
         var total = await c.ExecuteScalarAsync<long>(new CommandDefinition(countSql, parameters, cancellationToken: ct));
+        var estimated = total > ExactCountLimit;
+        if (estimated)
+        {
+            var estimateSql = byWords ? dialect.Pick(EstimateSqlite, EstimatePostgres) : dialect.Pick(CatalogueSizeSqlite, CatalogueSizePostgres);
+            total = Math.Max(total, await c.ExecuteScalarAsync<long>(new CommandDefinition(estimateSql, parameters, cancellationToken: ct)));
+        }
         var items = total == 0 ? [] : (await c.QueryAsync<TitleRow>(new CommandDefinition(sql, parameters, cancellationToken: ct))).AsList();
-        return (items, (int)total);
+        return (items, (int)total, estimated);
     }
 
     // A counter's branch, or the home branch of the bibliobus serving a stop: where its copies come from.

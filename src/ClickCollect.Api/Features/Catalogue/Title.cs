@@ -3,7 +3,11 @@ namespace ClickCollect.Api.Features.Catalogue;
 internal sealed record TitleSummaryResponse(long Id, string Title, string[] Authors, string? Publisher, int? Year, string Language,
     Audience Audience, DocumentFormat Format, string[] Genres, int AvailableCopies);
 
-internal sealed record TitleSearchResponse(IReadOnlyList<TitleSummaryResponse> Items, int Total, int Page, int PageSize);
+/// <param name="TotalIsEstimate">
+/// True when more than <see cref="CatalogueStore.ExactCountLimit"/> titles match: <c>total</c> is then an estimate
+/// (an upper bound when filters narrow the words), not an exact count (#17).
+/// </param>
+internal sealed record TitleSearchResponse(IReadOnlyList<TitleSummaryResponse> Items, int Total, int Page, int PageSize, bool TotalIsEstimate);
 
 /// <summary>
 /// A title with its copies. Barcodes, shelf locations and call numbers are for staff (DESIGN: "copies'

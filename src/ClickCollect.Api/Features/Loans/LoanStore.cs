@@ -25,10 +25,12 @@ internal sealed class LoanStore(Db db, LoanPolicyStore policies, LockdownStore l
         join copies c on c.id = l.copy_id
         join titles t on t.id = c.title_id
         """;
-    const string ListSql = SelectSql + """
-
-        where (@PatronId is null or l.patron_id = @PatronId) and (@IncludeReturned or l.returned_on is null)
-          and (@LoanId is null or l.id = @LoanId)
+    static string ListSql(LoanFilter f) => $"""
+        {SelectSql}
+        {new SqlWhere()
+            .And(f.LoanId is not null, "l.id = @LoanId")
+            .And(f.PatronId is not null, "l.patron_id = @PatronId")
+            .And(!f.IncludeReturned, "l.returned_on is null")}
         order by l.returned_on is not null, coalesce(l.due_on, l.original_due_on), l.id
         limit @Limit
         """;
@@ -36,7 +38,7 @@ internal sealed class LoanStore(Db db, LoanPolicyStore policies, LockdownStore l
     public async Task<IReadOnlyList<LoanRow>> ListAsync(LoanFilter f, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
-        return (await c.QueryAsync<LoanRow>(new CommandDefinition(ListSql, f, cancellationToken: ct))).AsList();
+        return (await c.QueryAsync<LoanRow>(new CommandDefinition(ListSql(f), f, cancellationToken: ct))).AsList();
     }
 
     sealed class CopyRow

@@ -58,10 +58,10 @@ internal sealed class LockdownEffectsStore(LockdownStore lockdowns, FinesStore f
         from loans l join copies c on c.id = l.copy_id
         where l.returned_on is null
         """;
-    const string ReadyHoldsSql = """
+    static string ReadyHoldsSql(long? holdId) => $"""
         select h.id, h.pickup_point_id, pb.branch_id, h.pickup_deadline, h.original_pickup_deadline
         from holds h join pickup_point_branches pb on pb.pickup_point_id = h.pickup_point_id
-        where h.status = 'ready' and (@HoldId is null or h.id = @HoldId)
+        {new SqlWhere().And("h.status = 'ready'").And(holdId is not null, "h.id = @HoldId")}
         """;
     const string BookedSlotsSql = $"""
         select a.pickup_point_id, a.slot_start, count(*) as booked, pb.branch_id, b.time_zone
@@ -169,7 +169,7 @@ internal sealed class LockdownEffectsStore(LockdownStore lockdowns, FinesStore f
     {
         var changes = new List<DateChange>();
         var calendars = new Dictionary<long, PickupCalendar?>();
-        foreach (var hold in await uow.QueryAsync<ReadyHold>(ReadyHoldsSql, new { HoldId = holdId }, ct))
+        foreach (var hold in await uow.QueryAsync<ReadyHold>(ReadyHoldsSql(holdId), new { HoldId = holdId }, ct))
         {
             if ((hold.OriginalPickupDeadline ?? hold.PickupDeadline) is not { } original) continue;
             var periods = after.For(hold.BranchId);

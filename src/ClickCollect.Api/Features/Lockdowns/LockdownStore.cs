@@ -32,11 +32,11 @@ internal sealed class LockdownStore(Db db)
 
     sealed class ScopeRow { public long LockdownId { get; init; } public long BranchId { get; init; } public string Name { get; init; } = ""; }
 
-    const string ListSql = """
+    static string ListSql(long? id, bool includeCancelled) => $"""
         select id, network_wide, starts_on, ends_on, suspend_fines, suspend_reminders, shift_due_dates_days, spread_days,
                slot_capacity_cap, extend_pickup_deadlines, note, status, created_at, updated_at
         from lockdowns
-        where (@Id is null or id = @Id) and (@IncludeCancelled or status = 'active')
+        {new SqlWhere().And(id is not null, "id = @Id").And(!includeCancelled, "status = 'active'")}
         order by starts_on desc, id desc
         """;
     const string ScopeSql = """
@@ -64,7 +64,7 @@ internal sealed class LockdownStore(Db db)
     static async Task<IReadOnlyList<LockdownResponse>> ListAsync(DbConnection c, DbTransaction? tx, long? id, bool includeCancelled,
         DateTimeOffset now, CancellationToken ct)
     {
-        var rows = await c.QueryAsync<LockdownRow>(new CommandDefinition(ListSql,
+        var rows = await c.QueryAsync<LockdownRow>(new CommandDefinition(ListSql(id, includeCancelled),
             new { Id = id, IncludeCancelled = includeCancelled }, tx, cancellationToken: ct));
         var scopes = (await c.QueryAsync<ScopeRow>(new CommandDefinition(ScopeSql, transaction: tx, cancellationToken: ct))).ToLookup(s => s.LockdownId);
         var today = SlotCalculator.LocalDate(now, NetworkZone);

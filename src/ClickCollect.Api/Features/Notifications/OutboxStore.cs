@@ -93,13 +93,16 @@ internal sealed class OutboxStore(Db db, IOptions<SmsOptions> options)
     public Task<int> ForgetPendingAsync(UnitOfWork uow, string dedupeKey, CancellationToken ct) =>
         uow.ExecuteAsync(ForgetPendingSql, new { DedupeKey = dedupeKey }, ct);
 
-    const string ListSql = """
+    static string ListSql(OutboxFilter f) => $"""
         select o.id, o.kind, o.body, o.status, o.last_error as reason, o.to_number, o.urgent, o.attempts, o.created_at,
                o.next_attempt_at, o.sent_at, o.provider_sid, o.provider_status,
                p.card_number as patron_card_number, p.first_name || ' ' || p.last_name as patron_name
         from sms_outbox o
         left join patrons p on p.id = o.patron_id
-        where (@Status is null or o.status = @Status) and (@PatronId is null or o.patron_id = @PatronId) and (@Kind is null or o.kind = @Kind)
+        {new SqlWhere()
+            .And(f.Status is not null, "o.status = @Status")
+            .And(f.PatronId is not null, "o.patron_id = @PatronId")
+            .And(f.Kind is not null, "o.kind = @Kind")}
         order by o.created_at desc, o.id desc
         limit @Limit
         """;
@@ -108,7 +111,7 @@ internal sealed class OutboxStore(Db db, IOptions<SmsOptions> options)
     {
         await using var c = await db.OpenAsync(ct);
         var parameters = new { Status = f.Status is { } s ? DapperSetup.ToDb(s) : null, f.PatronId, f.Kind, f.Limit };
-        return (await c.QueryAsync<OutboxItem>(new CommandDefinition(ListSql, parameters, cancellationToken: ct))).AsList();
+        return (await c.QueryAsync<OutboxItem>(new CommandDefinition(ListSql(f), parameters, cancellationToken: ct))).AsList();
     }
 
     // A report may come before the dispatcher has recorded the sid (the callback URL carries the row id),

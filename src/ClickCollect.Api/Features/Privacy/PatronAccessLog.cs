@@ -66,12 +66,12 @@ internal sealed class PatronAccessLog(Db db, TimeProvider clock)
         public string Page { get; init; } = "";
     }
 
-    const string ListSql = """
+    static string ListSql(long? patronId, long? staffId) => $"""
         select a.id, a.occurred_at, a.staff_id, s.display_name as staff_name, a.patron_id, p.card_number, a.action, a.page
         from patron_access_log a
         left join staff s on s.id = a.staff_id
         left join patrons p on p.id = a.patron_id
-        where (@PatronId is null or a.patron_id = @PatronId) and (@StaffId is null or a.staff_id = @StaffId)
+        {new SqlWhere().And(patronId is not null, "a.patron_id = @PatronId").And(staffId is not null, "a.staff_id = @StaffId")}
         order by a.occurred_at desc, a.id desc
         limit @Limit
         """;
@@ -79,7 +79,7 @@ internal sealed class PatronAccessLog(Db db, TimeProvider clock)
     public async Task<IReadOnlyList<PatronAccessEntry>> ListAsync(long? patronId, long? staffId, int limit, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
-        var rows = await c.QueryAsync<Row>(new CommandDefinition(ListSql, new { PatronId = patronId, StaffId = staffId, Limit = limit }, cancellationToken: ct));
+        var rows = await c.QueryAsync<Row>(new CommandDefinition(ListSql(patronId, staffId), new { PatronId = patronId, StaffId = staffId, Limit = limit }, cancellationToken: ct));
         return rows.Select(r => new PatronAccessEntry(r.Id, r.OccurredAt, r.StaffId, r.StaffName ?? $"#{r.StaffId}", r.PatronId, r.CardNumber,
             Enum.Parse<PatronAccess>(r.Action, ignoreCase: true), r.Page)).ToList();
     }

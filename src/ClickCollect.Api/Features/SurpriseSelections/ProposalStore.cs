@@ -113,7 +113,7 @@ internal sealed class ProposalStore(Db db, CatalogueStore catalogue, IOptions<Se
         {
             var words = SearchTerms.Words(term);
             if (words.Count == 0) continue;
-            var (rows, _) = await catalogue.SearchAsync(new TitleSearch(words, null, null, null, null, false, 1, 50), ct);
+            var (rows, _, _) = await catalogue.SearchAsync(new TitleSearch(words, null, null, null, null, false, 1, 50), ct);
             anchors.AddRange(rows.Select(t => new CandidateTitle
             {
                 Id = t.Id,

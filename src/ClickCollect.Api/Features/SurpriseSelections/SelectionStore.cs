@@ -66,11 +66,13 @@ internal sealed class SelectionStore(Db db)
         """;
 
     // The queue: oldest first, and only occurrences that are due.
-    const string ListSql = SelectSql + """
-
-        where (@Id is null or r.id = @Id) and (@PatronId is null or r.patron_id = @PatronId)
-          and (@PickupPointId is null or r.pickup_point_id = @PickupPointId)
-          and (not @WaitingOnly or (r.status in ('open', 'claimed', 'proposed') and r.opens_at <= @Now))
+    static string ListSql(SelectionFilter f) => $"""
+        {SelectSql}
+        {new SqlWhere()
+            .And(f.Id is not null, "r.id = @Id")
+            .And(f.PatronId is not null, "r.patron_id = @PatronId")
+            .And(f.PickupPointId is not null, "r.pickup_point_id = @PickupPointId")
+            .And(f.WaitingOnly, "r.status in ('open', 'claimed', 'proposed') and r.opens_at <= @Now")}
         order by r.opens_at, r.id
         limit @Limit
         """;
@@ -78,7 +80,7 @@ internal sealed class SelectionStore(Db db)
     public async Task<IReadOnlyList<SelectionRow>> ListAsync(SelectionFilter f, DateTimeOffset now, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
-        return (await c.QueryAsync<SelectionRow>(new CommandDefinition(ListSql, Parameters(f, now), cancellationToken: ct))).AsList();
+        return (await c.QueryAsync<SelectionRow>(new CommandDefinition(ListSql(f), Parameters(f, now), cancellationToken: ct))).AsList();
     }
 
     public async Task<SelectionRow?> GetAsync(long id, DateTimeOffset now, CancellationToken ct) =>
@@ -86,7 +88,7 @@ internal sealed class SelectionStore(Db db)
 
     /// <summary>The request as the unit of work sees it (after its own claim).</summary>
     public async Task<SelectionRow?> GetAsync(UnitOfWork uow, long id, DateTimeOffset now, CancellationToken ct) =>
-        (await uow.QueryAsync<SelectionRow>(ListSql, Parameters(new SelectionFilter(Id: id), now), ct)).SingleOrDefault();
+        (await uow.QueryAsync<SelectionRow>(ListSql(new SelectionFilter(Id: id)), Parameters(new SelectionFilter(Id: id), now), ct)).SingleOrDefault();
 
     static object Parameters(SelectionFilter f, DateTimeOffset now) => new { f.Id, f.PatronId, f.PickupPointId, f.WaitingOnly, f.Limit, Now = now };
 

@@ -28,6 +28,9 @@ internal sealed class Db : IAsyncDisposable
 
     public SqlDialect Dialect { get; }
 
+    /// <summary>Called with every connection <see cref="OpenAsync"/> opens: tests trace the statements run on it (#17).</summary>
+    internal Action<DbConnection>? ConnectionOpened { get; set; }
+
     public static Db Create(DatabaseOptions options, string? connectionString)
     {
         if (options.IsSqlite)
@@ -57,6 +60,7 @@ internal sealed class Db : IAsyncDisposable
             pragma.CommandText = "pragma synchronous = full;";
             await pragma.ExecuteNonQueryAsync(ct);
         }
+        ConnectionOpened?.Invoke(connection);
         return connection;
     }
 

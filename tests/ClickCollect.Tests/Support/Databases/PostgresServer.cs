@@ -29,6 +29,9 @@ public sealed class PostgresServer
 
     public int Port { get; }
 
+    /// <summary>The server's log (auto_explain writes its plans there).</summary>
+    public string LogFile => Path.Combine(dataDirectory, "server.log");
+
     public string ConnectionString(string database) =>
         $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Pooling=true;Maximum Pool Size=50;Timeout=30";
 
