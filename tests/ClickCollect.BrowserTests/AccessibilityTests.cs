@@ -105,6 +105,11 @@ public sealed class AccessibilityTests(ITestOutputHelper output)
         browser.Script("document.getElementById('sel-count').value = '40'; document.querySelector('form.selection-form').noValidate = true;");
         browser.Find("form.selection-form button[type=submit]").Click();
         Check("surprise selection form, error shown", ".selection-form .form-error.shown");
+        // RGAA 11.10: the refusal is tied to its field, which takes the focus.
+        var count = browser.Find("#sel-count");
+        Assert.Equal("true", count.GetAttribute("aria-invalid"));
+        Assert.Equal("sel-count", browser.Driver.SwitchTo().ActiveElement().GetAttribute("id"));
+        Assert.Equal("Entre 1 et 10 documents.", browser.Find("#" + count.GetAttribute("aria-describedby")!.Split(' ').Last()).Text);
         SignOutPatron(browser);
 
         // Signed in, with holds and an appointment.

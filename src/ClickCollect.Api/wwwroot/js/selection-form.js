@@ -5,6 +5,7 @@
 import './selection-strings.js';
 import { api, problemMessage } from './api.js';
 import { append, clear, el, field } from './dom.js';
+import { clearFieldErrors, showFieldErrors } from './field-errors.js';
 import { bind } from './i18n.js';
 
 const AUDIENCES = ['adult', 'youth', 'children'];
@@ -91,6 +92,7 @@ export function selectionForm(spec) {
     event.preventDefault();
     clear(error);
     error.classList.remove('shown');
+    clearFieldErrors(form);
     const body = {
       pickupPointId: parseInt(inputs.pickup.value, 10) || 0,
       count: parseInt(inputs.count.value, 10) || 0,
@@ -117,6 +119,12 @@ export function selectionForm(spec) {
     } catch (failure) {
       append(error, problemMessage(failure));
       error.classList.add('shown');
+      const first = showFieldErrors(form, failure.problem, {
+        patronCardNumber: inputs.card, pickupPointId: inputs.pickup, count: inputs.count, audience: inputs.audience,
+        genres: inputs.moreGenres, likedAuthors: inputs.likedAuthors, likedTitles: inputs.likedTitles, avoid: inputs.avoid,
+        notes: inputs.notes, repeatEveryWeeks: inputs.every, repeatTimes: inputs.times,
+      });
+      if (first) first.focus();
     } finally {
       button.disabled = false;
       bind(button, 'sel.form.submit');
