@@ -115,6 +115,7 @@ public sealed class AccessibilityTests(ITestOutputHelper output)
         // Signed in, with holds and an appointment.
         SignInPatron(browser, World.BusyCard);
         Visit("/#/reservations", "reservations, holds and an appointment", ".reservations[data-state=shown] .card");
+        Visit("/#/mes-donnees", "my data, readable export", "main h2");
         Visit($"/#/titre/{world.Free}", "title, signed in", ".title-page:not([data-state=loading])");
         browser.WaitFor(".title-page button.primary[aria-controls=reserve-form]").Click();
         Check("title, reserve form open", "#reserve-form:not([hidden])");
