@@ -302,4 +302,23 @@ internal sealed class AppointmentStore(Db db, Notify notify)
     /// <summary>Closed appointments ended before <paramref name="before"/> (of one patron, or of everybody) pass to the anonymous patron.</summary>
     public static Task<int> UnlinkFinishedAsync(UnitOfWork uow, long anonymous, DateTimeOffset before, long? patronId, CancellationToken ct) =>
         uow.ExecuteAsync(UnlinkFinishedSql(patronId), new { Anonymous = anonymous, Before = before, PatronId = patronId }, ct);
+
+    // -- Past activity (Features/Demo writes four weeks of history into an empty database) --------------------------
+
+    /// <summary>An appointment that ended in the past, with its one hold (the demo's history; no rule runs on it).</summary>
+    internal sealed record PastAppointment(long PatronId, long PickupPointId, DateTimeOffset SlotStart, DateTimeOffset SlotEnd, string Status,
+        string Channel, DateTimeOffset Placed, DateTimeOffset? Arrived, DateTimeOffset Closed, long HoldId);
+
+    const string PastSql = """
+        insert into appointments (patron_id, pickup_point_id, slot_start, slot_end, status, channel, created_at, arrived_at, closed_at, updated_at)
+        values (@PatronId, @PickupPointId, @SlotStart, @SlotEnd, @Status, @Channel, @Placed, @Arrived, @Closed, @Closed)
+        returning id
+        """;
+
+    public static async Task<long> InsertPastAsync(UnitOfWork uow, PastAppointment appointment, CancellationToken ct)
+    {
+        var id = await uow.QuerySingleAsync<long>(PastSql, appointment, ct);
+        await LinkAsync(uow, id, [appointment.HoldId], ct);
+        return id;
+    }
 }

@@ -1,4 +1,9 @@
+using ClickCollect.Api.Features.Appointments;
+using ClickCollect.Api.Features.Holds;
+using ClickCollect.Api.Features.Loans;
+using ClickCollect.Api.Features.Notifications;
 using ClickCollect.Api.Features.Slots;
+using ClickCollect.Api.Features.SurpriseSelections;
 using ClickCollect.Api.Infrastructure.Database;
 using Dapper;
 
@@ -68,38 +73,23 @@ internal sealed class DemoHistory(Db db, SlotStore slots, TimeProvider clock)
             _ => slot.Start.AddHours(-random.Next(2, 20)),
         };
         var holdStatus = status switch { "completed" => "collected", "noShow" => "expired", _ => "cancelled" };
-        var holdId = await uow.QuerySingleAsync<long>("""
-            insert into holds (patron_id, title_id, copy_id, pickup_point_id, status, channel, placed_by_staff_id, created_at, allocated_at, closed_at, updated_at)
-            values (@patron, @TitleId, @Id, @point, @holdStatus, @channel, @staffId, @placed, @placed, @closed, @closed)
-            returning id
-            """, new { patron, copy.TitleId, copy.Id, point, holdStatus, channel, staffId = channel == "phone" ? staff : (long?)null, placed, closed }, ct);
-        var appointmentId = await uow.QuerySingleAsync<long>("""
-            insert into appointments (patron_id, pickup_point_id, slot_start, slot_end, status, channel, created_at, arrived_at, closed_at, updated_at)
-            values (@patron, @point, @Start, @End, @status, @channel, @placed, @arrived, @closed, @closed)
-            returning id
-            """, new { patron, point, slot.Start, slot.End, status, channel = channel == "selection" ? "web" : channel, placed, arrived, closed }, ct);
-        await uow.ExecuteAsync("insert into appointment_holds (appointment_id, hold_id) values (@appointmentId, @holdId)", new { appointmentId, holdId }, ct);
+        var holdId = await HoldStore.InsertPastAsync(uow, new(patron, copy.TitleId, copy.Id, point, holdStatus, channel,
+            channel == "phone" ? staff : null, placed, closed), ct);
+        await AppointmentStore.InsertPastAsync(uow, new(patron, point, slot.Start, slot.End, status, channel == "selection" ? "web" : channel,
+            placed, arrived, closed, holdId), ct);
         // The booking's SMS: most delivered, a few failed; accents make many of them two segments.
         var sms = random.NextDouble();
-        await uow.ExecuteAsync("""
-            insert into sms_outbox (patron_id, kind, body, segments, status, attempts, not_before, next_attempt_at, created_at, updated_at, sent_at)
-            values (@patron, 'appointmentBooked', 'Rendez-vous confirmé (démo).', @segments, @smsStatus, 1, @placed, @placed, @placed, @placed, @placed)
-            """, new { patron, segments = random.Next(1, 3), smsStatus = sms < 0.9 ? "delivered" : sms < 0.95 ? "undelivered" : "failed", placed }, ct);
+        await OutboxStore.InsertPastAsync(uow, patron, "appointmentBooked", "Rendez-vous confirmé (démo).", random.Next(1, 3),
+            sms < 0.9 ? "delivered" : sms < 0.95 ? "undelivered" : "failed", placed, ct);
         if (status == "completed")
         {
             var loanedOn = DateOnly.FromDateTime(slot.Start.UtcDateTime);
             var returnedOn = loanedOn.AddDays(random.Next(7, 21));
-            var returned = returnedOn < DateOnly.FromDateTime(now.UtcDateTime);
-            if (returned)
-                await uow.ExecuteAsync("""
-                    insert into loans (patron_id, copy_id, loaned_on, original_due_on, due_on, returned_on, source, created_at, updated_at)
-                    values (@patron, @Id, @loanedOn, @dueOn, @dueOn, @returnedOn, 'counter', @closed, @closed)
-                    """, new { patron, copy.Id, loanedOn, dueOn = loanedOn.AddDays(28), returnedOn, closed }, ct);
+            if (returnedOn < DateOnly.FromDateTime(now.UtcDateTime))
+                await LoanStore.InsertPastAsync(uow, patron, copy.Id, loanedOn, loanedOn.AddDays(28), returnedOn, closed, ct);
         }
         else if (status == "noShow" && random.NextDouble() < 0.1)
-            await uow.ExecuteAsync("""
-                insert into not_found_reports (hold_id, copy_id, pickup_point_id, staff_id, reported_at) values (@holdId, @Id, @point, @staff, @placed)
-                """, new { holdId, copy.Id, point, staff, placed = placed.AddHours(2) }, ct);
+            await HoldStore.InsertPastNotFoundAsync(uow, holdId, copy.Id, point, staff, placed.AddHours(2), ct);
     }
 
     static async Task SelectionsAsync(UnitOfWork uow, Random random, long point, List<long> patrons, DateTimeOffset now, CancellationToken ct)
@@ -109,14 +99,9 @@ internal sealed class DemoHistory(Db db, SlotStore slots, TimeProvider clock)
             var opens = now.AddDays(-random.Next(2, Days)).AddHours(-random.Next(0, 8));
             var confirmed = n % 6 != 5;
             var at = opens.AddHours(random.Next(2, 40));
-            await uow.ExecuteAsync("""
-                insert into selection_requests (patron_id, pickup_point_id, item_count, audience, genres, notes, opens_at, status, channel, created_at, updated_at, confirmed_at, cancelled_at)
-                values (@patron, @point, 3, 'adult', '["Roman policier"]', 'Des polars, pas trop sanglants (démo).', @opens, @status, 'web', @opens, @at, @confirmedAt, @cancelledAt)
-                """, new
-            {
-                patron = patrons[random.Next(patrons.Count)], point, opens, status = confirmed ? "confirmed" : "cancelled", at,
-                confirmedAt = confirmed ? at : (DateTimeOffset?)null, cancelledAt = confirmed ? (DateTimeOffset?)null : at,
-            }, ct);
+            await SelectionStore.InsertPastAsync(uow, new(patrons[random.Next(patrons.Count)], point, 3, "adult", """["Roman policier"]""",
+                "Des polars, pas trop sanglants (démo).", opens, confirmed ? "confirmed" : "cancelled", at,
+                confirmed ? at : null, confirmed ? null : at), ct);
         }
     }
 }

@@ -310,4 +310,27 @@ internal sealed class HoldStore(Db db, HoldAllocator allocator, Notify notify, A
     /// <summary>Finished holds closed before <paramref name="before"/> (of one patron, or of everybody) pass to the anonymous patron.</summary>
     public static Task<int> UnlinkFinishedAsync(UnitOfWork uow, long anonymous, DateTimeOffset before, long? patronId, CancellationToken ct) =>
         uow.ExecuteAsync(UnlinkFinishedSql(patronId), new { Anonymous = anonymous, Before = before, PatronId = patronId }, ct);
+
+    // -- Past activity (Features/Demo writes four weeks of history into an empty database) --------------------------
+
+    /// <summary>A hold that ended in the past, as it ended (the demo's history; no rule runs on it).</summary>
+    internal sealed record PastHold(long PatronId, long TitleId, long CopyId, long PickupPointId, string Status, string Channel, long? PlacedByStaffId,
+        DateTimeOffset Placed, DateTimeOffset Closed);
+
+    const string PastHoldSql = """
+        insert into holds (patron_id, title_id, copy_id, pickup_point_id, status, channel, placed_by_staff_id, created_at, allocated_at, closed_at, updated_at)
+        values (@PatronId, @TitleId, @CopyId, @PickupPointId, @Status, @Channel, @PlacedByStaffId, @Placed, @Placed, @Closed, @Closed)
+        returning id
+        """;
+
+    public static Task<long> InsertPastAsync(UnitOfWork uow, PastHold hold, CancellationToken ct) => uow.QuerySingleAsync<long>(PastHoldSql, hold, ct);
+
+    const string PastNotFoundSql = """
+        insert into not_found_reports (hold_id, copy_id, pickup_point_id, staff_id, reported_at) values (@HoldId, @CopyId, @PickupPointId, @StaffId, @At)
+        """;
+
+    /// <summary>A copy reported missing from the shelf in the past.</summary>
+    public static Task<int> InsertPastNotFoundAsync(UnitOfWork uow, long holdId, long copyId, long pickupPointId, long staffId, DateTimeOffset at,
+        CancellationToken ct) =>
+        uow.ExecuteAsync(PastNotFoundSql, new { HoldId = holdId, CopyId = copyId, PickupPointId = pickupPointId, StaffId = staffId, At = at }, ct);
 }

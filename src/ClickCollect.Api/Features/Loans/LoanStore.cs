@@ -177,6 +177,18 @@ internal sealed class LoanStore(Db db, LoanPolicyStore policies, LockdownStore l
     public static async Task<int> UnlinkAsync(UnitOfWork uow, long anonymous, long patronId, IReadOnlyList<long> loanIds, CancellationToken ct) =>
         loanIds.Count == 0 ? 0
             : await uow.ExecuteAsync(UnlinkSql(uow.Dialect), new { Anonymous = anonymous, PatronId = patronId, Ids = uow.Dialect.KeyList(loanIds) }, ct);
+
+    // -- Past activity (Features/Demo writes four weeks of history into an empty database) --------------------------
+
+    const string PastSql = """
+        insert into loans (patron_id, copy_id, loaned_on, original_due_on, due_on, returned_on, source, created_at, updated_at)
+        values (@PatronId, @CopyId, @LoanedOn, @DueOn, @DueOn, @ReturnedOn, 'counter', @At, @At)
+        """;
+
+    /// <summary>A loan lent and returned in the past.</summary>
+    public static Task<int> InsertPastAsync(UnitOfWork uow, long patronId, long copyId, DateOnly loanedOn, DateOnly dueOn, DateOnly returnedOn,
+        DateTimeOffset at, CancellationToken ct) =>
+        uow.ExecuteAsync(PastSql, new { PatronId = patronId, CopyId = copyId, LoanedOn = loanedOn, DueOn = dueOn, ReturnedOn = returnedOn, At = at }, ct);
 }
 
 internal abstract record ReturnOutcome

@@ -186,6 +186,18 @@ internal sealed class OutboxStore(Db db, IOptions<SmsOptions> options)
         if (phone is not null) await uow.ExecuteAsync(ForgetOptOutSql, new { PatronId = patronId, Phone = phone }, ct);
         return n;
     }
+
+    // -- Past activity (Features/Demo writes four weeks of history into an empty database) --------------------------
+
+    const string PastSql = """
+        insert into sms_outbox (patron_id, kind, body, segments, status, attempts, not_before, next_attempt_at, created_at, updated_at, sent_at)
+        values (@PatronId, @Kind, @Body, @Segments, @Status, 1, @At, @At, @At, @At, @At)
+        """;
+
+    /// <summary>A message sent in the past, with how it ended (delivered, undelivered, failed).</summary>
+    public static Task<int> InsertPastAsync(UnitOfWork uow, long patronId, string kind, string body, int segments, string status, DateTimeOffset at,
+        CancellationToken ct) =>
+        uow.ExecuteAsync(PastSql, new { PatronId = patronId, Kind = kind, Body = body, Segments = segments, Status = status, At = at }, ct);
 }
 
 /// <summary>A row of the outbox as staff see it (GET /api/sms-outbox).</summary>

@@ -219,4 +219,17 @@ internal sealed class SelectionStore(Db db)
     /// <summary>Confirmed or cancelled requests finished before <paramref name="before"/> lose their patron and their tastes.</summary>
     public static Task<int> UnlinkFinishedAsync(UnitOfWork uow, long anonymous, DateTimeOffset before, long? patronId, CancellationToken ct) =>
         uow.ExecuteAsync(UnlinkFinishedSql(patronId), new { Anonymous = anonymous, Before = before, PatronId = patronId }, ct);
+
+    // -- Past activity (Features/Demo writes four weeks of history into an empty database) --------------------------
+
+    /// <summary>A surprise-selection request confirmed or cancelled in the past (the demo's history).</summary>
+    internal sealed record PastRequest(long PatronId, long PickupPointId, int ItemCount, string Audience, string Genres, string Notes,
+        DateTimeOffset Opens, string Status, DateTimeOffset At, DateTimeOffset? ConfirmedAt, DateTimeOffset? CancelledAt);
+
+    const string PastSql = """
+        insert into selection_requests (patron_id, pickup_point_id, item_count, audience, genres, notes, opens_at, status, channel, created_at, updated_at, confirmed_at, cancelled_at)
+        values (@PatronId, @PickupPointId, @ItemCount, @Audience, @Genres, @Notes, @Opens, @Status, 'web', @Opens, @At, @ConfirmedAt, @CancelledAt)
+        """;
+
+    public static Task<int> InsertPastAsync(UnitOfWork uow, PastRequest request, CancellationToken ct) => uow.ExecuteAsync(PastSql, request, ct);
 }
