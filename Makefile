@@ -34,6 +34,9 @@ test:           ## every test (SQLite, PostgreSQL, browser); ends with "N passed
 bench:          ## benchmarks: ratios against a bare baseline measured in the same run
 	dotnet run -c Release --project tests/ClickCollect.Benchmarks
 
+bench-http:     ## only the HTTP benchmark (wrk: bookings beside the bare insert, search, calendar, pick list); writes bench/results.md
+	dotnet run -c Release --project tests/ClickCollect.Benchmarks -- --http-only
+
 bench-marc:     ## only the 200,000-record MARC import: records per second and peak memory
 	dotnet run -c Release --project tests/ClickCollect.Benchmarks -- --marc-only
 
@@ -64,4 +67,4 @@ lint:           ## no wall-clock reads outside TimeProvider in src/
 fmt:            ## check formatting
 	dotnet format ClickCollect.sln --verify-no-changes
 
-.PHONY: help run build test bench bench-marc openapi openapi-check migrate backup import-catalogue import-patrons lint fmt
+.PHONY: help run build test bench bench-http bench-marc openapi openapi-check migrate backup import-catalogue import-patrons lint fmt

@@ -11,9 +11,20 @@ using ClickCollect.Benchmarks;
 //      candidates timed in the same run (absolute times vary with the machine; the ratio less so).
 // Then a booking's cost, the figures query, and a 200,000-record MARC import (records/s, peak memory).
 // Options: --readers N (300), --runs N (200), --seed N (2020), --marc-records N (200000), --marc-only,
-// --figures-only (only the director's figures benchmark).
+// --figures-only (only the director's figures benchmark), --http-only (only the HTTP benchmark, bench/results.md),
+// --seconds N (10: each wrk run).
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var options = Options.Parse(args);
+if (Array.IndexOf(args, "--baseline-server") is var at and >= 0)
+{
+    await BaselineServer.RunAsync(args[at + 1], int.Parse(args[at + 2], CultureInfo.InvariantCulture), int.Parse(args[at + 3], CultureInfo.InvariantCulture));
+    return;
+}
+if (args.Contains("--http-only"))
+{
+    Environment.ExitCode = await HttpBench.RunAsync(options.Seconds);
+    return;
+}
 if (args.Contains("--figures-only"))
 {
     await FiguresBench.RunAsync(100_000);
@@ -113,8 +124,8 @@ Console.WriteLine(b95 < 50
     ? $"Target met: builder p95 {b95:F1} ms < 50 ms ({b95 / s95:F2}× the plain sort of the same candidates)."
     : $"Target MISSED: builder p95 {b95:F1} ms ≥ 50 ms ({b95 / s95:F2}× the plain sort of the same candidates).");
 
-// 3. The cost of a booking, against a bare conditional insert on the same database.
-await BookingBench.RunAsync(400);
+// 3. Over HTTP: bookings against a bare conditional insert on the same database, search, calendar, pick list (#17).
+Environment.ExitCode = await HttpBench.RunAsync(options.Seconds);
 await FiguresBench.RunAsync(100_000);
 
 // 4. A 200,000-record MARC file through the streaming import: records per second and memory (issue 12).
@@ -129,7 +140,7 @@ static double Percentile(List<double> values, int p)
     return sorted[Math.Clamp((int)Math.Ceiling(p / 100.0 * sorted.Count) - 1, 0, sorted.Count - 1)];
 }
 
-internal sealed record Options(int Readers, int Runs, int Seed, int MarcRecords)
+internal sealed record Options(int Readers, int Runs, int Seed, int MarcRecords, int Seconds)
 {
     public static Options Parse(string[] args)
     {
@@ -138,6 +149,6 @@ internal sealed record Options(int Readers, int Runs, int Seed, int MarcRecords)
             var at = Array.IndexOf(args, name);
             return at >= 0 && at + 1 < args.Length && int.TryParse(args[at + 1], CultureInfo.InvariantCulture, out var v) ? v : fallback;
         }
-        return new Options(Get("--readers", 300), Get("--runs", 200), Get("--seed", 2020), Get("--marc-records", 200_000));
+        return new Options(Get("--readers", 300), Get("--runs", 200), Get("--seed", 2020), Get("--marc-records", 200_000), Get("--seconds", 10));
     }
 }
