@@ -11,8 +11,9 @@ export function erasuresView(currentStaff) {
   async function render(main) {
     const status = el('div', { role: 'status' });
     const body = el('div', { 'aria-live': 'polite' });
-    append(clear(main), [el('h1', { i18n: 'erasures.title' }), el('p', { className: 'intro', i18n: 'erasures.intro' }), status, body]);
     const staff = currentStaff();
+    const accessLog = staff && staff.role === 'director' ? el('p', {}, el('a', { href: '#/journal-acces', i18n: 'staff.nav.accessLog' })) : null;
+    append(clear(main), [el('h1', { i18n: 'erasures.title' }), el('p', { className: 'intro', i18n: 'erasures.intro' }), accessLog, status, body]);
     const mayAct = staff && (staff.role === 'counter' || staff.role === 'director');
     let requests;
     try {

@@ -8,7 +8,17 @@ import { displayPhone } from '../js/phone.js';
 
 const COLUMNS = ['patrons.card', 'patrons.name', 'patrons.phone', 'patrons.email', 'patrons.sms'];
 
-export function patronsView(hashBase) {
+// The privacy pages hang off the patrons' page (the navigation row has no room left at 1280 px):
+// erasure requests for counter staff and directors, the access log for directors only.
+function privacyLinks(staff) {
+  const role = staff && staff.role;
+  const links = [];
+  if (role === 'counter' || role === 'director') links.push(el('a', { href: '#/effacements', i18n: 'staff.nav.erasures' }));
+  if (role === 'director') links.push(el('a', { href: '#/journal-acces', i18n: 'staff.nav.accessLog' }));
+  return links.length ? el('p', { className: 'privacy-links' }, ...links.flatMap((a, i) => (i ? [' · ', a] : [a]))) : null;
+}
+
+export function patronsView(hashBase, currentStaff) {
   let ui = null;
   let latest = 0;
 
@@ -24,8 +34,9 @@ export function patronsView(hashBase) {
       results: el('div', { className: 'table-wrap' }),
     };
     clear(main).appendChild(ui.root);
-    [el('h1', { i18n: 'patrons.title' }), el('p', { className: 'intro', i18n: 'patrons.intro' }), form, ui.status, ui.results]
-      .forEach((node) => ui.root.appendChild(node));
+    [el('h1', { i18n: 'patrons.title' }), el('p', { className: 'intro', i18n: 'patrons.intro' }), privacyLinks(currentStaff && currentStaff()),
+      form, ui.status, ui.results]
+      .filter(Boolean).forEach((node) => ui.root.appendChild(node));
     update(params);
   }
 

@@ -46,7 +46,7 @@ const views = {
   accueil: signedInOnly({ title: 'staff.home.title', render: renderHome }),
   catalogue: signedInOnly(catalogueView('#/catalogue', (id) => '#/titre/' + id)),
   titre: signedInOnly(staffTitleView(() => staff)),
-  lecteurs: signedInOnly(patronsView('#/lecteurs')),
+  lecteurs: signedInOnly(patronsView('#/lecteurs', () => staff)),
   lecteur: signedInOnly(recordView(() => staff)),
   comptoir: signedInOnly(counterView('#/comptoir', () => staff)),
   bibliobus: signedInOnly(loadListView('#/bibliobus')),
@@ -79,7 +79,6 @@ async function loadStaff() {
   document.getElementById('staff-nav').hidden = !staff;
   document.querySelectorAll('.director-only').forEach((item) => { item.hidden = !(staff && staff.role === 'director'); });
   // Erasure requests: counter staff and directors handle them (issue 16).
-  document.querySelectorAll('.eraser-only').forEach((item) => { item.hidden = !(staff && (staff.role === 'counter' || staff.role === 'director')); });
 }
 
 function renderSignIn(target) {
