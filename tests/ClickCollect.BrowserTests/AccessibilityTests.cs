@@ -59,6 +59,12 @@ public sealed class AccessibilityTests(ITestOutputHelper output)
                 var page = (System.Collections.ObjectModel.ReadOnlyCollection<object>)browser.Script(
                     "const h = Array.from(document.querySelectorAll('h1')).filter((n) => n.getClientRects().length); return [h.length, h.length ? h[0].textContent.trim() : '', document.title];")!;
                 if ((long)page[0] != 1) failures.Add($"{state} [{language}]: {page[0]} h1 on the page");
+                // RGAA 5.4: every data table has a title (a caption, or aria-labelledby naming its heading).
+                var untitled = (long)browser.Script("""
+                    return Array.from(document.querySelectorAll('main table')).filter((t) => t.getClientRects().length
+                      && !(t.caption && t.caption.textContent.trim()) && !t.getAttribute('aria-labelledby')).length;
+                    """)!;
+                if (untitled > 0) failures.Add($"{state} [{language}]: {untitled} data table(s) without a caption");
                 var (heading, title) = ((string)page[1], (string)page[2]);
                 if (title.Length == 0) failures.Add($"{state} [{language}]: no window title");
                 else if (titles.TryGetValue(title, out var other) && other != heading)

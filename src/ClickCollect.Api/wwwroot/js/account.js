@@ -118,6 +118,7 @@ function loansSection(loans) {
   return section('account-loans', 'account.loans.title',
     el('p', { i18n: 'account.loans.count', args: { n: current.length } }),
     el('div', { className: 'table-wrap' }, el('table', { className: 'account-loans' },
+      el('caption', { className: 'visually-hidden', i18n: 'caption.accountLoans' }),
       el('thead', {}, el('tr', {}, cols.map((key) => el('th', { scope: 'col', i18n: key })))),
       el('tbody', {}, current.map((l) => el('tr', { 'data-loan-id': String(l.id) },
         el('td', { i18nAttrs: { 'data-label': cols[0] } }, l.title),

@@ -587,6 +587,17 @@ const fr = {
   'home.allFigures': 'Tous les chiffres',
   'home.attention': 'À traiter',
   'home.nothing': 'Rien à signaler.',
+
+  // #19 RGAA 5.4: a caption for each data table that had none (visually hidden: the heading above shows the same)
+  'caption.patrons': 'Lecteurs trouvés',
+  'caption.sms': 'SMS envoyés aux lecteurs',
+  'caption.selectionQueue': 'Demandes de sélection surprise',
+  'caption.lockdownHistory': 'Historique des confinements',
+  'caption.lockdownAudit': 'Journal des modifications des confinements',
+  'caption.recordHolds': 'Réservations en cours du lecteur',
+  'caption.recordLoans': 'Prêts en cours du lecteur',
+  'caption.score': 'Points du score, critère par critère',
+  'caption.accountLoans': 'Mes prêts en cours',
 };
 
 const en = {
@@ -1173,6 +1184,17 @@ const en = {
   'home.allFigures': 'All figures',
   'home.attention': 'Needs attention',
   'home.nothing': 'Nothing to report.',
+
+  // #19 RGAA 5.4: a caption for each data table that had none (visually hidden: the heading above shows the same)
+  'caption.patrons': 'Patrons found',
+  'caption.sms': 'SMS sent to patrons',
+  'caption.selectionQueue': 'Surprise selection requests',
+  'caption.lockdownHistory': 'Lockdown history',
+  'caption.lockdownAudit': 'Lockdown change log',
+  'caption.recordHolds': 'The patron’s current holds',
+  'caption.recordLoans': 'The patron’s current loans',
+  'caption.score': 'Score points, signal by signal',
+  'caption.accountLoans': 'My current loans',
 };
 
 export const strings = { fr: fr, en: en };

@@ -183,6 +183,7 @@ export function lockdownsView(isDirector) {
     const heads = ['lockdowns.col.period', 'lockdowns.col.scope', 'lockdowns.col.effects', 'lockdowns.col.state', 'lockdowns.col.actions'];
     const cell = (i, children) => el('td', { i18nAttrs: { 'data-label': heads[i] } }, children);
     return el('table', { className: 'lockdown-history' },
+      el('caption', { className: 'visually-hidden', i18n: 'caption.lockdownHistory' }),
       el('thead', {}, el('tr', {}, heads.map((h) => el('th', { scope: 'col', i18n: h })))),
       el('tbody', {}, lockdowns.map((l) => {
         const actions = cell(4, []);
@@ -203,6 +204,7 @@ export function lockdownsView(isDirector) {
     const heads = ['lockdowns.col.when', 'lockdowns.col.who', 'lockdowns.col.what', 'lockdowns.col.effects'];
     const cell = (i, children) => el('td', { i18nAttrs: { 'data-label': heads[i] } }, children);
     return el('table', { className: 'lockdown-audit' },
+      el('caption', { className: 'visually-hidden', i18n: 'caption.lockdownAudit' }),
       el('thead', {}, el('tr', {}, heads.map((h) => el('th', { scope: 'col', i18n: h })))),
       el('tbody', {}, entries.map((a) => {
         const after = a.details.after || {};

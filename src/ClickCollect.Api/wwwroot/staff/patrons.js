@@ -83,7 +83,7 @@ export function patronsView(hashBase, currentStaff) {
 }
 
 function table(patrons) {
-  return el('table', {},
+  return el('table', {}, el('caption', { className: 'visually-hidden', i18n: 'caption.patrons' }),
     el('thead', {}, el('tr', {}, COLUMNS.map((key) => el('th', { scope: 'col', i18n: key })))),
     el('tbody', {}, patrons.map((p) => el('tr', {},
       cell(0, p.cardNumber),

@@ -160,6 +160,7 @@ function holdsSection(holds, ctx) {
   const box = errorBox();
   if (!active.length) return section('record-holds', 'record.holds.title', el('p', { i18n: 'record.holds.none' }));
   return section('record-holds', 'record.holds.title', box, el('div', { className: 'table-wrap' }, el('table', {},
+    el('caption', { className: 'visually-hidden', i18n: 'caption.recordHolds' }),
     el('thead', {}, el('tr', {}, ['record.col.title', 'record.col.status', 'record.col.point', 'record.col.appointment', 'record.col.actions']
       .map((key) => el('th', { scope: 'col', i18n: key })))),
     el('tbody', {}, active.map((h) => el('tr', {},
@@ -234,6 +235,7 @@ function loansSection(loans) {
   const current = loans.filter((l) => !l.returnedOn);
   if (!current.length) return section('record-loans', 'record.loans.title', el('p', { i18n: 'record.loans.none' }));
   return section('record-loans', 'record.loans.title', el('div', { className: 'table-wrap' }, el('table', {},
+    el('caption', { className: 'visually-hidden', i18n: 'caption.recordLoans' }),
     el('thead', {}, el('tr', {}, ['record.col.title', 'record.col.barcode', 'record.col.due'].map((key) => el('th', { scope: 'col', i18n: key })))),
     el('tbody', {}, current.map((l) => el('tr', {}, el('td', {}, l.title), el('td', {}, l.barcode),
       el('td', l.dueOn ? { i18n: 'record.loans.due', args: { day: { day: l.dueOn }, n: l.overdueDays } } : { i18n: 'record.loans.afterLockdown' })))))));

@@ -67,7 +67,7 @@ export function queueView(hashBase) {
 }
 
 function table(rows) {
-  return el('table', { className: 'queue' },
+  return el('table', { className: 'queue' }, el('caption', { className: 'visually-hidden', i18n: 'caption.selectionQueue' }),
     el('thead', {}, el('tr', {}, COLUMNS.map((key) => el('th', { scope: 'col', i18n: key })))),
     el('tbody', {}, rows.map((r) => el('tr', { 'data-id': String(r.id) },
       cell(0, el('a', { href: '#/selection?id=' + r.id, i18n: 'sel.openNumber', args: { id: r.id } })),

@@ -89,7 +89,7 @@ export function smsView(hashBase) {
 }
 
 function table(rows) {
-  return el('table', {},
+  return el('table', {}, el('caption', { className: 'visually-hidden', i18n: 'caption.sms' }),
     el('thead', {}, el('tr', {}, COLUMNS.map((key) => el('th', { scope: 'col', i18n: key })))),
     el('tbody', {}, rows.map((r) => el('tr', { 'data-status': r.status },
       cell(0, { i18n: 'sms.at', args: { at: { dateTime: r.createdAt } } }),

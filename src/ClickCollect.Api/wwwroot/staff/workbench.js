@@ -206,7 +206,7 @@ export function workbenchView(currentStaff) {
 function scoreDetails(item) {
   return el('details', { className: 'score' },
     el('summary', { i18n: 'sel.item.score', args: { score: item.score } }),
-    el('table', {},
+    el('table', {}, el('caption', { className: 'visually-hidden', i18n: 'caption.score' }),
       el('thead', {}, el('tr', {}, el('th', { scope: 'col', i18n: 'sel.item.signal' }), el('th', { scope: 'col', i18n: 'sel.item.points' }))),
       el('tbody', {}, item.signals.map((s) => el('tr', {},
         el('td', {}, el('span', { i18n: 'sel.signal.' + s.kind, args: { fallback: s.kind } }), s.label ? ' : ' + s.label : ''),
