@@ -72,7 +72,7 @@ internal sealed class ErasePatron(RetentionStore retention, RetentionJob loans, 
         var blockers = await BlockersAsync(uow, patron.Id, now, ct);
         if (blockers.Count > 0) return new ErasureOutcome.Blocked(blockers);
 
-        var anonymous = await retention.AnonymousIdAsync(uow, now, ct);
+        var anonymous = await PatronStore.AnonymousIdAsync(uow, now, ct);
         var unlinkedLoans = await loans.UnlinkPatronLoansAsync(uow, patron.Id, DateOnly.MaxValue, everything: true, now, ct);
         var (holds, appointments, requests) = await retention.UnlinkFinishedAsync(uow,
             new RetentionStore.Scope(anonymous, now.AddYears(100), patron.Id), ct);

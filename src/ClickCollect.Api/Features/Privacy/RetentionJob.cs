@@ -1,5 +1,10 @@
 using ClickCollect.Api.Infrastructure.Telemetry;
 using ClickCollect.Api.Features.Fines;
+using ClickCollect.Api.Features.Ils;
+using ClickCollect.Api.Features.Loans;
+using ClickCollect.Api.Features.Notifications;
+using ClickCollect.Api.Features.Patrons;
+using ClickCollect.Api.Infrastructure.Http;
 using ClickCollect.Api.Features.Lockdowns;
 using ClickCollect.Api.Infrastructure.Database;
 using ClickCollect.Api.Infrastructure.Jobs;
@@ -33,16 +38,16 @@ internal sealed class RetentionJob(Db db, RetentionStore store, FinesStore fines
         var loans = await UnlinkLoansAsync(now, LoanCutoff(today, o.LoanMonths), patronId: null, everything: false, ct);
         return await db.WriteAsync(async uow =>
         {
-            var anonymous = await store.AnonymousIdAsync(uow, now, ct);
+            var anonymous = await PatronStore.AnonymousIdAsync(uow, now, ct);
             var (holds, appointments, requests) = await store.UnlinkFinishedAsync(uow,
                 new RetentionStore.Scope(anonymous, now.AddMonths(-o.FinishedMonths), null), ct);
             return new RetentionReport(loans, holds, appointments, requests,
-                await store.BlankSmsAsync(uow, now.AddMonths(-o.SmsMonths), null, ct),
-                await store.ForgetInboundSmsAsync(uow, now.AddMonths(-o.InboundSmsMonths), ct),
-                await store.ForgetIdempotencyAnswersAsync(uow, now - o.IdempotencyAnswers, ct),
+                await OutboxStore.BlankSentAsync(uow, now.AddMonths(-o.SmsMonths), null, ct),
+                await InboxStore.ForgetOlderAsync(uow, now.AddMonths(-o.InboundSmsMonths), ct),
+                await IdempotencyRecords.ForgetOlderAsync(uow, now - o.IdempotencyAnswers, ct),
                 await store.ForgetSignInAttemptsAsync(uow, now - o.SignInAttempts, ct),
                 await store.ForgetAccessLogAsync(uow, now.AddMonths(-o.AccessLogMonths), ct),
-                await store.ForgetIlsCardNumbersAsync(uow, now - o.IlsOutboxAnswered, ct),
+                await IlsOutboxStore.ForgetSentCardNumbersAsync(uow, now - o.IlsOutboxAnswered, ct),
                 await audit.ScrubAsync(uow, ct));
         }, ct);
     }
@@ -82,7 +87,7 @@ internal sealed class RetentionJob(Db db, RetentionStore store, FinesStore fines
     /// </summary>
     public async Task<int> UnlinkPatronLoansAsync(UnitOfWork uow, long id, DateOnly before, bool everything, DateTimeOffset now, CancellationToken ct)
     {
-        var anonymous = await store.AnonymousIdAsync(uow, now, ct);
+        var anonymous = await PatronStore.AnonymousIdAsync(uow, now, ct);
         var loans = await fines.PatronLoansAsync(uow, id, ct);
         var statement = FineStatement.Build("", loans, await ledger.EntriesAsync(uow, id, ct), await fines.ContextAsync(uow, ct),
             await lockdowns.PeriodsAsync(uow, ct), now);
@@ -90,8 +95,8 @@ internal sealed class RetentionJob(Db db, RetentionStore store, FinesStore fines
         var old = loans.Where(l => l.ReturnedOn is { } r && r < before).Select(l => l.Id).ToHashSet();
         var settled = statement.Balance == 0 && statement.Credit == 0 && fined.IsSubsetOf(old);
         var ids = old.Where(l => !fined.Contains(l) || settled || everything).ToList();
-        var n = await store.UnlinkLoansAsync(uow, anonymous, id, ids, ct);
-        if ((settled && fined.Count > 0) || everything) await store.UnlinkLedgerAsync(uow, anonymous, id, ct);
+        var n = await LoanStore.UnlinkAsync(uow, anonymous, id, ids, ct);
+        if ((settled && fined.Count > 0) || everything) await FineLedgerStore.UnlinkAsync(uow, anonymous, id, ct);
         return n;
     }
 }

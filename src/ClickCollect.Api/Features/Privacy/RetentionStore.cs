@@ -25,9 +25,6 @@ internal sealed class RetentionStore
     /// <summary>The card number of the anonymous row; "~" is refused by every card number validator.</summary>
     public const string AnonymousCard = PatronStore.AnonymousCard;
 
-    /// <summary>The anonymous patron's id, the row created on first use.</summary>
-    public Task<long> AnonymousIdAsync(UnitOfWork uow, DateTimeOffset now, CancellationToken ct) => PatronStore.AnonymousIdAsync(uow, now, ct);
-
     /// <summary>Which records to touch: older than <see cref="Before"/>, of one patron or of everybody.</summary>
     public sealed record Scope(long Anonymous, DateTimeOffset Before, long? PatronId);
 
@@ -48,28 +45,10 @@ internal sealed class RetentionStore
         CancellationToken ct) =>
         (await uow.QueryAsync<long>(LoanPatronsSql(patronId), new { Before = before, PatronId = patronId, IgnoreConsent = ignoreConsent }, ct)).AsList();
 
-    public Task<int> UnlinkLoansAsync(UnitOfWork uow, long anonymous, long patronId, IReadOnlyList<long> loanIds, CancellationToken ct) =>
-        LoanStore.UnlinkAsync(uow, anonymous, patronId, loanIds, ct);
-
-    /// <summary>The patron's payments and waivers go with their fined loans, so neither side of their balance is left behind.</summary>
-    public Task<int> UnlinkLedgerAsync(UnitOfWork uow, long anonymous, long patronId, CancellationToken ct) =>
-        FineLedgerStore.UnlinkAsync(uow, anonymous, patronId, ct);
-
-    public Task<int> BlankSmsAsync(UnitOfWork uow, DateTimeOffset before, long? patronId, CancellationToken ct) =>
-        OutboxStore.BlankSentAsync(uow, before, patronId, ct);
-
-    public Task<int> ForgetInboundSmsAsync(UnitOfWork uow, DateTimeOffset before, CancellationToken ct) => InboxStore.ForgetOlderAsync(uow, before, ct);
-
-    public Task<int> ForgetIdempotencyAnswersAsync(UnitOfWork uow, DateTimeOffset before, CancellationToken ct) =>
-        IdempotencyRecords.ForgetOlderAsync(uow, before, ct);
-
     const string ForgetAccessLogSql = "delete from patron_access_log where occurred_at < @Before";
 
     public Task<int> ForgetAccessLogAsync(UnitOfWork uow, DateTimeOffset before, CancellationToken ct) =>
         uow.ExecuteAsync(ForgetAccessLogSql, new { Before = before }, ct);
-
-    public Task<int> ForgetIlsCardNumbersAsync(UnitOfWork uow, DateTimeOffset before, CancellationToken ct) =>
-        IlsOutboxStore.ForgetSentCardNumbersAsync(uow, before, ct);
 
     public async Task<int> ForgetSignInAttemptsAsync(UnitOfWork uow, DateTimeOffset before, CancellationToken ct) =>
         await PatronStore.ForgetSignInAttemptsAsync(uow, before, ct) + await StaffStore.ForgetSignInAttemptsAsync(uow, before, ct);
