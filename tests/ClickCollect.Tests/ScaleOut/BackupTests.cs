@@ -105,4 +105,38 @@ public sealed class BackupTests
         SqliteConnection.ClearAllPools();
         Directory.Delete(folder, recursive: true);
     }
+
+    /// <summary>
+    /// The verb itself, as `make backup` runs it (the app's own entry point: <c>ClickCollect.Api backup &lt;folder&gt;</c>,
+    /// a separate process on the SQLite file): a dated file appears, a whole database with the rows of the source.
+    /// </summary>
+    [Fact]
+    public async Task The_backup_verb_of_make_backup_writes_a_dated_consistent_copy_with_the_rows()
+    {
+        var source = await new SqliteTestDatabase().CreateSeededAsync();
+        var folder = Directory.CreateTempSubdirectory("cc-backup-verb-").FullName;
+        var environment = new Dictionary<string, string> { ["Database__Provider"] = "sqlite", ["ConnectionStrings__ClickCollect"] = source };
+        var counts = "select (select count(*) from titles) || '/' || (select count(*) from copies) || '/' || (select count(*) from patrons) || '/' || (select count(*) from schema_migrations)";
+        string expected;
+        await using (var c = new SqliteConnection(source))
+            expected = (await c.ExecuteScalarAsync<string>(counts))!;
+        Assert.All(expected.Split('/'), n => Assert.NotEqual("0", n)); // the seeded demo has rows in each
+
+        var before = DateTime.UtcNow.AddSeconds(-1);
+        await using var backup = await AppProcess.RunAsync(environment, "backup", folder);
+
+        Assert.True(backup.ExitCode == 0, backup.Output);
+        var file = Assert.Single(Directory.GetFiles(folder)); // no .partial left behind
+        Assert.Contains($"Backup written: {file}", backup.Output);
+        var stamp = DateTime.ParseExact(Path.GetFileNameWithoutExtension(file)["clickcollect-".Length..], "yyyyMMdd-HHmmss",
+            System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal);
+        Assert.InRange(stamp, before, DateTime.UtcNow); // the UTC time of the run
+        await using (var copy = new SqliteConnection(SqliteTestDatabase.ConnectionString(file) + ";Mode=ReadOnly"))
+        {
+            Assert.Equal("ok", await copy.ExecuteScalarAsync<string>("pragma integrity_check"));
+            Assert.Equal(expected, await copy.ExecuteScalarAsync<string>(counts));
+        }
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(folder, recursive: true);
+    }
 }
