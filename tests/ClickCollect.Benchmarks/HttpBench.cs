@@ -3,30 +3,24 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using ClickCollect.Api;
-using ClickCollect.Api.Infrastructure.Auth;
-using ClickCollect.Api.Infrastructure.Database;
+using ClickCollect.Tests.Support.Databases;
 using Dapper;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace ClickCollect.Benchmarks;
 
 /// <summary>
-/// #17 item 3: the booking call over HTTP, beside the bare limit. The real app (Release, Production settings,
-/// SQLite synchronous=FULL as shipped) runs as its own process on a library of 100,000 titles, 100,000 holds
-/// and 50,000 past appointments; thousands of patrons hold allocated documents; <c>wrk</c> books for them at
-/// 16, 64 and 256 connections, each run beside the bare baseline (<see cref="BaselineServer"/>: one conditional
-/// insert per request on the same database file) at the same concurrency. Then search, the slot calendar,
-/// the pick list, the figures and the start-up time; at the end, no slot may hold more than its capacity.
+/// <c>make bench</c> (#17 item 3): the booking call over HTTP, beside the bare limit. The real app (Release, Production
+/// settings, SQLite synchronous=FULL as shipped; then PostgreSQL with its default durability when Debian's server is
+/// installed) runs as its own process on a library of 100,000 titles, 100,000 holds and 50,000 past appointments
+/// (<see cref="BenchLibrary"/>); thousands of patrons hold allocated documents; <c>wrk</c> books for them at 16, 64 and
+/// 256 connections, each run beside the bare baseline (<see cref="BaselineServer"/>: one conditional insert per request
+/// on the same database) at the same concurrency. Then, in the same run: search, the slot calendar, a pick list of 500
+/// lines (JSON, PDF), the figures of a year, a 10-item surprise bundle, the start-up time and a morning-rush mix; at the
+/// end, no slot may hold more than its capacity. Everything is printed and written to bench/results.md.
 /// </summary>
 internal static class HttpBench
 {
-    const int Patrons = 2_000, HoldsPerPatron = 20, Capacity = 500, PickListLines = 500;
-    static readonly int[] Connections = [16, 64, 256];
-
-    public static async Task<int> RunAsync(int seconds)
+    public static async Task<int> RunAsync(Options options)
     {
         var wrk = Wrk.Find();
         if (wrk is null)
@@ -37,20 +31,66 @@ internal static class HttpBench
         var root = RepositoryRoot();
         var appDll = Path.Combine(root, "src/ClickCollect.Api/bin/Release/net10.0/ClickCollect.Api.dll");
         if (!File.Exists(appDll)) throw new FileNotFoundException("Build the app in Release first (make bench does).", appDll);
-        var folder = Directory.CreateTempSubdirectory("clickcollect-httpbench-").FullName;
-        var file = Path.Combine(folder, "bench.db");
-        var keys = Path.Combine(folder, "keys");
-        var report = new StringBuilder();
-        void Say(string line = "") { Console.WriteLine(line); report.AppendLine(line); }
+        var report = new Report();
+        report.Say($"# make bench ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC)");
+        report.Say();
+        report.Say($"Machine: {Environment.ProcessorCount} cores, {MachineName()}, {MemoryGb()} GB; load average {LoadAverage()} before the runs "
+            + "(the machine is shared: figures move with the load, so each table gives it).");
+        report.Say($"wrk, 2 threads, {options.Seconds} s per run; {options.Patrons:N0} patrons with {BenchLibrary.HoldsPerPatron} allocated holds each book; "
+            + $"slots of {BenchLibrary.Capacity} places.");
 
-        Console.WriteLine($"HTTP benchmark: preparing {file} …");
-        var prepared = await PrepareAsync(file, keys);
-        var port = FreePort();
-        var basePort = FreePort();
+        var failures = 0;
+        foreach (var database in options.Databases)
+        {
+            var folder = Directory.CreateTempSubdirectory("clickcollect-bench-").FullName;
+            try
+            {
+                string connectionString;
+                if (database == "postgres")
+                {
+                    if (PostgresServer.FindBinaries() is null)
+                    {
+                        report.Say();
+                        report.Say("PostgreSQL: server binaries not found (Debian's postgresql package, or PG_BIN): not measured.");
+                        continue;
+                    }
+                    var server = PostgresServer.Start(durable: true);
+                    connectionString = $"Host=127.0.0.1;Port={server.Port};Username=postgres;Database=postgres";
+                }
+                else connectionString = $"Data Source={Path.Combine(folder, "bench.db")}";
+                failures += await RunDatabaseAsync(database, connectionString, folder, wrk, appDll, options, report);
+            }
+            finally
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+        report.Say();
+        report.Say("Targets (#17 item 4):");
+        report.Say();
+        foreach (var line in report.Targets) report.Say(line);
+
+        var results = Path.Combine(root, "bench", "results.md");
+        Directory.CreateDirectory(Path.GetDirectoryName(results)!);
+        await File.WriteAllTextAsync(results, report.Text);
+        Console.WriteLine($"Written to {results}.");
+        return failures;
+    }
+
+    static async Task<int> RunDatabaseAsync(string provider, string connectionString, string folder, string wrk, string appDll, Options options, Report report)
+    {
+        var name = provider == "postgres" ? "PostgreSQL" : "SQLite";
+        var keys = Path.Combine(folder, "keys");
+        Console.WriteLine($"{name}: preparing the library …");
+        var preparing = Stopwatch.StartNew();
+        var library = await BenchLibrary.PrepareAsync(provider, connectionString, keys, options.Patrons);
+        Console.WriteLine($"{name}: prepared in {preparing.Elapsed.TotalSeconds:F0} s.");
+        var (port, basePort) = (FreePort(), FreePort());
         var env = new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["ConnectionStrings__ClickCollect"] = $"Data Source={file}",
+            ["Database__Provider"] = provider,
+            ["ConnectionStrings__ClickCollect"] = connectionString,
             ["DataProtection__KeysDirectory"] = keys,
             ["Demo__Seed"] = "false",
             // wrk calls from one address: the per-address limit is for the open internet, not for this.
@@ -64,235 +104,189 @@ internal static class HttpBench
         using var app = Child.Start("dotnet", $"{appDll} --urls http://127.0.0.1:{port}", env);
         using var http = Client($"http://127.0.0.1:{port}", null);
         var startup = await FirstAnswerAsync(http, "/health/ready", started);
-        using var baseline = Child.Start("dotnet", $"{typeof(HttpBench).Assembly.Location} --baseline-server {file} {basePort} {Capacity}", new Dictionary<string, string>());
+        var baselineTarget = provider == "postgres" ? connectionString : new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString).DataSource;
+        using var baseline = Child.Start("dotnet",
+            $"{typeof(HttpBench).Assembly.Location} --baseline-server {provider} \"{baselineTarget}\" {basePort} {BenchLibrary.Capacity}", new Dictionary<string, string>());
         using var baseHttp = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{basePort}") };
         await FirstAnswerAsync(baseHttp, "/health", Stopwatch.StartNew());
+        var url = $"http://127.0.0.1:{port}";
+        Task<Wrk.Result> Drive(IReadOnlyList<string> lines, int connections) => Wrk.RunAsync(wrk, url, folder, lines, connections, options.Seconds);
 
-        // Open days of the counter, from its own calendar; the first is kept for the pick list.
+        // Open days of the counter, from its own calendar.
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
-        var slots = await http.GetFromJsonAsync<JsonElement[]>($"/api/pickup-points/{prepared.Point}/slots?from={today:yyyy-MM-dd}&to={today.AddDays(13):yyyy-MM-dd}");
-        var byDay = slots!.Select(s => s.GetProperty("start").GetString()!).GroupBy(s => s[..10]).Select(g => g.ToList()).ToList();
-        var pickDay = prepared.PickDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        var days = byDay.Where(d => d[0][..10] != pickDay).ToList();
-        var lines = new List<string>();
-        for (var k = 0; k < Math.Min(HoldsPerPatron, 2 * days.Count); k++)
-            for (var p = 0; p < Patrons; p++)
-            {
-                var day = days[k / 2];
-                var body = $"{{\"pickupPointId\":{prepared.Point},\"slotStart\":\"{day[(p * 7 + k) % day.Count]}\",\"holdIds\":[{prepared.Holds[p][k]}]}}";
-                lines.Add($"POST /api/appointments {prepared.Tokens[p]} {body}");
-            }
-        var perRun = lines.Count / Connections.Length;
-        var loadBefore = LoadAverage();
-
-        Say($"# make bench: HTTP ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC)");
-        Say();
-        Say($"Machine: {Environment.ProcessorCount} cores, {MachineName()}; load average {loadBefore} before the runs (other builds share it: figures are noisy).");
-        Say($"Database: SQLite, synchronous=FULL, {prepared.Sizes}. {Patrons:N0} patrons with {HoldsPerPatron} allocated holds each; "
-            + $"slots of {Capacity} places. wrk, 2 threads, {seconds} s per run.");
-        Say();
-        Say("| connections | call | req/s | p50 ms | p90 ms | p99 ms | 2xx | 409 | errors | ratio | peak RSS MB |");
-        Say("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        for (var i = 0; i < Connections.Length; i++)
+        var calendarPath = $"/api/pickup-points/{library.Point}/slots?from={today:yyyy-MM-dd}&to={today.AddDays(13):yyyy-MM-dd}";
+        var slots = await http.GetFromJsonAsync<JsonElement[]>(calendarPath);
+        var days = slots!.Select(s => s.GetProperty("start").GetString()!).GroupBy(s => s[..10]).Select(g => g.ToList()).ToList();
+        string Booking(long hold, string token, int patron, int k)
         {
-            var n = Connections[i];
-            var bare = await Wrk.RunAsync(wrk, $"http://127.0.0.1:{basePort}", folder, [.. Enumerable.Range(0, perRun).Select(j => $"POST /book - {{\"slot\":{j % 400}}}")], n, seconds);
-            var book = await Wrk.RunAsync(wrk, $"http://127.0.0.1:{port}", folder, lines.Skip(i * perRun).Take(perRun).ToList(), n, seconds);
-            Say($"| {n} | bare insert | {bare.Rate:F0} | {bare.P50:F1} | {bare.P90:F1} | {bare.P99:F1} | {bare.Ok} | {bare.Refused} | {bare.Errors} | | {PeakMb(baseline.Id)} |");
-            Say($"| {n} | booking | {book.Rate:F0} | {book.P50:F1} | {book.P90:F1} | {book.P99:F1} | {book.Ok} | {book.Refused} | {book.Errors} | {book.Rate / bare.Rate:F2}× | {PeakMb(app.Id)} |");
+            var day = days[k / 2 % days.Count];
+            return $"POST /api/appointments {token} {{\"pickupPointId\":{library.Point},\"slotStart\":\"{day[(patron * 7 + k) % day.Count]}\",\"holdIds\":[{hold}]}}";
         }
-        Say();
-        var words = prepared.CommonWords.Concat(prepared.RareWords).ToList();
-        var search = await Wrk.RunAsync(wrk, $"http://127.0.0.1:{port}", folder,
-            [.. Enumerable.Range(0, 1000).Select(j => $"GET /api/titles?q={Uri.EscapeDataString(words[j % words.Count])} - ")], 16, seconds);
-        var calendar = await Wrk.RunAsync(wrk, $"http://127.0.0.1:{port}", folder,
-            [$"GET /api/pickup-points/{prepared.Point}/slots?from={today:yyyy-MM-dd}&to={today.AddDays(13):yyyy-MM-dd} - "], 16, seconds);
-        using var staff = Client($"http://127.0.0.1:{port}", prepared.StaffToken);
-        using var director = Client($"http://127.0.0.1:{port}", prepared.DirectorToken);
-        var pickJson = await TimeAsync(staff, $"/api/pick-lists/{prepared.Point}/{pickDay}", 10);
-        var pickPdf = await TimeAsync(staff, $"/api/pick-lists/{prepared.Point}/{pickDay}?format=pdf", 10);
-        var figures = await TimeAsync(director, $"/api/figures?from={today.AddDays(-365):yyyy-MM-dd}&to={today:yyyy-MM-dd}", 5);
-        Say("| measured | p50 ms | p99 ms | req/s | errors |");
-        Say("|---|---:|---:|---:|---:|");
-        Say($"| search, 16 connections ({string.Join(", ", prepared.CommonWords.Take(3).Select(w => $"\"{w}\""))} among the words) | {search.P50:F1} | {search.P99:F1} | {search.Rate:F0} | {search.Errors + search.Refused} |");
-        Say($"| slot calendar, two weeks, 16 connections | {calendar.P50:F1} | {calendar.P99:F1} | {calendar.Rate:F0} | {calendar.Errors + calendar.Refused} |");
-        Say($"| pick list of {PickListLines} lines, JSON | {pickJson.P50:F0} | {pickJson.Max:F0} | | |");
-        Say($"| pick list of {PickListLines} lines, PDF | {pickPdf.P50:F0} | {pickPdf.Max:F0} | | |");
-        Say($"| figures over a year | {figures.P50:F0} | {figures.Max:F0} | | |");
-        Say($"| start-up to the first answer of /health/ready | {startup.TotalMilliseconds:F0} | | | |");
-        Say();
-        var (worst, over) = await OverbookedAsync(file);
-        Say(over == 0
-            ? $"Capacity held: the fullest slot has {worst} of {Capacity} places taken; no slot over its capacity (app and bare baseline)."
-            : $"OVERBOOKED: {over} slots hold more than {Capacity} appointments (fullest: {worst}).");
-        Say($"Load average after the runs: {LoadAverage()}. Peak resident memory: app {PeakMb(app.Id)} MB, bare baseline {PeakMb(baseline.Id)} MB.");
-        Say("Not measured here yet: PostgreSQL, the 10-item surprise bundle, the morning-rush mix.");
+        var lines = new List<string>();
+        for (var k = 0; k < Math.Min(BenchLibrary.HoldsPerPatron, 2 * days.Count); k++)
+            for (var p = 0; p < library.Holds.Count; p++)
+                lines.Add(Booking(library.Holds[p][k], library.Tokens[p], p, k));
+        var perRun = lines.Count / options.Connections.Length;
 
-        var results = Path.Combine(root, "bench", "results.md");
-        Directory.CreateDirectory(Path.GetDirectoryName(results)!);
-        await File.WriteAllTextAsync(results, report.ToString());
-        Console.WriteLine($"Written to {results}.");
+        report.Say();
+        report.Say($"## {name}{(provider == "postgres" ? " (default durability: fsync, synchronous commit)" : ", synchronous=FULL")}");
+        report.Say();
+        report.Say($"{library.Sizes}; prepared in {preparing.Elapsed.TotalSeconds:F0} s. Load average {LoadAverage()} before the runs.");
+        report.Say();
+        report.Say("| connections | call | req/s | p50 ms | p90 ms | p99 ms | 2xx | 409 | errors | ratio | peak RSS MB | load |");
+        report.Say("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        var errors = 0L;
+        for (var i = 0; i < options.Connections.Length; i++)
+        {
+            var n = options.Connections[i];
+            var bare = await Wrk.RunAsync(wrk, $"http://127.0.0.1:{basePort}", folder,
+                [.. Enumerable.Range(0, perRun).Select(j => $"POST /book - {{\"slot\":{j % 400}}}")], n, options.Seconds);
+            var book = await Drive(lines.Skip(i * perRun).Take(perRun).ToList(), n);
+            var load = LoadAverage(1);
+            var rss = PeakMb(app.Id);
+            report.Say($"| {n} | bare insert | {bare.Rate:F0} | {bare.P50:F1} | {bare.P90:F1} | {bare.P99:F1} | {bare.Ok} | {bare.Refused} | {bare.Errors} | | {PeakMb(baseline.Id)} | {load} |");
+            report.Say($"| {n} | booking | {book.Rate:F0} | {book.P50:F1} | {book.P90:F1} | {book.P99:F1} | {book.Ok} | {book.Refused} | {book.Errors} | {book.Rate / bare.Rate:F2}× | {rss} | {load} |");
+            errors += book.Errors + bare.Errors;
+            var ratio = book.Rate / bare.Rate;
+            if (provider == "sqlite" && n == 64)
+                report.Target(ratio >= 1.0 && book.P99 < 50, $"SQLite booking ≥ 1.0× the bare durable insert with p99 < 50 ms at 64 connections: {ratio:F2}×, p99 {book.P99:F0} ms");
+            if (provider == "postgres" && n == 64)
+                report.Target(ratio >= 0.6, $"PostgreSQL booking ≥ 0.6× the bare transaction at 64 connections: {ratio:F2}×");
+            if (n == 256) report.Target(rss != "?" && int.Parse(rss, CultureInfo.InvariantCulture) < 200, $"{name}: under 200 MB resident at 256 connections: {rss} MB");
+        }
+        report.Say();
+
+        // Reads, as patrons and staff make them.
+        var words = library.CommonWords.Concat(library.RareWords).ToList();
+        var search = await Drive([.. Enumerable.Range(0, 1000).Select(j => $"GET /api/titles?q={Uri.EscapeDataString(words[j % words.Count])} - ")], 16);
+        var searchLoad = LoadAverage(1);
+        var calendar = await Drive([$"GET {calendarPath} - "], 16);
+        var calendarLoad = LoadAverage(1);
+        using var staff = Client(url, library.StaffToken);
+        using var director = Client(url, library.DirectorToken);
+        using var librarian = Client(url, library.LibrarianToken);
+        var pickDay = library.PickDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var pickLines = (await staff.GetFromJsonAsync<JsonElement>($"/api/pick-lists/{library.PickPoint}/{pickDay}")).GetProperty("lineCount").GetInt32();
+        var pickJson = await TimeAsync(() => staff.GetAsync($"/api/pick-lists/{library.PickPoint}/{pickDay}"), 10);
+        var pickPdf = await TimeAsync(() => staff.GetAsync($"/api/pick-lists/{library.PickPoint}/{pickDay}?format=pdf"), 10);
+        var pickLoad = LoadAverage(1);
+        var figures = await TimeAsync(() => director.GetAsync($"/api/figures?from={today.AddDays(-365):yyyy-MM-dd}&to={today:yyyy-MM-dd}"), 5);
+        var bundle = await BundleAsync(url, library, librarian, 5);
+        var readsLoad = LoadAverage(1);
+
+        // The morning rush: patrons search, reserve, book and look at their reservations, all at once.
+        var rush = await Drive(RushLines(library, words, days, Booking), 64);
+        var rushLoad = LoadAverage(1);
+
+        report.Say("| measured | p50 ms | p99 ms | req/s | errors | load |");
+        report.Say("|---|---:|---:|---:|---:|---:|");
+        report.Say($"| search, 16 connections ({string.Join(", ", library.CommonWords.Take(3).Select(w => $"\"{w}\""))} among the words) | {search.P50:F1} | {search.P99:F1} | {search.Rate:F0} | {search.Errors + search.Refused} | {searchLoad} |");
+        report.Say($"| slot calendar, two weeks, 16 connections | {calendar.P50:F1} | {calendar.P99:F1} | {calendar.Rate:F0} | {calendar.Errors + calendar.Refused} | {calendarLoad} |");
+        report.Say($"| pick list of {pickLines} lines, JSON (p50 and slowest of 10) | {pickJson.P50:F0} | {pickJson.Max:F0} | | | {pickLoad} |");
+        report.Say($"| pick list of {pickLines} lines, PDF (p50 and slowest of 10) | {pickPdf.P50:F0} | {pickPdf.Max:F0} | | | {pickLoad} |");
+        report.Say($"| figures over a year (p50 and slowest of 5) | {figures.P50:F0} | {figures.Max:F0} | | | {readsLoad} |");
+        report.Say($"| surprise bundle of {bundle.Items} items: propose (p50 and slowest of {bundle.Runs}) | {bundle.Propose.P50:F0} | {bundle.Propose.Max:F0} | | | {readsLoad} |");
+        report.Say($"| surprise bundle of {bundle.Items} items: confirm (p50 and slowest of {bundle.Runs}) | {bundle.Confirm.P50:F0} | {bundle.Confirm.Max:F0} | | | {readsLoad} |");
+        report.Say($"| start-up to the first answer of /health/ready | {startup.TotalMilliseconds:F0} | | | | |");
+        report.Say($"| morning rush, 64 connections: 40 % search, 20 % hold, 20 % booking, 20 % my reservations ({rush.Ok} 2xx, {rush.Refused} 409) | {rush.P50:F1} | {rush.P99:F1} | {rush.Rate:F0} | {rush.Errors} | {rushLoad} |");
+        report.Say();
+        errors += search.Errors + calendar.Errors + rush.Errors;
+        report.Target(search.P99 < 20, $"{name}: search p99 < 20 ms at 16 connections on 100,000 titles, common words included: {search.P99:F1} ms");
+        report.Target(calendar.Rate >= 2000, $"{name}: slot calendar ≥ 2,000 req/s: {calendar.Rate:F0} req/s");
+        report.Target(pickPdf.P50 < 300 && pickLines == BenchLibrary.PickListLines, $"{name}: pick list PDF of {pickLines} lines under 300 ms: {pickPdf.P50:F0} ms (p50)");
+        report.Target(startup.TotalMilliseconds < 1500, $"{name}: start-up under 1.5 s to the first answer: {startup.TotalMilliseconds:F0} ms");
+
+        var (appPeak, basePeak) = (PeakMb(app.Id), PeakMb(baseline.Id));
         app.Stop();
         baseline.Stop();
-        Directory.Delete(folder, recursive: true);
-        return over == 0 ? 0 : 1;
+        (long Worst, long Over) capacity;
+        await using (var c = provider == "postgres"
+            ? (System.Data.Common.DbConnection)new Npgsql.NpgsqlConnection(connectionString)
+            : new Microsoft.Data.Sqlite.SqliteConnection(connectionString))
+        {
+            await c.OpenAsync();
+            capacity = await BenchLibrary.OverbookedAsync(c);
+        }
+        report.Say(capacity.Over == 0
+            ? $"Capacity held: the fullest slot has {capacity.Worst} of {BenchLibrary.Capacity} places taken; no slot over its capacity (app and bare baseline)."
+            : $"OVERBOOKED: {capacity.Over} slots hold more than {BenchLibrary.Capacity} appointments (fullest: {capacity.Worst}).");
+        report.Say($"Load average after the runs: {LoadAverage()}. Peak resident memory: app {appPeak} MB, bare baseline {basePeak} MB.");
+        report.Target(errors == 0 && capacity.Over == 0, $"{name}: zero errors and zero overbooking: {errors} errors, {capacity.Over} slots over capacity");
+        return capacity.Over == 0 ? 0 : 1;
     }
 
-    sealed record Prepared(long Point, List<long[]> Holds, List<string> Tokens, string StaffToken, string DirectorToken, DateOnly PickDay,
-        List<string> CommonWords, List<string> RareWords, string Sizes);
-
-    /// <summary>The demo network, then the library's history and the patrons of the run, written in bulk through the app's own composition.</summary>
-    static async Task<Prepared> PrepareAsync(string file, string keys)
+    /// <summary>
+    /// The morning rush's requests, interleaved so that every stretch of the file holds the same mix: searches (common and
+    /// rare words), holds placed on titles on the shelf, bookings of the rush patrons' allocated holds, and each patron's
+    /// "Mes réservations" (their appointments, their holds).
+    /// </summary>
+    static List<string> RushLines(BenchLibrary library, List<string> words, List<List<string>> days, Func<long, string, int, int, string> booking)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production", ContentRootPath = AppContext.BaseDirectory });
-        builder.Configuration["ConnectionStrings:ClickCollect"] = $"Data Source={file}";
-        builder.Configuration["Demo:Seed"] = "true";
-        builder.Configuration["Demo:History"] = "false";
-        builder.Configuration["DataProtection:KeysDirectory"] = keys;
-        builder.Logging.ClearProviders();
-        builder.AddClickCollect();
-        await using var host = builder.Build();
-        await host.PrepareDatabaseAsync();
-        var db = host.Services.GetRequiredService<Db>();
-        await using var c = await db.OpenAsync(default);
-        await c.ExecuteAsync("pragma synchronous = off"); // preparing, not measuring
-        var point = await c.ExecuteScalarAsync<long>("select id from pickup_points where name = 'Médiathèque centrale – Adultes'");
-        var branch = await c.ExecuteScalarAsync<long>("select branch_id from pickup_point_branches where pickup_point_id = @point", new { point });
-        await c.ExecuteAsync("update slot_templates set capacity = @Capacity where pickup_point_id = @point", new { Capacity, point });
-
-        // Words as often as the demo's real titles use them, so that common ones ("de", "la", "the") find thousands of titles.
-        var vocabulary = (await c.QueryAsync<string>("select title from titles")).SelectMany(t => t.Split([' ', ',', '.', ':', '\'', '’', '(', ')', '!', '?', ';'],
-            StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Where(w => w.Length > 1).ToList();
-        var counts = vocabulary.GroupBy(w => w.ToLowerInvariant()).OrderByDescending(g => g.Count()).ToList();
-        await using (var tx = await c.BeginTransactionAsync())
+        var lines = new List<string>();
+        var (holds, bookings, views) = (0, 0, 0);
+        for (var i = 0; bookings < library.RushHolds.Count * BenchLibrary.RushHoldsPerPatron; i++)
         {
-            await c.ExecuteAsync("create temp table bench_words (id integer primary key, w text not null)", transaction: tx);
-            await c.ExecuteAsync("insert into bench_words (id, w) values (@Id, @W)", vocabulary.Select((w, i) => new { Id = i, W = w }), tx);
-            await tx.CommitAsync();
+            switch (i % 10)
+            {
+                case < 4:
+                    lines.Add($"GET /api/titles?q={Uri.EscapeDataString(words[i % words.Count])} - ");
+                    break;
+                case < 6:
+                    var placer = holds % BenchLibrary.RushPatrons;
+                    var title = library.RushTitles[holds % library.RushTitles.Count];
+                    lines.Add($"POST /api/holds {library.RushTokens[placer]} {{\"titleId\":{title},\"pickupPointId\":{library.Point}}}");
+                    holds++;
+                    break;
+                case < 8:
+                    var (patron, k) = (bookings % BenchLibrary.RushPatrons, bookings / BenchLibrary.RushPatrons);
+                    lines.Add(booking(library.RushHolds[patron][k], library.RushTokens[patron], patron, k));
+                    bookings++;
+                    break;
+                default:
+                    lines.Add($"GET /api/{(i % 10 == 8 ? "appointments" : "holds")} {library.RushTokens[views++ % BenchLibrary.RushPatrons]} ");
+                    break;
+            }
         }
-        string Series(int n) => $"with recursive n(i) as (select 1 union all select i + 1 from n where i < {n})";
-        const string Now = "strftime('%Y-%m-%d %H:%M:%S+00:00', 'now')";
-        string Ago(string days) => $"strftime('%Y-%m-%d %H:%M:%S+00:00', 'now', '-' || ({days}) || ' days')";
-        var words = vocabulary.Count;
-        await c.ExecuteAsync($"""
-            {Series(100_000)}
-            insert into titles (record_id, title, authors, language, audience, format, genres, created_at, updated_at)
-            select 'BENCH-' || i,
-                   (select w from bench_words where id = (i * 7) % {words}) || ' ' || (select w from bench_words where id = (i * 13 + 5) % {words})
-                     || ' ' || (select w from bench_words where id = (i * 31 + 11) % {words}) || ' ' || i,
-                   'Auteur ' || (i % 5000), 'fr', case i % 3 when 0 then 'adult' when 1 then 'youth' else 'children' end, 'book', 'Roman', {Now}, {Now}
-            from n
-            """);
-        var t0 = await c.ExecuteScalarAsync<long>("select min(id) from titles where record_id like 'BENCH-%'");
-        await c.ExecuteAsync($"""
-            {Series(150_000)}
-            insert into copies (title_id, barcode, branch_id, shelf_location, call_number, status, updated_at)
-            select {t0} + (i - 1) % 100000, 'BENCH' || i, {branch}, 'Romans', 'R ' || (i % 900), case when i <= 45000 then 'held' else 'onShelf' end, {Now}
-            from n
-            """);
-        var c0 = await c.ExecuteScalarAsync<long>("select min(id) from copies where barcode like 'BENCH%'");
-        var hash = new PasswordHashing().Hash("1234");
-        await c.ExecuteAsync($"""
-            {Series(Patrons + 3000)}
-            insert into patrons (card_number, pin_hash, first_name, last_name, created_at)
-            select 'B' || substr('00000' || i, -5), @hash, 'Lecteur', 'Banc ' || i, {Now} from n
-            """, new { hash });
-        var p0 = await c.ExecuteScalarAsync<long>("select min(id) from patrons where card_number like 'B0%'");
-        // The holds the run books (each patron's own, each with its own copy), those of the pick list, then history.
-        await c.ExecuteAsync($"""
-            {Series(Patrons * HoldsPerPatron + PickListLines)}
-            insert into holds (patron_id, title_id, copy_id, pickup_point_id, status, channel, created_at, allocated_at, updated_at)
-            select case when i <= {Patrons * HoldsPerPatron} then {p0} + (i - 1) % {Patrons} else {p0} + {Patrons} + i % {PickListLines} end, {t0} + i - 1, {c0} + i - 1, {point}, 'toPick', 'web', {Now}, {Now}, {Now} from n
-            """);
-        var h0 = await c.ExecuteScalarAsync<long>("select min(id) from holds where status = 'toPick' and copy_id >= @c0", new { c0 });
-        await c.ExecuteAsync($"""
-            {Series(60_000)}
-            insert into holds (patron_id, title_id, copy_id, pickup_point_id, status, channel, created_at, closed_at, updated_at)
-            select {p0} + i % {Patrons + 3000}, {t0} + (i * 17) % 100000, {c0} + 45000 + i % 100000, {point}, 'collected', 'web', {Ago("i % 365")},
-                   {Ago("i % 365")}, {Ago("i % 365")}
-            from n
-            """);
-        var history0 = await c.ExecuteScalarAsync<long>("select min(id) from holds where status = 'collected' and patron_id >= @p0", new { p0 });
-        await c.ExecuteAsync($"""
-            {Series(50_000)}
-            insert into appointments (patron_id, pickup_point_id, slot_start, slot_end, status, channel, created_at, closed_at, updated_at)
-            select {p0} + i % {Patrons + 3000}, {point}, {Ago("i % 365 + 1")}, {Ago("i % 365 + 1")}, case when i % 9 = 0 then 'noShow' else 'completed' end,
-                   'web', {Ago("i % 365 + 2")}, {Ago("i % 365 + 1")}, {Ago("i % 365 + 1")}
-            from n
-            """);
-        await c.ExecuteAsync($"""
-            insert into appointment_holds (appointment_id, hold_id)
-            select a.id, {history0} + a.id - (select min(id) from appointments where patron_id >= {p0}) from appointments a where a.patron_id >= {p0}
-            """);
-
-        // The pick list: 500 documents on the first open day, one appointment each, spread over the day's slots.
-        var calendar = await PickDayAsync(c, point);
-        var pickHolds = Enumerable.Range(0, PickListLines).Select(i => h0 + Patrons * HoldsPerPatron + i).ToList();
-        for (var i = 0; i < PickListLines; i++)
-        {
-            var start = calendar.Starts[i % calendar.Starts.Count];
-            var id = await c.ExecuteScalarAsync<long>("""
-                insert into appointments (patron_id, pickup_point_id, slot_start, slot_end, status, channel, created_at, updated_at)
-                select patron_id, pickup_point_id, @start, @end, 'booked', 'web', @start, @start from holds where id = @hold returning id
-                """, new { start, end = start.AddMinutes(15), hold = pickHolds[i] });
-            await c.ExecuteAsync("insert into appointment_holds (appointment_id, hold_id) values (@id, @hold)", new { id, hold = pickHolds[i] });
-        }
-        await c.ExecuteAsync("create table bench_baseline (n integer primary key, slot integer not null)");
-        await c.ExecuteAsync("create index bench_baseline_slot on bench_baseline (slot)");
-        var sizes = await c.QuerySingleAsync<(long Titles, long Copies, long Holds, long Appointments, long Patrons)>("""
-            select (select count(*) from titles), (select count(*) from copies), (select count(*) from holds),
-                   (select count(*) from appointments), (select count(*) from patrons)
-            """);
-
-        var issuer = host.Services.GetRequiredService<TokenIssuer>();
-        var tokens = new List<string>();
-        for (var p = 0; p < Patrons; p++)
-            tokens.Add((await issuer.IssueAsync(new CurrentUser(p0 + p, Roles.Patron, "Lecteur", $"B{p + 1:D5}"), default)).AccessToken);
-        var counterId = await c.ExecuteScalarAsync<long>("select id from staff where username = 'counter'");
-        var directorId = await c.ExecuteScalarAsync<long>("select id from staff where username = 'director'");
-        var staffToken = (await issuer.IssueAsync(new CurrentUser(counterId, Roles.Counter, "Banc", null), default)).AccessToken;
-        var directorToken = (await issuer.IssueAsync(new CurrentUser(directorId, Roles.Director, "Banc", null), default)).AccessToken;
-        var holds = Enumerable.Range(0, Patrons).Select(p => Enumerable.Range(0, HoldsPerPatron).Select(k => h0 + k * Patrons + p).ToArray()).ToList();
-        var common = counts.Take(4).Select(g => g.Key).ToList();
-        var rare = counts.Where(g => g.Count() == 1).Take(20).Select(g => g.Key).ToList();
-        await c.ExecuteAsync("pragma wal_checkpoint(truncate)");
-        return new Prepared(point, holds, tokens, staffToken, directorToken, calendar.Day, common, rare,
-            $"{sizes.Titles:N0} titles, {sizes.Copies:N0} copies, {sizes.Patrons:N0} patrons, {sizes.Holds:N0} holds, {sizes.Appointments:N0} appointments");
+        return lines;
     }
 
-    /// <summary>The first day after today with slot templates at the pickup point, and its slot starts (quarter hours, UTC).</summary>
-    static async Task<(DateOnly Day, List<DateTimeOffset> Starts)> PickDayAsync(System.Data.Common.DbConnection c, long point)
+    sealed record BundleFigures(int Items, int Runs, (double P50, double Max) Propose, (double P50, double Max) Confirm);
+
+    /// <summary>
+    /// A patron asks for 10 surprise documents; a librarian takes the request, has a bundle proposed and confirms it
+    /// (holds on those copies, on the pick list). Proposing and confirming are timed, each over <paramref name="runs"/> requests.
+    /// </summary>
+    static async Task<BundleFigures> BundleAsync(string url, BenchLibrary library, HttpClient librarian, int runs)
     {
-        var templates = (await c.QueryAsync<(long Weekday, string Starts, string Ends, long Minutes)>(
-            "select weekday, starts_at, ends_at, slot_minutes from slot_templates where pickup_point_id = @point", new { point })).ToList();
-        var zone = TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris");
-        for (var day = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(1); ; day = day.AddDays(1))
+        var (propose, confirm) = (new List<double>(), new List<double>());
+        var items = 0;
+        for (var i = 0; i < runs; i++)
         {
-            var open = templates.Where(t => t.Weekday == (day.DayOfWeek == DayOfWeek.Sunday ? 7 : (int)day.DayOfWeek)).ToList();
-            if (open.Count == 0) continue;
-            var starts = new List<DateTimeOffset>();
-            foreach (var t in open)
-                for (var at = TimeOnly.Parse(t.Starts, CultureInfo.InvariantCulture); at < TimeOnly.Parse(t.Ends, CultureInfo.InvariantCulture); at = at.AddMinutes(t.Minutes))
-                {
-                    var local = day.ToDateTime(at);
-                    starts.Add(new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUniversalTime());
-                }
-            return (day, starts);
+            using var patron = Client(url, library.SelectionTokens[i]);
+            var created = await Ok(await patron.PostAsJsonAsync("/api/selection-requests", new
+            {
+                pickupPointId = library.Point, count = 10, audience = "adult", languages = new[] { "fr" }, genres = new[] { "Policier", "Histoire" },
+                likedAuthors = new[] { $"Auteur {i * 3}" }, notes = "Des enquêtes, et un peu d'histoire.",
+            }));
+            var id = created.GetProperty("id").GetInt64();
+            await Ok(await librarian.PostAsync($"/api/selection-requests/{id}/claim", null));
+            var watch = Stopwatch.StartNew();
+            var proposal = await Ok(await librarian.PostAsync($"/api/selection-requests/{id}/proposal", null));
+            propose.Add(watch.Elapsed.TotalMilliseconds);
+            var copies = proposal.GetProperty("items").EnumerateArray().Select(item => item.GetProperty("copyId").GetInt64()).ToList();
+            items = copies.Count;
+            watch.Restart();
+            await Ok(await librarian.PostAsJsonAsync($"/api/selection-requests/{id}/confirm", new { copyIds = copies }));
+            confirm.Add(watch.Elapsed.TotalMilliseconds);
         }
+        return new BundleFigures(items, runs, Summary(propose), Summary(confirm));
     }
 
-    static async Task<(long Worst, long Over)> OverbookedAsync(string file)
+    static async Task<JsonElement> Ok(HttpResponseMessage response)
     {
-        await using var c = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={file}");
-        await c.OpenAsync();
-        var worst = await c.ExecuteScalarAsync<long>(
-            "select coalesce(max(n), 0) from (select count(*) as n from appointments where status in ('booked', 'arrived') group by pickup_point_id, slot_start)");
-        var over = await c.ExecuteScalarAsync<long>($"""
-            select (select count(*) from (select 1 from appointments where status in ('booked', 'arrived')
-                                          group by pickup_point_id, slot_start having count(*) > {Capacity}))
-                 + (select count(*) from (select 1 from bench_baseline group by slot having count(*) > {Capacity}))
-            """);
-        return (worst, over);
+        var body = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{response.RequestMessage?.RequestUri}: {(int)response.StatusCode} {body}");
+        return JsonDocument.Parse(body).RootElement.Clone();
     }
 
     static async Task<TimeSpan> FirstAnswerAsync(HttpClient http, string path, Stopwatch since)
@@ -309,17 +303,22 @@ internal static class HttpBench
         throw new TimeoutException($"{http.BaseAddress}{path} did not answer within 2 minutes.");
     }
 
-    static async Task<(double P50, double Max)> TimeAsync(HttpClient http, string path, int times)
+    static async Task<(double P50, double Max)> TimeAsync(Func<Task<HttpResponseMessage>> call, int times)
     {
         var ms = new List<double>();
         for (var i = 0; i < times; i++)
         {
             var watch = Stopwatch.StartNew();
-            var response = await http.GetAsync(path);
+            using var response = await call();
             await response.Content.ReadAsByteArrayAsync();
-            if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{path}: {(int)response.StatusCode}");
+            if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{response.RequestMessage?.RequestUri}: {(int)response.StatusCode}");
             ms.Add(watch.Elapsed.TotalMilliseconds);
         }
+        return Summary(ms);
+    }
+
+    static (double P50, double Max) Summary(List<double> ms)
+    {
         ms.Sort();
         return (ms[ms.Count / 2], ms[^1]);
     }
@@ -332,7 +331,8 @@ internal static class HttpBench
         return line is null ? "?" : (long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024).ToString(CultureInfo.InvariantCulture);
     }
 
-    static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+    static string LoadAverage(int count = 3) =>
+        File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(count)) : "unknown";
 
     static string MachineName()
     {
@@ -340,6 +340,12 @@ internal static class HttpBench
             ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim()
             : null;
         return model ?? System.Runtime.InteropServices.RuntimeInformation.OSDescription;
+    }
+
+    static string MemoryGb()
+    {
+        var line = File.Exists("/proc/meminfo") ? File.ReadLines("/proc/meminfo").FirstOrDefault(l => l.StartsWith("MemTotal:", StringComparison.Ordinal)) : null;
+        return line is null ? "?" : (long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024 / 1024).ToString(CultureInfo.InvariantCulture);
     }
 
     static HttpClient Client(string url, string? token)
@@ -362,5 +368,23 @@ internal static class HttpBench
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "ClickCollect.sln"))) return dir.FullName;
         throw new InvalidOperationException("ClickCollect.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    /// <summary>What the run prints and writes to bench/results.md, and the targets met or missed.</summary>
+    sealed class Report
+    {
+        readonly StringBuilder text = new();
+
+        public List<string> Targets { get; } = [];
+
+        public string Text => text.ToString();
+
+        public void Say(string line = "")
+        {
+            Console.WriteLine(line);
+            text.AppendLine(line);
+        }
+
+        public void Target(bool met, string what) => Targets.Add($"- {(met ? "met" : "**MISSED**")}: {what}");
     }
 }

@@ -1,28 +1,24 @@
-using System.Diagnostics;
 using System.Globalization;
-using ClickCollect.Api.Features.Catalogue;
-using ClickCollect.Api.Features.SurpriseSelections;
 using ClickCollect.Benchmarks;
 
-// `make bench`: offline evaluation of the surprise-selection bundle builder (issue #7).
-//   1. quality on generated readers, time-split holdout: hit rate and precision at 10, intra-list
-//      diversity, catalogue coverage, against bare baselines on the same candidates;
-//   2. latency of a 10-item bundle over 100,000 copies, as a ratio to a plain sort of the same
-//      candidates timed in the same run (absolute times vary with the machine; the ratio less so).
-// Then a booking's cost, the figures query, and a 200,000-record MARC import (records/s, peak memory).
-// Options: --readers N (300), --runs N (200), --seed N (2020), --marc-records N (200000), --marc-only,
-// --figures-only (only the director's figures benchmark), --http-only (only the HTTP benchmark, bench/results.md),
-// --seconds N (10: each wrk run).
+// `make bench` (#17): the real app over HTTP beside a bare conditional insert, on SQLite and, when Debian's
+// server is installed, on a throw-away PostgreSQL; then search, the slot calendar, the pick list, the figures,
+// a surprise bundle, start-up and a morning-rush mix, all written to bench/results.md (HttpBench).
+// Other modes: --selection-only (the bundle builder's quality on generated readers, #7: make bench-selection),
+// --figures-only (the figures query in-process against a bare grouped count, #11: make bench-figures),
+// --marc-only (a 200,000-record MARC import, #12: make bench-marc).
+// Options: --seconds N (10: each wrk run), --connections 16,64,256, --databases sqlite,postgres, --patrons N (2000),
+// --readers N (300), --runs N (200), --seed N (2020), --marc-records N (200000).
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var options = Options.Parse(args);
 if (Array.IndexOf(args, "--baseline-server") is var at and >= 0)
 {
-    await BaselineServer.RunAsync(args[at + 1], int.Parse(args[at + 2], CultureInfo.InvariantCulture), int.Parse(args[at + 3], CultureInfo.InvariantCulture));
+    await BaselineServer.RunAsync(args[at + 1], args[at + 2], int.Parse(args[at + 3], CultureInfo.InvariantCulture), int.Parse(args[at + 4], CultureInfo.InvariantCulture));
     return;
 }
-if (args.Contains("--http-only"))
+if (args.Contains("--selection-only"))
 {
-    Environment.ExitCode = await HttpBench.RunAsync(options.Seconds);
+    SelectionBench.Run(options);
     return;
 }
 if (args.Contains("--figures-only"))
@@ -35,120 +31,21 @@ if (args.Contains("--marc-only"))
     await MarcImportBench.RunAsync(options.MarcRecords);
     return;
 }
+Environment.ExitCode = await HttpBench.RunAsync(options);
 
-var load = Stopwatch.StartNew();
-var catalogue = BenchCatalogue.Load(options.Seed);
-var readers = Readers.Generate(catalogue, options.Readers, options.Seed + 1);
-Console.WriteLine($"Catalogue: {catalogue.Source}; {catalogue.Titles.Count:N0} titles, {catalogue.Copies.Count:N0} copies "
-    + $"({catalogue.Copies.Count(c => c.Status == CopyStatus.OnShelf):N0} on a shelf), 4 branches.");
-Console.WriteLine($"Readers: {readers.Count}, {Readers.LoansPerReader} generated loans each, first {Readers.TrainingShare:P0} in time as the past, "
-    + $"the rest held out. Prepared in {load.Elapsed.TotalSeconds:F1} s.");
-Console.WriteLine();
-
-var popularity = new Methods.Popularity(readers.SelectMany(r => r.Training).GroupBy(id => id).ToDictionary(g => g.Key, g => g.Count()));
-BundleInput InputFor(Reader reader) => new()
-{
-    Tastes = reader.Stated,
-    RequestId = 1,
-    PickupBranchId = BenchCatalogue.PickupBranch,
-    BranchNames = catalogue.BranchNames,
-    Titles = catalogue.Titles,
-    Copies = catalogue.Copies,
-    AlreadyHad = reader.Training.ToHashSet(),
-    Seed = reader.Id,
-};
-
-// 1. Quality.
-var genres = catalogue.Titles.ToDictionary(t => t.Id, t => CatalogueText.SplitGenres(t.Genres));
-var authors = catalogue.Titles.ToDictionary(t => t.Id, t => t.Authors);
-var eligibleAnywhere = new HashSet<long>();
-foreach (var reader in readers) eligibleAnywhere.UnionWith(Methods.Eligible(InputFor(reader)).Select(t => t.Id));
-var copiesByTitle = catalogue.Copies.ToLookup(c => c.TitleId);
-Console.WriteLine($"Quality, top 10, {readers.Count} readers ({eligibleAnywhere.Count:N0} titles eligible for at least one reader):");
-Console.WriteLine();
-Console.WriteLine("| method           | hit rate | precision@10 | recall@10 | intra-list diversity | authors ≤ 2 | on the shelf here | catalogue coverage |");
-Console.WriteLine("|------------------|---------:|-------------:|----------:|---------------------:|------------:|------------------:|-------------------:|");
-foreach (var (name, run) in Methods.All)
-{
-    var metrics = new Metrics();
-    foreach (var reader in readers)
-    {
-        var bundle = run(InputFor(reader), popularity);
-        metrics.Add(bundle, reader.Holdout, genres, authors, id => copiesByTitle[id].Any(c =>
-            c.BranchId == BenchCatalogue.PickupBranch && BundleProposer.Available(c, 1)));
-    }
-    Console.WriteLine($"| {name,-16} | {metrics.HitRate,8:P1} | {metrics.Precision,12:F3} | {metrics.Recall,9:F3} | {metrics.Diversity,20:F3} "
-        + $"| {metrics.AuthorCapRespected,11:P0} | {metrics.LocalShare,17:P0} | {metrics.Coverage(eligibleAnywhere.Count),18:P1} |");
-}
-Console.WriteLine();
-Console.WriteLine("Diversity: mean 1 − Jaccard of the genres of every pair in a bundle. Coverage: distinct titles proposed over all");
-Console.WriteLine("readers / titles eligible for at least one. \"On the shelf here\": items with an available copy at the pickup branch.");
-Console.WriteLine("Readers are generated from hidden taste profiles: the figures compare methods; they do not measure real satisfaction.");
-Console.WriteLine();
-
-// 2. Latency: builder and baseline interleaved on the same inputs, after a warm-up.
-var inputs = readers.Select(InputFor).ToList();
-for (var i = 0; i < 30; i++)
-{
-    BundleProposer.Propose(inputs[i % inputs.Count]);
-    Methods.PlainSort(inputs[i % inputs.Count]);
-}
-var builder = new List<double>();
-var baseline = new List<double>();
-var (pauseBefore, gen2Before) = (GC.GetTotalPauseDuration(), GC.CollectionCount(2));
-for (var i = 0; i < options.Runs; i++)
-{
-    var input = inputs[i % inputs.Count];
-    var start = Stopwatch.GetTimestamp();
-    var bundle = BundleProposer.Propose(input);
-    builder.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-    start = Stopwatch.GetTimestamp();
-    var sorted = Methods.PlainSort(input);
-    baseline.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-    if (bundle.Items.Count == 0 || sorted.Count == 0) throw new InvalidOperationException("An empty bundle cannot be timed.");
-}
-var (pauses, gen2) = (GC.GetTotalPauseDuration() - pauseBefore, GC.CollectionCount(2) - gen2Before);
-var (b50, b95, s50, s95) = (Percentile(builder, 50), Percentile(builder, 95), Percentile(baseline, 50), Percentile(baseline, 95));
-Console.WriteLine($"Latency, 10-item bundle over {catalogue.Copies.Count:N0} copies / {catalogue.Titles.Count:N0} titles, {options.Runs} runs "
-    + $"(every hard filter in memory, as if SQL had pre-filtered nothing):");
-Console.WriteLine();
-Console.WriteLine("| measured                          |    p50 |    p95 |");
-Console.WriteLine("|-----------------------------------|-------:|-------:|");
-Console.WriteLine($"| plain genre sort (baseline), ms   | {s50,6:F1} | {s95,6:F1} |");
-Console.WriteLine($"| bundle builder, ms                | {b50,6:F1} | {b95,6:F1} |");
-Console.WriteLine($"| bundle builder / baseline         | {b50 / s50,5:F2}× | {b95 / s95,5:F2}× |");
-Console.WriteLine();
-Console.WriteLine($"Garbage collection during the timed runs: {pauses.TotalMilliseconds:F0} ms of pauses, {gen2} full collections; "
-    + $"load average {LoadAverage()} on {Environment.ProcessorCount} cores.");
-Console.WriteLine(b95 < 50
-    ? $"Target met: builder p95 {b95:F1} ms < 50 ms ({b95 / s95:F2}× the plain sort of the same candidates)."
-    : $"Target MISSED: builder p95 {b95:F1} ms ≥ 50 ms ({b95 / s95:F2}× the plain sort of the same candidates).");
-
-// 3. Over HTTP: bookings against a bare conditional insert on the same database, search, calendar, pick list (#17).
-Environment.ExitCode = await HttpBench.RunAsync(options.Seconds);
-await FiguresBench.RunAsync(100_000);
-
-// 4. A 200,000-record MARC file through the streaming import: records per second and memory (issue 12).
-await MarcImportBench.RunAsync(options.MarcRecords);
-
-static string LoadAverage() =>
-    File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "unknown";
-
-static double Percentile(List<double> values, int p)
-{
-    var sorted = values.Order().ToList();
-    return sorted[Math.Clamp((int)Math.Ceiling(p / 100.0 * sorted.Count) - 1, 0, sorted.Count - 1)];
-}
-
-internal sealed record Options(int Readers, int Runs, int Seed, int MarcRecords, int Seconds)
+internal sealed record Options(int Readers, int Runs, int Seed, int MarcRecords, int Seconds, int Patrons, int[] Connections, string[] Databases)
 {
     public static Options Parse(string[] args)
     {
-        int Get(string name, int fallback)
+        string? Text(string name)
         {
             var at = Array.IndexOf(args, name);
-            return at >= 0 && at + 1 < args.Length && int.TryParse(args[at + 1], CultureInfo.InvariantCulture, out var v) ? v : fallback;
+            return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
         }
-        return new Options(Get("--readers", 300), Get("--runs", 200), Get("--seed", 2020), Get("--marc-records", 200_000), Get("--seconds", 10));
+        int Get(string name, int fallback) => int.TryParse(Text(name), CultureInfo.InvariantCulture, out var v) ? v : fallback;
+        string[] List(string name, string fallback) => (Text(name) ?? fallback).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return new Options(Get("--readers", 300), Get("--runs", 200), Get("--seed", 2020), Get("--marc-records", 200_000), Get("--seconds", 10),
+            Get("--patrons", 2_000), [.. List("--connections", "16,64,256").Select(c => int.Parse(c, CultureInfo.InvariantCulture))],
+            List("--databases", "sqlite,postgres"));
     }
 }

@@ -3,7 +3,7 @@ namespace ClickCollect.Api.Features.SurpriseSelections;
 /// <summary>
 /// The catalogue's strings as the builder compares them. Genre and author fields repeat across
 /// thousands of titles, so each distinct string is analysed once per proposal and cached, and only
-/// as far as asked: that keeps a 100,000-copy proposal within its latency budget (make bench).
+/// as far as asked: that keeps a 100,000-copy proposal within its latency budget (make bench-selection).
 /// </summary>
 internal sealed partial class TasteModel
 {

@@ -13,7 +13,7 @@ namespace ClickCollect.Tests.Support.Databases;
 /// </summary>
 public sealed class PostgresServer
 {
-    static readonly Lazy<PostgresServer> Lazy = new(Start);
+    static readonly Lazy<PostgresServer> Lazy = new(() => Start(durable: false));
 
     public static PostgresServer Instance => Lazy.Value;
 
@@ -47,7 +47,11 @@ public sealed class PostgresServer
                 .Where(d => File.Exists(Path.Combine(d, "initdb"))).OrderDescending().FirstOrDefault()
             : null;
 
-    static PostgresServer Start()
+    /// <summary>
+    /// Starts a server of its own, stopped when the process ends. The tests' (<see cref="Instance"/>) is not durable;
+    /// <paramref name="durable"/> keeps PostgreSQL's defaults (fsync, synchronous commit), as the benchmark needs (#17).
+    /// </summary>
+    public static PostgresServer Start(bool durable)
     {
         var binaries = FindBinaries();
         if (binaries is null)
@@ -59,9 +63,10 @@ public sealed class PostgresServer
         if (asRoot) Run("chown", $"postgres:postgres {data}", asRoot: false);
         Run(Path.Combine(binaries, "initdb"), $"-D {data}/db -U postgres --auth=trust -E UTF8 --locale=C.UTF-8", asRoot);
         var port = FreePort();
-        // Durability is not under test here; fsync off keeps the suite fast.
+        // Durability is not under test in the suite; fsync off keeps it fast.
+        var speed = durable ? "" : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
         Run(Path.Combine(binaries, "pg_ctl"),
-            $"-D {data}/db -l {data}/server.log -w -t 60 -o \"-p {port} -c listen_addresses=127.0.0.1 -k {data} -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off\" start",
+            $"-D {data}/db -l {data}/server.log -w -t 60 -o \"-p {port} -c listen_addresses=127.0.0.1 -k {data} -c max_connections=300{speed}\" start",
             asRoot);
         var server = new PostgresServer(data, binaries, port);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Stop(asRoot);
