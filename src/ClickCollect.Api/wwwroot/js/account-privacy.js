@@ -7,6 +7,7 @@
 // The patron's erasureDeclinedAt / erasureDeclineReason: staff declined the last request, and why.
 import { api, problemMessage } from './api.js';
 import { append, clear, el } from './dom.js';
+import { refuse, refuseHere } from './field-errors.js';
 import { downloadJson } from './privacy-strings.js';
 
 // ctx: { patronChanged(patron) }; returns the section for accountView's moreSections.
@@ -25,7 +26,7 @@ export function privacySection(patron, ctx) {
       const changed = await api('/api/patrons/me/consents', { method: 'PUT', body: { historyConsent: history.checked, smsConsent: !!patron.smsConsent } });
       ctx.patronChanged(changed);
       say('privacy.saved');
-    } catch (error) { fail(error); }
+    } catch (error) { refuse(consentForm, box, error, { historyConsent: history }); }
   } },
   el('div', { className: 'field check' }, history, ' ', el('label', { for: 'privacy-history', className: 'inline', i18n: 'privacy.history' })),
   patron.historyConsentAt ? el('p', { className: 'hint', i18n: 'privacy.since', args: { at: { date: patron.historyConsentAt } } }) : null,
@@ -77,18 +78,16 @@ function drawErasure(target, requestedAt, blockers, box, ctx, say, fail) {
   }
   const confirm = el('input', { type: 'checkbox', id: 'privacy-erasure-confirm' });
   const ask = el('button', { type: 'submit', className: 'secondary', i18n: 'privacy.erasure.ask' });
-  append(target, [
-    el('p', { i18n: 'privacy.erasure.intro' }),
-    el('form', { novalidate: true, onSubmit: async (event) => {
+  const form = el('form', { novalidate: true, onSubmit: async (event) => {
       event.preventDefault();
       clear(box);
-      if (!confirm.checked) { confirm.focus(); return; }
+      if (!confirm.checked) { refuseHere(form, box, confirm, 'privacy.erasure.confirmFirst'); return; }
       try {
         const answer = await api('/api/patrons/me/erasure-request', { method: 'POST' });
         drawErasure(target, answer.requestedAt, answer.blockers || [], box, ctx, say, fail);
       } catch (error) { fail(error); }
     } },
     el('div', { className: 'field check' }, confirm, ' ', el('label', { for: 'privacy-erasure-confirm', className: 'inline', i18n: 'privacy.erasure.confirm' })),
-    ask),
-  ]);
+    ask);
+  append(target, [el('p', { i18n: 'privacy.erasure.intro' }), form]);
 }

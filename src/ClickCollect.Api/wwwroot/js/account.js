@@ -10,6 +10,7 @@
 // sections through ctx.moreSections.
 import { api, problemMessage } from './api.js';
 import { append, clear, el, field } from './dom.js';
+import { clearFieldErrors, refuse } from './field-errors.js';
 import { displayPhone } from './phone.js';
 import { findPoint, loadPickupPoints } from './pickup-points.js';
 import './account-strings.js';
@@ -90,6 +91,7 @@ function contactSection(patron, ctx, saved) {
   const form = el('form', { className: 'contact-form', novalidate: true, onSubmit: async (event) => {
     event.preventDefault();
     clear(error);
+    clearFieldErrors(form);
     button.disabled = true;
     try {
       const updated = await api('/api/patrons/me/contact', { method: 'PUT', body: { phone: phone.value.trim() || null, smsConsent: consent.checked } });
@@ -98,7 +100,7 @@ function contactSection(patron, ctx, saved) {
       consent.checked = !!updated.smsConsent;
       saved(updated.smsConsent ? 'account.contact.savedSms' : 'account.contact.saved');
     } catch (failure) {
-      append(error, problemMessage(failure));
+      refuse(form, error, failure, { phone: phone, smsConsent: consent });
     } finally {
       button.disabled = false;
     }

@@ -6,6 +6,7 @@
 import { api, idempotentPost, problemMessage } from './api.js';
 import { addDays, isoWeekday, localDateKey, localHour } from './dates.js';
 import { append, clear, el } from './dom.js';
+import { clearFieldErrors, refuse as refuseForm, refuseHere } from './field-errors.js';
 import { bind } from './i18n.js';
 import { bookable, holdStatus } from './holds.js';
 import { findPoint, loadPickupPoints } from './pickup-points.js';
@@ -219,6 +220,7 @@ export function calendarView(ctx) {
     async function book(event) {
       event.preventDefault();
       clear(ui.error);
+      clearFieldErrors(form);
       const holdIds = state.holds.filter((h) => {
         const box = document.getElementById('hold-' + h.id);
         return box && box.checked;
@@ -232,8 +234,8 @@ export function calendarView(ctx) {
         ctx.booked(appointment, state.point);
       } catch (failure) {
         // Refused (the slot just filled up, the hold has a slot already…): say why, show the calendar as it is now.
-        append(ui.error, problemMessage(failure));
-        ui.error.focus();
+        // The holds are tied to their boxes; a slot refused is redrawn as it is now, so the summary says it.
+        if (!refuseForm(form, ui.error, failure, { holdIds: ui.holds.querySelector('fieldset') })) ui.error.focus();
         try {
           showCalendar(await loadSlots());
         } catch (e) {
@@ -246,8 +248,8 @@ export function calendarView(ctx) {
     }
 
     function refuse(key) {
-      ui.error.appendChild(el('strong', { i18n: key }));
-      ui.error.focus();
+      const field = key === 'slots.chooseHolds' ? ui.holds.querySelector('fieldset') : ui.panel.querySelector('fieldset');
+      if (!refuseHere(form, ui.error, field, key)) ui.error.focus();
     }
   }
 

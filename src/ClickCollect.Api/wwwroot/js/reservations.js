@@ -9,6 +9,7 @@
 //   POST /api/appointments/{id}/move { slotStart }, POST /api/appointments/{id}/holds { holdIds }
 import { api, problemMessage } from './api.js';
 import { append, clear, el } from './dom.js';
+import { clearFieldErrors, refuse, refuseHere } from './field-errors.js';
 import { ACTIVE, bookable, holdStatus, isAllocated } from './holds.js';
 import { findPoint, loadPickupPoints } from './pickup-points.js';
 import { slotPicker } from './slot-picker.js';
@@ -129,10 +130,12 @@ function changeAppointment(a, zone, refresh, waiting) {
   const move = el('details', { className: 'move', onToggle: () => { if (move.open) picker.refresh(); } },
     el('summary', { i18n: 'appointment.move' }),
     el('form', { className: 'move-form', novalidate: true, onSubmit: async (event) => {
+      const form = event.target;
       event.preventDefault();
       clear(moveError);
+      clearFieldErrors(form);
       if (!picker.value()) {
-        moveError.appendChild(el('strong', { i18n: 'appointment.moveChoose' }));
+        refuseHere(form, moveError, picker.select, 'appointment.moveChoose');
         return;
       }
       moveButton.disabled = true;
@@ -140,7 +143,7 @@ function changeAppointment(a, zone, refresh, waiting) {
         const moved = await api('/api/appointments/' + a.id + '/move', { method: 'POST', body: { slotStart: picker.value() } });
         await refresh({ i18n: 'appointment.moved', args: { at: { dateTime: moved.slotStart, zone: zone } } });
       } catch (failure) {
-        append(moveError, problemMessage(failure));
+        refuse(event.target, moveError, failure, { slotStart: picker.select });
         moveButton.disabled = false;
       }
     } }, el('p', { className: 'hint', i18n: 'appointment.moveHint' }), picker.node, moveError, moveButton));
@@ -157,11 +160,13 @@ function changeAppointment(a, zone, refresh, waiting) {
   box.appendChild(el('details', { className: 'add-holds' },
     el('summary', { i18n: 'appointment.add', args: { n: waiting.length } }),
     el('form', { className: 'add-form', novalidate: true, onSubmit: async (event) => {
+      const form = event.target;
       event.preventDefault();
       clear(addError);
+      clearFieldErrors(form);
       const chosen = checks.filter((c) => c.input.checked);
       if (!chosen.length) {
-        addError.appendChild(el('strong', { i18n: 'appointment.addChoose' }));
+        refuseHere(form, addError, form.querySelector('fieldset'), 'appointment.addChoose');
         return;
       }
       addButton.disabled = true;
@@ -169,7 +174,7 @@ function changeAppointment(a, zone, refresh, waiting) {
         await api('/api/appointments/' + a.id + '/holds', { method: 'POST', body: { holdIds: chosen.map((c) => c.hold.id) } });
         await refresh({ i18n: 'appointment.added', args: { n: chosen.length } });
       } catch (failure) {
-        append(addError, problemMessage(failure));
+        refuse(event.target, addError, failure, { holdIds: event.target.querySelector('fieldset') });
         addButton.disabled = false;
       }
     } },

@@ -1,7 +1,8 @@
 // The sign-in form of both pages: labelled fields, one submit, the server's refusal read out
 // (aria-live) and the secret field cleared and focused for another try.
-import { api, problemMessage } from './api.js';
-import { append, clear, el, field } from './dom.js';
+import { api } from './api.js';
+import { clear, el, field } from './dom.js';
+import { clearFieldErrors, refuse } from './field-errors.js';
 import { bind } from './i18n.js';
 
 // spec: { endpoint, fields: [{ name, id, label, hint?, attrs }], secret: 'pin', signedIn: async () => {} }
@@ -18,6 +19,7 @@ export function signInForm(spec) {
     event.preventDefault();
     clear(error);
     error.classList.remove('shown');
+    clearFieldErrors(form);
     button.disabled = true;
     bind(button, 'signIn.pending');
     const body = {};
@@ -28,8 +30,9 @@ export function signInForm(spec) {
       await api(spec.endpoint, { method: 'POST', body: body });
       await spec.signedIn();
     } catch (failure) {
-      append(error, problemMessage(failure));
-      error.classList.add('shown');
+      // Wrong credentials: both fields are marked (which one is wrong is not said, #14), the secret first.
+      const others = Object.keys(inputs).filter((name) => name !== spec.secret).map((name) => inputs[name]);
+      refuse(form, error, failure, { sign_in_failed: [inputs[spec.secret]].concat(others) });
       inputs[spec.secret].value = '';
       inputs[spec.secret].focus();
     } finally {
@@ -38,5 +41,6 @@ export function signInForm(spec) {
     }
   }
 
-  return el('form', { className: 'sign-in', onSubmit: submit }, fields, error, button);
+  const form = el('form', { className: 'sign-in', onSubmit: submit }, fields, error, button);
+  return form;
 }

@@ -47,5 +47,6 @@ export function slotPicker(prefix, pointId) {
     node: el('div', { className: 'inline-fields slot-picker' }, field(prefix + '-day', 'slotPicker.date', day), field(prefix + '-slot', 'slotPicker.slot', select)),
     refresh: refresh,
     value: () => select.value,
+    select: select, // the slot's own control, for a refusal to be tied to (#19, RGAA 11.10)
   };
 }

@@ -598,6 +598,9 @@ const fr = {
   'caption.recordLoans': 'Prêts en cours du lecteur',
   'caption.score': 'Points du score, critère par critère',
   'caption.accountLoans': 'Mes prêts en cours',
+
+  // #19 RGAA 11.10: refusals the page finds itself, tied to their field like the server's
+  'privacy.erasure.confirmFirst': 'Cochez la case pour confirmer votre demande d’effacement.',
 };
 
 const en = {
@@ -1195,6 +1198,9 @@ const en = {
   'caption.recordLoans': 'The patron’s current loans',
   'caption.score': 'Score points, signal by signal',
   'caption.accountLoans': 'My current loans',
+
+  // #19 RGAA 11.10: refusals the page finds itself, tied to their field like the server's
+  'privacy.erasure.confirmFirst': 'Tick the box to confirm your erasure request.',
 };
 
 export const strings = { fr: fr, en: en };

@@ -6,6 +6,7 @@
 //   POST /api/holds { titleId, pickupPointId } → 201 { id, status, queuePosition, pickupPointId, pickupPointName, … }
 import { ApiError, api, idempotentPost, problemMessage } from './api.js';
 import { append, clear, el } from './dom.js';
+import { clearFieldErrors, refuse, refuseHere } from './field-errors.js';
 import { bind, t } from './i18n.js';
 import { ACTIVE, holdStatus, isAllocated } from './holds.js';
 import { groupByBranch, loadPickupPoints, shortName } from './pickup-points.js';
@@ -134,10 +135,10 @@ export function titleView(ctx) {
     async function place(event) {
       event.preventDefault();
       clear(error);
+      clearFieldErrors(form);
       const chosen = radios.filter((r) => r.checked)[0];
       if (!chosen) {
-        error.appendChild(el('strong', { i18n: 'reserve.choosePoint' }));
-        (radios[0] || submit).focus();
+        if (!refuseHere(form, error, choice, 'reserve.choosePoint')) submit.focus();
         return;
       }
       submit.disabled = true;
@@ -147,7 +148,7 @@ export function titleView(ctx) {
         remember(chosen.value);
         form.replaceWith(placed(hold));
       } catch (failure) {
-        append(error, problemMessage(failure));
+        refuse(form, error, failure, { pickupPointId: choice });
         if (failure instanceof ApiError && failure.problem.code === 'already_held') {
           error.appendChild(el('p', {}, el('a', { href: '#/reservations', i18n: 'reserve.seeMine' })));
         }
@@ -157,11 +158,10 @@ export function titleView(ctx) {
       }
     }
 
-    const form = el('form', { id: 'reserve-form', className: 'reserve-form', onSubmit: place, novalidate: true },
-      el('fieldset', { className: 'pickup-choice' },
-        el('legend', { tabindex: '-1', i18n: 'reserve.where' }),
-        groups),
-      error, submit);
+    const choice = el('fieldset', { className: 'pickup-choice' },
+      el('legend', { tabindex: '-1', i18n: 'reserve.where' }),
+      groups);
+    const form = el('form', { id: 'reserve-form', className: 'reserve-form', onSubmit: place, novalidate: true }, choice, error, submit);
     return form;
   }
 

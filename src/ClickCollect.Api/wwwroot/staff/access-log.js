@@ -2,8 +2,9 @@
 // patron's record, when and from which page, newest first (entries are kept a year). An erased patron
 // appears by internal id only.
 //   GET /api/patron-access-log?patronCardNumber=&limit= → [{ occurredAt, staffName, patronId, cardNumber, action, page }]
-import { api, problemMessage, withQuery } from '../js/api.js';
+import { api, withQuery } from '../js/api.js';
 import { append, clear, el, field } from '../js/dom.js';
+import { refuse } from '../js/field-errors.js';
 import '../js/privacy-strings.js';
 
 export function accessLogView(isDirector) {
@@ -25,7 +26,8 @@ export function accessLogView(isDirector) {
     try {
       entries = await api(withQuery('/api/patron-access-log', { patronCardNumber: card.value.trim() || undefined, limit: 500 }));
     } catch (error) {
-      append(body, [el('div', { className: 'error-box', role: 'alert' }, problemMessage(error))]);
+      const box = body.appendChild(el('div', { className: 'error-box', role: 'alert' }));
+      refuse(form, box, error, { patronCardNumber: card, not_found: card }); // an unknown card, tied to its field (#19)
       return;
     }
     if (!entries.length) {

@@ -9,6 +9,7 @@
 import { api, problemMessage, withQuery } from '../js/api.js';
 import { formatDate, formatTime } from '../js/dates.js';
 import { append, clear, el, field } from '../js/dom.js';
+import { clearFieldErrors, refuse } from '../js/field-errors.js';
 import { bind, lang } from '../js/i18n.js';
 import '../js/counter-strings.js';
 import '../js/names-strings.js';
@@ -53,11 +54,11 @@ export function counterView(hashBase, me) {
         field('counter-point', 'counter.point', point), field('counter-date', 'counter.date', date),
         el('button', { type: 'submit', className: 'primary', i18n: 'counter.show' }),
         el('span', { className: 'day-shortcuts' }, shortcut('counter.today', 0), ' ', shortcut('counter.tomorrow', 1))),
-      el('form', { className: 'scan-form no-print', onSubmit: scanned },
+      ui.scanForm = el('form', { className: 'scan-form no-print', onSubmit: scanned },
         field('counter-scan', 'counter.scan', scan, 'counter.scanHint'),
         el('button', { type: 'submit', i18n: 'counter.scanSubmit' })),
       ui.status,
-      el('form', { className: 'scan-form returns-form no-print', onSubmit: returnScanned, 'aria-labelledby': 'returns-title' },
+      ui.returnForm = el('form', { className: 'scan-form returns-form no-print', onSubmit: returnScanned, 'aria-labelledby': 'returns-title' },
         el('h2', { id: 'returns-title', i18n: 'counter.returns' }),
         field('counter-return', 'counter.returnScan', returned, 'counter.returnHint'),
         el('button', { type: 'submit', i18n: 'counter.returnSubmit' })),
@@ -150,6 +151,7 @@ export function counterView(hashBase, me) {
     event.preventDefault();
     const barcode = ui.scan.value.trim();
     ui.scan.value = '';
+    clearFieldErrors(ui.scanForm);
     if (!barcode) return;
     try {
       const hold = await api(base() + '/picked', { method: 'POST', body: { barcode: barcode } });
@@ -158,7 +160,7 @@ export function counterView(hashBase, me) {
       await Promise.all([loadList(), loadBoard()]);
     } catch (error) {
       ui.status.className = 'scan-status error';
-      append(clear(ui.status), problemMessage(error));
+      refuse(ui.scanForm, ui.status, error, { '*': ui.scan }); // the barcode refused, tied to its field (#19)
     }
     ui.scan.focus();
   }
@@ -196,6 +198,7 @@ export function counterView(hashBase, me) {
     event.preventDefault();
     const barcode = ui.returned.value.trim();
     ui.returned.value = '';
+    clearFieldErrors(ui.returnForm);
     if (!barcode) return;
     try {
       const back = await api('/api/loans/returns', { method: 'POST', body: { barcode: barcode } });
@@ -211,7 +214,7 @@ export function counterView(hashBase, me) {
       if (next && String(next.pickupPointId) === String(ui.point.value)) await loadList();
     } catch (error) {
       ui.returnStatus.className = 'scan-status error';
-      append(clear(ui.returnStatus), problemMessage(error));
+      refuse(ui.returnForm, ui.returnStatus, error, { '*': ui.returned });
     }
     ui.returned.focus();
   }

@@ -5,6 +5,7 @@
 //   POST /api/patrons/{card}/erasure; POST /api/patrons/{card}/erasure-request/decline { reason }
 import { api, problemMessage } from '../js/api.js';
 import { append, clear, el } from '../js/dom.js';
+import { clearFieldErrors, refuse, refuseHere } from '../js/field-errors.js';
 import '../js/privacy-strings.js';
 
 export function erasuresView(currentStaff) {
@@ -56,7 +57,8 @@ function requestCard(r, i, mayAct, status) {
   const eraseForm = el('form', { className: 'erase-form', novalidate: true, onSubmit: async (event) => {
     event.preventDefault();
     clear(box);
-    if (!confirm.checked) { box.appendChild(el('p', { i18n: 'privacy.staff.mustConfirm' })); confirm.focus(); return; }
+    clearFieldErrors(eraseForm);
+    if (!confirm.checked) { refuseHere(eraseForm, box, confirm, 'privacy.staff.mustConfirm'); return; }
     try {
       await api(path + '/erasure', { method: 'POST' });
       done('erasures.erased');
@@ -69,10 +71,11 @@ function requestCard(r, i, mayAct, status) {
   const declineForm = el('form', { className: 'decline-form', novalidate: true, onSubmit: async (event) => {
     event.preventDefault();
     clear(box);
+    clearFieldErrors(declineForm);
     try {
       await api(path + '/erasure-request/decline', { method: 'POST', body: { reason: reason.value } });
       done('erasures.declined');
-    } catch (error) { fail(error); if (error.status === 400) reason.focus(); }
+    } catch (error) { refuse(declineForm, box, error, { reason: reason }); }
   } },
   el('div', { className: 'field' }, el('label', { for: reason.id, i18n: 'erasures.reason' }),
     el('p', { className: 'hint', id: reason.id + '-hint', i18n: 'erasures.reasonHint' }), reason),

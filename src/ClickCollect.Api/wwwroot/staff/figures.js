@@ -3,6 +3,7 @@
 //   GET /api/figures?from=&to=&pickupPointId= · GET /api/figures/charts/{chart}?… · ?format=csv&table=…
 import { api, problemMessage, withQuery } from '../js/api.js';
 import { append, clear, el, field } from '../js/dom.js';
+import { clearFieldErrors, refuse } from '../js/field-errors.js';
 import { lang, onLangChange } from '../js/i18n.js';
 
 function isoDay(date) {
@@ -24,6 +25,7 @@ export function figuresView(isDirector) {
   let state = { from: isoDay(new Date(Date.now() - 27 * 86400000)), to: isoDay(new Date()), point: '' };
   let out = null;
   let points = [];
+  let chooser = null; // the period form and its fields, for a refusal to be tied to them (#19)
 
   function query(extra) {
     return Object.assign({ from: state.from, to: state.to, pickupPointId: state.point }, extra || {});
@@ -45,11 +47,14 @@ export function figuresView(isDirector) {
 
   async function load() {
     clear(out).appendChild(el('p', { role: 'status', i18n: 'app.loading' }));
+    if (chooser) clearFieldErrors(chooser.form);
     let f;
     try {
       f = await api(withQuery('/api/figures', query()));
     } catch (error) {
-      clear(out).appendChild(el('div', { className: 'form-error', role: 'alert' }, problemMessage(error)));
+      const box = clear(out).appendChild(el('div', { className: 'form-error', role: 'alert' }));
+      if (chooser) refuse(chooser.form, box, error, chooser.fields);
+      else append(box, problemMessage(error));
       return;
     }
     const a = f.appointments;
@@ -100,6 +105,7 @@ export function figuresView(isDirector) {
       state = { from: from.value, to: to.value, point: point.value };
       load();
     });
+    chooser = { form: form, fields: { from: from, to: to, pickupPointId: point } };
     out = el('div', { className: 'figures', 'aria-live': 'polite' });
     append(clear(main), [el('h1', { i18n: 'fig.title' }), el('p', { className: 'intro', i18n: 'fig.intro' }), form, out]);
     load();

@@ -3,6 +3,7 @@
 // rejected with line and reason. A refused file imports nothing.
 //   POST /api/catalogue/imports?format=… · POST /api/loans/import (the file as the body)
 import { append, clear, el, field } from '../js/dom.js';
+import { clearFieldErrors, showFieldErrors } from '../js/field-errors.js';
 import { t } from '../js/i18n.js';
 import '../js/network-strings.js';
 
@@ -49,6 +50,7 @@ function importForm(id, titleKey, formats, endpoint) {
     field(file.id, 'imp.file', file), format ? field(format.id, 'imp.format', format) : null, button, bar, out);
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
+    clearFieldErrors(form);
     if (!file.files.length) return;
     button.disabled = true;
     bar.hidden = false;
@@ -60,6 +62,9 @@ function importForm(id, titleKey, formats, endpoint) {
     bar.value = 1;
     button.disabled = false;
     clear(out).appendChild(report(answer));
+    // A refused file: the file field says so (its lines' reasons are in the report below), #19 RGAA 11.10.
+    const b = answer.body || {};
+    if (answer.status >= 400 && b.title) showFieldErrors(form, { code: b.code || 'refused', title: b.title, detail: b.detail }, { '*': file });
   });
   return form;
 }

@@ -2,8 +2,9 @@
 // confirming, end or cancel one (again previewed), the history and the audit trail.
 //   GET /api/branches · GET /api/lockdowns?includeCancelled=true · GET /api/audit?entity=lockdown
 //   POST /api/lockdowns/preview → POST /api/lockdowns · POST /api/lockdowns/{id}/end/preview → /end · /cancel/preview → /cancel
-import { api, problemMessage } from '../js/api.js';
+import { api } from '../js/api.js';
 import { append, clear, el, field } from '../js/dom.js';
+import { clearFieldErrors, refuse } from '../js/field-errors.js';
 import { effectsParagraph, policyList } from './lockdown-effects.js';
 
 // The network's date today (yyyy-MM-dd): the default first day of a lockdown.
@@ -93,15 +94,20 @@ export function lockdownsView(isDirector) {
       };
     }
 
+    // The fields a refusal may name (#19, RGAA 11.10).
+    const fields = () => ({ branchIds: branches, startsOn: startsOn, endsOn: endsOn, shiftDueDatesDays: shiftDays,
+      spreadDueDatesOverDays: spreadDays, slotCapacityCap: capValue, note: note });
+
     async function showPreview(event) {
       event.preventDefault();
       clear(error);
+      clearFieldErrors(form);
       const request = body();
       let answer;
       try {
         answer = await api('/api/lockdowns/preview', { method: 'POST', body: request });
       } catch (failure) {
-        append(error, problemMessage(failure));
+        refuse(form, error, failure, fields());
         preview.hidden = true;
         return;
       }
@@ -114,7 +120,7 @@ export function lockdownsView(isDirector) {
           preview.appendChild(effectsParagraph(done.effects));
           refresh();
         } catch (failure) {
-          append(clear(error), problemMessage(failure));
+          refuse(form, error, failure, fields());
           confirm.disabled = false;
         }
       });
@@ -153,11 +159,12 @@ export function lockdownsView(isDirector) {
     const request = () => (kind === 'end' ? { endsOn: date.value || null } : undefined);
     async function preview() {
       clear(error);
+      clearFieldErrors(panel);
       let answer;
       try {
         answer = await api(path + '/preview', { method: 'POST', body: request() });
       } catch (failure) {
-        append(error, problemMessage(failure));
+        refuse(panel, error, failure, { endsOn: date });
         return;
       }
       const confirm = el('button', { type: 'button', className: 'primary confirm', i18n: 'lockdowns.confirm.' + kind });
@@ -166,7 +173,7 @@ export function lockdownsView(isDirector) {
           await api(path, { method: 'POST', body: request() });
           refresh();
         } catch (failure) {
-          append(clear(error), problemMessage(failure));
+          refuse(panel, error, failure, { endsOn: date });
         }
       });
       append(result, [effectsParagraph(answer.effects), confirm]);

@@ -1,6 +1,7 @@
 // Small form pieces shared by the director's network pages (network.js, stops.js, policies.js).
 import { problemMessage } from '../js/api.js';
-import { clear, el } from '../js/dom.js';
+import { append, clear, el } from '../js/dom.js';
+import { clearFieldErrors, refuse } from '../js/field-errors.js';
 import { t } from '../js/i18n.js';
 
 export const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7];
@@ -17,11 +18,27 @@ export function hhmm(time) {
   return time ? time.slice(0, 5) : '';
 }
 
-// Shows a saved message (a string key) or the API's problem (an error) in a live region.
-export function status(node, keyOrError) {
+// Shows a saved message (a string key) or the API's problem (an error) in a live region. Given the form,
+// a problem is also tied to the fields it names (#19, RGAA 11.10): fields { jsonPath: control }, else the
+// controls' data-field (see rowFields).
+export function status(node, keyOrError, form, fields) {
   clear(node);
-  if (typeof keyOrError === 'string') node.appendChild(el('p', { className: 'notice', role: 'status', i18n: keyOrError }));
-  else node.appendChild(el('div', { className: 'form-error', role: 'alert' }, problemMessage(keyOrError)));
+  if (form) clearFieldErrors(form);
+  if (typeof keyOrError === 'string') {
+    node.appendChild(el('p', { className: 'notice', role: 'status', i18n: keyOrError }));
+    return;
+  }
+  const box = node.appendChild(el('div', { className: 'form-error', role: 'alert' }));
+  if (form) refuse(form, box, keyOrError, fields);
+  else append(box, problemMessage(keyOrError));
+}
+
+// Names each control of an editable table by its JSON path ("windows[2].capacity"), in row order, for a
+// refusal to find it: props are the properties of one row's controls, in order.
+export function rowFields(tbody, list, props) {
+  Array.prototype.forEach.call(tbody.children, (tr, i) => tr.querySelectorAll('select, input').forEach((c, k) => {
+    if (props[k]) c.setAttribute('data-field', list + '[' + i + '].' + props[k]);
+  }));
 }
 
 // Labels each control of a table row with its column header, for screen readers.

@@ -9,7 +9,7 @@ import { api } from '../js/api.js';
 import { append, clear, el, field } from '../js/dom.js';
 import { t } from '../js/i18n.js';
 import '../js/network-strings.js';
-import { WEEKDAYS, editor, hhmm, input, status, weekdaySelect } from './net-forms.js';
+import { WEEKDAYS, editor, hhmm, input, rowFields, status, weekdaySelect } from './net-forms.js';
 import { loadPolicies } from './policies.js';
 import { stopEditor, visitsTable } from './stops.js';
 
@@ -72,13 +72,14 @@ export function networkView(isDirector) {
     };
     opening.windows.forEach(addRow);
     const result = el('div', { 'aria-live': 'polite' });
+    const windowsBox = el('div', { className: 'table-wrap' });
     const form = el('form', { className: 'net-opening' },
       el('div', { className: 'check' }, active, el('label', { for: 'net-active', i18n: 'net.active' })),
       el('div', { className: 'inline-fields' }, field('net-lead', 'net.leadTime', lead), field('net-horizon', 'net.horizon', horizon)),
       isStop ? el('p', { className: 'hint', i18n: 'net.stopWindows' }) : el('div', {},
-        el('div', { className: 'table-wrap' }, el('table', {}, el('caption', { i18n: 'net.windows' }),
+        append(windowsBox, [el('table', {}, el('caption', { i18n: 'net.windows' }),
           el('thead', {}, el('tr', {}, ['net.weekdayCol', 'net.start', 'net.end', 'net.slotMinutes', 'net.capacity', 'net.maxItems', 'net.action']
-            .map((k) => el('th', { scope: 'col', i18n: k })))), rows)),
+            .map((k) => el('th', { scope: 'col', i18n: k })))), rows)]),
         el('button', { type: 'button', className: 'secondary', i18n: 'net.addWindow',
           onclick: () => addRow({ weekday: 2, startsAt: '10:00', endsAt: '12:00', slotMinutes: 15, capacity: 4 }) })),
       el('button', { type: 'submit', className: 'primary', i18n: 'net.save' }), result);
@@ -89,14 +90,15 @@ export function networkView(isDirector) {
         return { weekday: Number(c[0].value), startsAt: c[1].value, endsAt: c[2].value, slotMinutes: Number(c[3].value),
           capacity: Number(c[4].value), maxItems: c[5].value ? Number(c[5].value) : null };
       });
+      rowFields(rows, 'windows', ['weekday', 'startsAt', 'endsAt', 'slotMinutes', 'capacity', 'maxItems']);
       try {
         await api('/api/pickup-points/' + point.id, { method: 'PUT', body: { name: point.name, active: active.checked } });
         await api('/api/pickup-points/' + point.id + '/opening', { method: 'PUT', body: {
           leadTimeMinutes: Number(lead.value), horizonDays: Number(horizon.value), pickupOpenDays: opening.pickupOpenDays,
           stopSlotMinutes: opening.stopSlotMinutes, stopSlotCapacity: opening.stopSlotCapacity, windows: isStop ? [] : windows } });
-        status(result, 'net.saved');
+        status(result, 'net.saved', form);
       } catch (error) {
-        status(result, error);
+        status(result, error, form, { active: active, leadTimeMinutes: lead, horizonDays: horizon, windows: windowsBox });
       }
     });
     ui.closures = el('div', { className: 'net-closures' });
@@ -140,7 +142,7 @@ export function networkView(isDirector) {
         renderClosures();
         ui.closures.querySelector('[role=status]') || ui.closures.prepend(el('p', { className: 'notice', role: 'status', i18n: 'net.closureAdded' }));
       } catch (error) {
-        status(result, error);
+        status(result, error, form, { startsOn: startsOn, endsOn: endsOn, reason: reason });
       }
     });
     append(clear(ui.closures), [
@@ -186,6 +188,7 @@ export function networkView(isDirector) {
       form.addEventListener('submit', async (e) => {
         e.preventDefault();
         const schedule = visits.read();
+        visits.name();
         try {
           await api('/api/routes/' + route.id + '/stops', { method: 'POST',
             body: { name: name.value, address: address.value, position: Number(position.value), schedule: schedule } });
@@ -193,7 +196,7 @@ export function networkView(isDirector) {
           await loadBus();
           ui.bus.prepend(el('p', { className: 'notice', role: 'status', i18n: 'net.stopCreated' }));
         } catch (error) {
-          status(result, error);
+          status(result, error, form, { name: name, address: address, position: position, schedule: visits.table });
         }
       });
       blocks.push(el('div', { className: 'route' },
@@ -223,7 +226,7 @@ export function networkView(isDirector) {
         await api('/api/branches', { method: 'POST', body: { code: code.value, name: name.value, address: address.value, phone: phone.value } });
         loadBranches();
       } catch (error) {
-        status(result, error);
+        status(result, error, form, { code: code, name: name, address: address, phone: phone });
       }
     });
     append(clear(ui.branches), [
@@ -237,7 +240,7 @@ export function networkView(isDirector) {
             points = await api('/api/pickup-points?all=true').catch(() => points);
             loadBranches();
           } catch (error) {
-            status(result, error);
+            status(result, error, add, { name: counter });
           }
         });
         const closed = b.closedWeekdays.length ? t('branches.closedOn', { days: b.closedWeekdays.map((d) => t('net.weekday.' + d)).join(', ') }) : '';
@@ -271,7 +274,7 @@ export function networkView(isDirector) {
         await loadBranches();
         ui.branches.prepend(el('p', { className: 'notice', role: 'status', i18n: 'net.saved' }));
       } catch (error) {
-        status(result, error);
+        status(result, error, form, { name: name, address: address, phone: phone, timeZone: zone, closedWeekdays: form.querySelector('fieldset') });
       }
     });
     return editor('branches.edit', { branch: b.name }, form);
@@ -292,7 +295,7 @@ export function networkView(isDirector) {
       home.setAttribute('aria-label', t('net.home') + ' — ' + s.username);
       const save = (active) => api('/api/staff/' + s.id, { method: 'PUT', body: { displayName: s.displayName, role: role.value,
         branchId: s.branchId, homePickupPointId: home.value ? Number(home.value) : null, active: active } })
-        .then(() => { status(result, 'net.saved'); loadStaff(); }, (error) => status(result, error));
+        .then(() => { status(result, 'net.saved'); loadStaff(); }, (error) => status(result, error, row, { role: role, homePickupPointId: home }));
       const password = input('password', '', { id: 'net-password-' + s.id, required: true, minlength: '10', autocomplete: 'new-password' });
       const reset = el('form', { className: 'inline-form' }, field(password.id, 'net.password', password, 'net.passwordHint'),
         el('button', { type: 'submit', className: 'secondary', i18n: 'staffpw.set' }));
@@ -301,18 +304,19 @@ export function networkView(isDirector) {
         try {
           await api('/api/staff/' + s.id + '/password', { method: 'POST', body: { password: password.value } });
           password.value = '';
-          status(result, 'net.passwordChanged');
+          status(result, 'net.passwordChanged', reset);
         } catch (error) {
-          status(result, error);
+          status(result, error, reset, { password: password });
         }
       });
-      return el('tr', { className: s.active ? '' : 'inactive' },
+      const row = el('tr', { className: s.active ? '' : 'inactive' },
         el('th', { scope: 'row' }, s.username), el('td', {}, s.displayName), el('td', {}, role), el('td', {}, home),
         el('td', { i18n: s.active ? 'net.activeYes' : 'net.activeNo' }),
         el('td', { className: 'actions' },
           el('button', { type: 'button', className: 'secondary', i18n: 'net.save', onclick: () => save(s.active) }),
           el('button', { type: 'button', className: 'secondary', i18n: s.active ? 'net.disable' : 'net.enable', onclick: () => save(!s.active) }),
           editor('staffpw.summary', { user: s.username }, reset)));
+      return row;
     });
     const username = input('text', '', { id: 'net-new-username', required: true, autocomplete: 'off', maxlength: '100' });
     const display = input('text', '', { id: 'net-new-name', required: true, maxlength: '200' });
@@ -331,7 +335,7 @@ export function networkView(isDirector) {
         await loadStaff();
         status(ui.staffResult, 'net.accountCreated');
       } catch (error) {
-        status(result, error);
+        status(result, error, form, { username: username, displayName: display, role: role, password: password, homePickupPointId: home });
       }
     });
     ui.staffResult = result;

@@ -3,7 +3,7 @@
 // PUT /api/loan-policies, which validates and audits it; amounts are shown in euros, sent in cents.
 import { api } from '../js/api.js';
 import { append, clear, el } from '../js/dom.js';
-import { editTable, input, labelRow, status } from './net-forms.js';
+import { editTable, input, labelRow, rowFields, status } from './net-forms.js';
 
 const FORMATS = ['book', 'largePrint', 'comics', 'dvd', 'cd', 'audiobook'];
 const AUDIENCES = ['adult', 'youth', 'children'];
@@ -46,11 +46,12 @@ export async function loadPolicies(container) {
       return { format: c[0].value || null, audience: c[1].value || null, loanDays: Number(c[2].value),
         fineCentsPerDay: cents(c[3].value), fineGraceDays: Number(c[4].value), fineCapCents: cents(c[5].value) };
     });
+    rowFields(rows, 'policies', ['format', 'audience', 'loanDays', 'fineCentsPerDay', 'fineGraceDays', 'fineCapCents']);
     try {
       await api('/api/loan-policies', { method: 'PUT', body: { policies: policies } });
-      status(result, 'pol.saved');
+      status(result, 'pol.saved', form);
     } catch (error) {
-      status(result, error);
+      status(result, error, form, { policies: form.querySelector('.table-wrap') });
     }
   });
   append(clear(container), [el('p', { className: 'intro', i18n: 'pol.intro' }), form]);

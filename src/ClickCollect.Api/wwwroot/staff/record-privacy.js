@@ -4,6 +4,7 @@
 //   GET /api/patrons/{card}/export → JSON (saved as a file); POST /api/patrons/{card}/erasure
 import { api, problemMessage } from '../js/api.js';
 import { append, clear, el } from '../js/dom.js';
+import { clearFieldErrors, refuseHere } from '../js/field-errors.js';
 import { downloadJson } from '../js/privacy-strings.js';
 
 export function privacySection(p, role) {
@@ -21,9 +22,9 @@ export function privacySection(p, role) {
   const eraseForm = mayErase ? el('form', { className: 'erase-form', novalidate: true, onSubmit: async (event) => {
     event.preventDefault();
     clear(box);
+    clearFieldErrors(eraseForm);
     if (!confirm.checked) {
-      box.appendChild(el('p', { i18n: 'privacy.staff.mustConfirm' }));
-      confirm.focus();
+      refuseHere(eraseForm, box, confirm, 'privacy.staff.mustConfirm');
       return;
     }
     try {

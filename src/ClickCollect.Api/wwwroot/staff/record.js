@@ -6,6 +6,7 @@
 // POST /api/patrons/{card}/fines/payments, PUT /api/patrons/{card}/contact.
 import { api, idempotentPost, problemMessage, withQuery } from '../js/api.js';
 import { append, clear, el, field } from '../js/dom.js';
+import { clearFieldErrors, refuse } from '../js/field-errors.js';
 import { bind } from '../js/i18n.js';
 import { ACTIVE, holdStatus, isAllocated } from '../js/holds.js';
 import { displayPhone } from '../js/phone.js';
@@ -77,14 +78,17 @@ function errorBox() {
   return el('div', { className: 'form-error', 'aria-live': 'assertive' });
 }
 
-// Runs action(); on failure shows the problem in box; on success reloads the record with a message.
-async function attempt(box, ctx, action, message) {
+// Runs action(); on failure shows the problem in box, tied to the fields of `form` it names
+// (fields: { jsonPath: control }, #19 RGAA 11.10); on success reloads the record with a message.
+async function attempt(box, ctx, action, message, form, fields) {
   clear(box);
+  if (form) clearFieldErrors(form);
   try {
     const result = await action();
     await ctx.reload(typeof message === 'function' ? message(result) : message);
   } catch (error) {
-    append(box, problemMessage(error));
+    if (form) refuse(form, box, error, fields);
+    else append(box, problemMessage(error));
   }
 }
 
@@ -96,7 +100,8 @@ function contactSection(p, ctx) {
   const form = el('form', { className: 'contact-form', novalidate: true, onSubmit: (event) => {
     event.preventDefault();
     attempt(box, ctx, () => api('/api/patrons/' + encodeURIComponent(ctx.card) + '/contact',
-      { method: 'PUT', body: { phone: phone.value.trim() || null, smsConsent: consent.checked } }), { key: 'record.contact.saved' });
+      { method: 'PUT', body: { phone: phone.value.trim() || null, smsConsent: consent.checked } }), { key: 'record.contact.saved' },
+    form, { phone: phone, smsConsent: consent });
   } },
   field('record-phone', 'record.contact.phone', phone),
   el('div', { className: 'check' }, consent, el('label', { for: 'record-sms', i18n: 'record.contact.sms' })),
@@ -145,14 +150,13 @@ function reserveSection(ctx) {
       el('span', { className: 'muted', i18n: 'record.reserve.available', args: { n: title.availableCopies } }), ' ',
       el('button', { type: 'button', className: 'secondary', 'data-title-id': title.id, i18n: 'record.reserve.button',
         onClick: () => attempt(box, ctx, () => post({ titleId: title.id, pickupPointId: Number(point.value), patronCardNumber: ctx.card }),
-          { key: 'record.reserve.done', args: { title: title.title } }) })))));
+          { key: 'record.reserve.done', args: { title: title.title } }, form, { pickupPointId: point }) })))));
   }
-  return section('record-reserve', 'record.reserve.title',
-    el('form', { className: 'search-form', role: 'search', onSubmit: search },
-      field('reserve-q', 'record.reserve.q', q),
-      field('reserve-point', 'record.reserve.point', point),
-      el('button', { type: 'submit', className: 'primary', i18n: 'record.reserve.search' })),
-    box, results);
+  const form = el('form', { className: 'search-form', role: 'search', onSubmit: search },
+    field('reserve-q', 'record.reserve.q', q),
+    field('reserve-point', 'record.reserve.point', point),
+    el('button', { type: 'submit', className: 'primary', i18n: 'record.reserve.search' }));
+  return section('record-reserve', 'record.reserve.title', form, box, results);
 }
 
 function holdsSection(holds, ctx) {
@@ -199,7 +203,8 @@ function bookSection(holds, ctx) {
     event.preventDefault();
     const holdIds = Array.from(list.querySelectorAll('input:checked')).map((input) => Number(input.value));
     attempt(box, ctx, () => post({ pickupPointId: Number(point.value), slotStart: picker.value(), holdIds: holdIds, patronCardNumber: ctx.card }),
-      (a) => ({ key: 'record.book.done', args: { at: { dateTime: a.slotStart } } }));
+      (a) => ({ key: 'record.book.done', args: { at: { dateTime: a.slotStart } } }), form,
+      { pickupPointId: point, slotStart: picker.select, holdIds: list });
   } }, field('book-point', 'record.reserve.point', point), list, picker.node, box,
   el('button', { type: 'submit', className: 'primary', i18n: 'record.book.submit' }));
   drawHolds();
@@ -215,7 +220,7 @@ function appointmentsSection(appointments, ctx) {
     const move = el('form', { className: 'move-form', novalidate: true, onSubmit: (event) => {
       event.preventDefault();
       attempt(box, ctx, () => api('/api/appointments/' + a.id + '/move', { method: 'POST', body: { slotStart: picker.value() } }),
-        (moved) => ({ key: 'record.appointments.moved', args: { at: { dateTime: moved.slotStart } } }));
+        (moved) => ({ key: 'record.appointments.moved', args: { at: { dateTime: moved.slotStart } } }), move, { slotStart: picker.select });
     } }, picker.node, el('button', { type: 'submit', className: 'secondary', i18n: 'record.appointments.move' }));
     picker.refresh();
     return el('li', { className: 'appointment', 'data-appointment-id': a.id },
@@ -246,17 +251,19 @@ function finesSection(fines, ctx) {
   const payment = el('input', { type: 'radio', name: 'fine-kind', id: 'fine-payment', value: 'payment', checked: true });
   const waiver = el('input', { type: 'radio', name: 'fine-kind', id: 'fine-waiver', value: 'waiver' });
   const note = el('input', { type: 'text', autocomplete: 'off' });
+  const kind = el('fieldset', {}, el('legend', { i18n: 'record.fines.kind' }),
+    el('div', { className: 'check' }, payment, el('label', { for: 'fine-payment', i18n: 'record.fines.payment' })),
+    el('div', { className: 'check' }, waiver, el('label', { for: 'fine-waiver', i18n: 'record.fines.waiver' })));
   const box = errorBox();
   const post = idempotentPost('/api/patrons/' + encodeURIComponent(ctx.card) + '/fines/payments');
   const form = el('form', { className: 'fine-form', novalidate: true, onSubmit: (event) => {
     event.preventDefault();
     const cents = Math.round(parseFloat(amount.value.replace(',', '.').replace(/[€\s]/g, '')) * 100);
     attempt(box, ctx, () => post({ amount: isNaN(cents) ? 0 : cents, kind: waiver.checked ? 'waiver' : 'payment', note: note.value.trim() || null }),
-      { key: waiver.checked ? 'record.fines.waived' : 'record.fines.paid', args: { amount: { cents: isNaN(cents) ? 0 : cents } } });
+      { key: waiver.checked ? 'record.fines.waived' : 'record.fines.paid', args: { amount: { cents: isNaN(cents) ? 0 : cents } } },
+      form, { amount: amount, note: note, kind: kind });
   } },
-  el('fieldset', {}, el('legend', { i18n: 'record.fines.kind' }),
-    el('div', { className: 'check' }, payment, el('label', { for: 'fine-payment', i18n: 'record.fines.payment' })),
-    el('div', { className: 'check' }, waiver, el('label', { for: 'fine-waiver', i18n: 'record.fines.waiver' }))),
+  kind,
   field('fine-amount', 'record.fines.amount', amount),
   field('fine-note', 'record.fines.note', note, 'record.fines.noteHint'),
   box, el('button', { type: 'submit', className: 'primary', i18n: 'record.fines.submit' }));

@@ -3,8 +3,9 @@
 //   GET /api/sms-outbox?status=&patronCardNumber=&kind=  → [{ id, kind, body, status, reason, toNumber,
 //       attempts, createdAt, nextAttemptAt, sentAt, patronCardNumber, patronName, … }]
 // The filters live in the address ("#/sms?status=notConfigured").
-import { api, problemMessage, withQuery } from '../js/api.js';
+import { api, withQuery } from '../js/api.js';
 import { append, clear, el, field } from '../js/dom.js';
+import { clearFieldErrors, refuse } from '../js/field-errors.js';
 import { bind } from '../js/i18n.js';
 import { displayPhone } from '../js/phone.js';
 
@@ -36,6 +37,7 @@ export function smsView(hashBase) {
       el('button', { type: 'submit', className: 'primary', i18n: 'sms.filter' }));
     ui = {
       root: el('section', { className: 'sms', 'data-state': 'loading' }),
+      form: form,
       controls: controls,
       status: el('div', { className: 'result-status', 'aria-live': 'polite' }),
       results: el('div', { className: 'table-wrap' }),
@@ -63,6 +65,7 @@ export function smsView(hashBase) {
     });
     const request = ++latest;
     setState('loading');
+    clearFieldErrors(ui.form);
     bind(ui.status, 'sms.loading');
     clear(ui.results);
     let rows;
@@ -71,7 +74,9 @@ export function smsView(hashBase) {
     } catch (error) {
       if (request !== latest) return;
       setState('error');
-      append(clear(ui.status), error.status === 400 ? problemMessage(error) : [el('span', { i18n: 'sms.error' })]);
+      // A filter refused (an unknown card): said, and tied to its field by the field's name (#19).
+      if (error.status === 400) refuse(ui.form, ui.status, error);
+      else append(clear(ui.status), [el('span', { i18n: 'sms.error' })]);
       return;
     }
     if (request !== latest) return;

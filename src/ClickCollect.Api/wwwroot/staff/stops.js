@@ -4,11 +4,12 @@
 import { api } from '../js/api.js';
 import { append, el, field } from '../js/dom.js';
 import { t } from '../js/i18n.js';
-import { editTable, editor, hhmm, input, labelRow, status, weekdaySelect } from './net-forms.js';
+import { editTable, editor, hhmm, input, labelRow, rowFields, status, weekdaySelect } from './net-forms.js';
 
 const VISIT_COLUMNS = ['net.weekdayCol', 'net.arrives', 'net.departs', 'net.action'];
 
-// The weekly visits table; returns { table, read } where read() gives the schedule typed in.
+// The weekly visits table; returns { table, read, name } where read() gives the schedule typed in and
+// name() tags its controls "schedule[i].…" for a refusal to find them.
 export function visitsTable(visits, suffix) {
   const body = el('tbody', {});
   const add = (v) => {
@@ -26,6 +27,7 @@ export function visitsTable(visits, suffix) {
       const c = tr.querySelectorAll('select, input');
       return { weekday: Number(c[0].value), arrivesAt: c[1].value, departsAt: c[2].value };
     }),
+    name: () => rowFields(body, 'schedule', ['weekday', 'arrivesAt', 'departsAt']),
   };
 }
 
@@ -43,12 +45,13 @@ export function stopEditor(stop, onSaved) {
     visits.table, el('button', { type: 'submit', className: 'primary', i18n: 'net.save' }), result);
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
+    visits.name();
     try {
       await api('/api/stops/' + stop.id, { method: 'PUT',
         body: { name: name.value, address: address.value, position: Number(position.value), schedule: visits.read() } });
       await onSaved('net.saved');
     } catch (error) {
-      status(result, error);
+      status(result, error, form, { name: name, address: address, position: position, schedule: visits.table });
     }
   });
   return editor('stops.edit', { stop: stop.name }, form, exceptions(stop, id, onSaved));
@@ -73,7 +76,7 @@ function exceptions(stop, id, onSaved) {
         arrivesAt: arrives.value || null, departsAt: departs.value || null, note: note.value || null } });
       await onSaved('stops.exceptionSaved');
     } catch (error) {
-      status(result, error);
+      status(result, error, form, { date: date, kind: kind, arrivesAt: arrives, departsAt: departs, note: note });
     }
   });
   const list = stop.exceptions.length ? el('ul', { className: 'closure-list' }, stop.exceptions.map((x) => el('li', {},

@@ -3,8 +3,9 @@
 // (a card number and a pickup point; the hold is placed on the phone channel, as from the patron record).
 //   GET /api/titles/{id} (staff: copies with shelf details, queueLength) · GET /api/pickup-points
 //   POST /api/holds { titleId, pickupPointId, patronCardNumber }
-import { api, idempotentPost, problemMessage } from '../js/api.js';
+import { api, idempotentPost } from '../js/api.js';
 import { append, clear, el, field } from '../js/dom.js';
+import { clearFieldErrors, refuse } from '../js/field-errors.js';
 import '../js/counter-strings.js';
 
 // me(): the signed-in staff member, whose own pickup point is offered first.
@@ -51,21 +52,25 @@ export function staffTitleView(me) {
     const home = (me && me() && me().homePickupPointId) || (counter && counter.id);
     const point = el('select', {}, points.map((p) => el('option', { value: p.id, selected: p.id === home }, p.name)));
     const out = el('div', { 'aria-live': 'polite' });
+    const error = el('div', { className: 'form-error', 'aria-live': 'assertive' });
     const post = idempotentPost('/api/holds');
     const form = el('form', { className: 'search-form reserve-for' },
       el('h2', { i18n: 'stitle.reserve' }),
       field('stitle-card', 'stitle.card', card, 'stitle.cardHint'), field('stitle-point', 'stitle.point', point),
-      el('button', { type: 'submit', className: 'primary', i18n: 'stitle.reserveButton' }), out);
+      error, el('button', { type: 'submit', className: 'primary', i18n: 'stitle.reserveButton' }), out);
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
+      clear(error);
+      clearFieldErrors(form);
       try {
         const hold = await post({ titleId: title.id, pickupPointId: Number(point.value), patronCardNumber: card.value.trim() });
         append(clear(out), [el('p', { className: 'notice', role: 'status' },
           el('span', { i18n: hold.status === 'queued' ? 'stitle.reservedQueued' : 'stitle.reserved',
             args: { card: hold.patronCardNumber, place: hold.pickupPointName, n: hold.queuePosition || 0 } }), ' ',
           el('a', { href: '#/lecteur/' + encodeURIComponent(hold.patronCardNumber), i18n: 'stitle.openRecord' }))]);
-      } catch (error) {
-        append(clear(out), [el('div', { className: 'form-error', role: 'alert' }, problemMessage(error))]);
+      } catch (failure) {
+        clear(out);
+        refuse(form, error, failure, { patronCardNumber: card, pickupPointId: point, patron_blocked: card });
       }
     });
     return form;

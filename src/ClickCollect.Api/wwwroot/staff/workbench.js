@@ -6,8 +6,9 @@
 //   POST /api/selection-requests/{id}/confirm { copyIds, note }          → holds, channel "selection"
 // Every answer redraws the page from the server's state; refusals (409 problems) are read out.
 import '../js/selection-strings.js';
-import { api, problemMessage } from '../js/api.js';
+import { api } from '../js/api.js';
 import { append, clear, el, field } from '../js/dom.js';
+import { refuse } from '../js/field-errors.js';
 import { bind } from '../js/i18n.js';
 import { tastes } from './selections.js';
 
@@ -59,11 +60,10 @@ export function workbenchView(currentStaff) {
     ui.message.hidden = false;
   }
 
+  // The refusal read out, and tied to the field it names (the note: its name is its JSON one).
   function fail(failure) {
     ui.root.setAttribute('data-state', 'error');
-    clear(ui.error);
-    append(ui.error, problemMessage(failure));
-    ui.error.classList.add('shown');
+    refuse(ui.body, ui.error, failure);
   }
 
   function post(path, body) {
