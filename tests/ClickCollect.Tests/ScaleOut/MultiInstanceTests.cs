@@ -19,16 +19,18 @@ namespace ClickCollect.Tests.ScaleOut;
 /// #18 item 3: two app processes on 127.0.0.1 behind Debian's nginx (the test starts it on a loopback
 /// port with <c>deploy/nginx/clickcollect-proxy.conf</c>, the file shipped for production), one throw-away
 /// PostgreSQL database, the fake Twilio server. Clients through nginx race for the same slot and the same
-/// copies and repeat Idempotency-Keys; a token from one instance is used on the other; then one instance
-/// is killed (SIGKILL) in the middle of a booking load. Exactly the capacity is admitted, each copy goes
-/// to one hold, each key creates once, nothing acknowledged is lost, and the survivor sends every SMS,
-/// each once.
+/// copies and repeat Idempotency-Keys; a token from one instance is used on the other; patrons say "I'm
+/// here" while a staff session polls the counter's board, its polls answered by both instances; then one
+/// instance is killed (SIGKILL) in the middle of a booking load. Exactly the capacity is admitted, each copy
+/// goes to one hold, each key creates once, each arrival shows on the board once, nothing acknowledged is
+/// lost, and the survivor sends every SMS, each once.
 /// </summary>
 public sealed class MultiInstanceTests(ITestOutputHelper output)
 {
-    const int Racers = 12;      // patrons racing for one slot and for three copies
-    const int Loaders = 6;      // patrons booking while an instance is killed
-    const int LoadTitles = 5;   // titles each loader reserves and books, one after the other
+    const int Racers = 8;       // patrons racing for one slot (of 4 places) and for three copies
+    const int Arrivers = 6;     // of them, patrons who then say "I'm here" at the other library
+    const int Loaders = 4;      // patrons booking while an instance is killed
+    const int LoadTitles = 4;   // titles each loader reserves and books, one after the other
 
     [Fact]
     public async Task Two_instances_behind_nginx_on_one_postgres_keep_every_promise_when_one_is_killed()
@@ -88,13 +90,22 @@ public sealed class MultiInstanceTests(ITestOutputHelper output)
 
         // The catalogue of this run, imported through nginx.
         var csv = new StringBuilder("recordId,title,authors,language,audience,format,genres,barcode,branchCode,shelfLocation,callNumber\n");
-        void Title(string record, int copies)
+        void Title(string record, int copies, string branch = "CENTRALE")
         {
-            for (var i = 0; i < copies; i++) csv.Append($"{record},\"Titre {record}\",\"Essai, Test\",fr,adult,book,Roman,{record}-{i:D3},CENTRALE,Romans adultes,R ESS\n");
+            for (var i = 0; i < copies; i++) csv.Append($"{record},\"Titre {record}\",\"Essai, Test\",fr,adult,book,Roman,{record}-{i:D3},{branch},Romans adultes,R ESS\n");
         }
         Title("MI-COPIES", 3);
         Title("MI-SLOT", Racers + 1);
+        Title("MI-HERE", Arrivers, "PRES");
         for (var t = 0; t < Loaders * LoadTitles; t++) Title($"MI-LOAD-{t:D3}", 1);
+        // Patrons sign in through nginx (their calls land on either instance) while the catalogue is imported.
+        var signingIn = Task.WhenAll(Enumerable.Range(1, Racers + 1 + Loaders).Select(async n =>
+        {
+            var client = new HttpClient { BaseAddress = new Uri(site), Timeout = TimeSpan.FromSeconds(30) };
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
+                await SignInAsync(client.BaseAddress, "/api/patrons/sign-in", new { cardNumber = $"P{n:D4}", pin = "1234" }));
+            return client;
+        }));
         using (var import = new HttpRequestMessage(HttpMethod.Post, "/api/catalogue/imports?format=csv") { Content = new StringContent(csv.ToString(), Encoding.UTF8, "text/csv") })
         {
             import.Headers.Authorization = new AuthenticationHeaderValue("Bearer", director);
@@ -104,26 +115,18 @@ public sealed class MultiInstanceTests(ITestOutputHelper output)
         await using var db = new NpgsqlConnection(connectionString);
         await db.OpenAsync();
         var titles = (await db.QueryAsync<(string Record, long Id)>("select record_id, id from titles where record_id like 'MI-%'")).ToDictionary(t => t.Record, t => t.Id);
-        var point = (await http.GetFromJsonAsync<JsonElement[]>("/api/pickup-points?all=true"))!
-            .Single(p => p.GetProperty("name").GetString() == Library.CentralAdults).GetProperty("id").GetInt64();
+        var points = (await http.GetFromJsonAsync<JsonElement[]>("/api/pickup-points?all=true"))!;
+        var point = points.Single(p => p.GetProperty("name").GetString() == Library.CentralAdults).GetProperty("id").GetInt64();
+        var patrons = await signingIn;
 
-        // Patrons sign in through nginx: their calls land on either instance.
-        var patrons = await Task.WhenAll(Enumerable.Range(1, Racers + 1 + Loaders).Select(async n =>
-        {
-            var client = new HttpClient { BaseAddress = new Uri(site), Timeout = TimeSpan.FromSeconds(30) };
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
-                await SignInAsync(client.BaseAddress, "/api/patrons/sign-in", new { cardNumber = $"P{n:D4}", pin = "1234" }));
-            return client;
-        }));
-
-        // 1. Twelve patrons race for three copies: each copy goes to one hold; the rest queue.
+        // 1. Eight patrons race for three copies: each copy goes to one hold; the rest queue.
         var copyRace = await Task.WhenAll(patrons.Take(Racers).Select(p => p.PostAsJsonAsync("/api/holds", new { titleId = titles["MI-COPIES"], pickupPointId = point })));
         Assert.All(copyRace, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
         var allocated = (await db.QueryAsync<long>("select copy_id from holds where title_id = @t and copy_id is not null", new { t = titles["MI-COPIES"] })).ToList();
         Assert.Equal(3, allocated.Count);
         Assert.Equal(3, allocated.Distinct().Count());
 
-        // 2. The same twelve race for one slot, each with a hold of their own: exactly its capacity is admitted.
+        // 2. The same eight race for one slot, each with a hold of their own: exactly its capacity is admitted.
         var slotHolds = await Task.WhenAll(patrons.Take(Racers).Select(async p =>
             (await ReadAsync(await p.PostAsJsonAsync("/api/holds", new { titleId = titles["MI-SLOT"], pickupPointId = point }), HttpStatusCode.Created)).GetProperty("id").GetInt64()));
         var slots = (await http.GetFromJsonAsync<JsonElement[]>($"/api/pickup-points/{point}/slots"))!
@@ -155,7 +158,12 @@ public sealed class MultiInstanceTests(ITestOutputHelper output)
             "select count(*) from holds h join patrons p on p.id = h.patron_id where p.card_number = @card and h.title_id = @t",
             new { card = $"P{Racers + 1:D4}", t = titles["MI-SLOT"] }));
 
-        // 4. Loaders reserve and book, each call with its Idempotency-Key and retried with it when an
+        // 4. At the other library, patrons say "I'm here" through nginx while a staff session watches the
+        //    counter's board through nginx too: both instances answer its polls, and each arrival shows once.
+        var arrivals = await ArrivalsAsync(http, director, points.Single(p => p.GetProperty("name").GetString() == Library.Quarter),
+            titles["MI-HERE"], patrons.Take(Arrivers).ToList(), a, b);
+
+        // 5. Loaders reserve and book, each call with its Idempotency-Key and retried with it when an
         //    answer is lost; instance A is killed once a few bookings are acknowledged.
         var acknowledgedHolds = new ConcurrentBag<long>();
         var acknowledgedAppointments = new ConcurrentBag<long>();
@@ -210,10 +218,92 @@ public sealed class MultiInstanceTests(ITestOutputHelper output)
 
         var figures = $"multi-instance: 2 instances behind nginx on PostgreSQL, requests answered by A {seenBy.A} / B {seenBy.B} of {seenBy.A + seenBy.B}; " +
                       $"slot of {capacity} raced by {Racers}: {capacity} admitted; 3 copies raced by {Racers}: 3 allocated; 4 repeats of one key: 1 created; " +
+                      $"{Arrivers} patrons said I'm here (twice each), the board polled {arrivals.Polls} times (A {arrivals.ByA} / B {arrivals.ByB}) noticed each arrival once ({arrivals.Took.TotalSeconds:0.0} s); " +
                       $"instance A killed after {killedAt} bookings, {acknowledgedHolds.Count} reservations and {acknowledgedAppointments.Count} bookings acknowledged, 0 lost, {retried} calls retried with their key; " +
                       $"{sent.Count} SMS sent once each; start {started.TotalSeconds:0.0} s, total {watch.Elapsed.TotalSeconds:0.0} s";
         output.WriteLine(figures);
         Figures.Write("multi-instance", figures);
+    }
+
+    /// <summary>
+    /// #18 item 1, the counter's arrivals refresh on several instances. The pickup point opens now (lead
+    /// time 0, 5-minute slots round the clock, set by the director through the API), so its next slot is
+    /// within the 30 minutes before a slot when "I'm here" is taken, whatever the time of the run. Each
+    /// patron reserves a copy there and books that slot, then, one after the other, says "I'm here" twice through nginx, while
+    /// the director's board polls the day's appointments through nginx as counter.js does (every 5 s there,
+    /// every 50 ms here) and notices the arrivals that were not in its previous answer. Every arrival is
+    /// noticed exactly once: none vanishes when the other instance answers the next poll; the board goes on
+    /// until each instance has answered a poll showing all of them.
+    /// </summary>
+    static async Task<(int Polls, int ByA, int ByB, TimeSpan Took)> ArrivalsAsync(HttpClient http, string director, JsonElement quarter, long title,
+        IReadOnlyList<HttpClient> arrivers, AppProcess a, AppProcess b)
+    {
+        var took = Stopwatch.StartNew();
+        var point = quarter.GetProperty("id").GetInt64();
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(quarter.GetProperty("timeZone").GetString()!);
+        var windows = Enumerable.Range(1, 7).Select(day => new { weekday = day, startsAt = "00:00:00", endsAt = "23:55:00", slotMinutes = 5, capacity = arrivers.Count });
+        using (var opening = new HttpRequestMessage(HttpMethod.Put, $"/api/pickup-points/{point}/opening")
+               {
+                   Content = JsonContent.Create(new { leadTimeMinutes = 0, horizonDays = 1, pickupOpenDays = 5, stopSlotMinutes = 30, stopSlotCapacity = 4, windows }),
+               })
+        {
+            opening.Headers.Authorization = new AuthenticationHeaderValue("Bearer", director);
+            await ReadAsync(await http.SendAsync(opening), HttpStatusCode.OK);
+        }
+        // The first slot a minute away at least (its booking cut-off must not pass while patrons book).
+        var slot = (await http.GetFromJsonAsync<JsonElement[]>($"/api/pickup-points/{point}/slots"))!
+            .Select(s => s.GetProperty("start").GetDateTimeOffset()).First(start => start > DateTimeOffset.UtcNow.AddMinutes(1));
+        Assert.True(slot < DateTimeOffset.UtcNow.AddMinutes(25), $"the next slot ({slot:u}) is not within the arrival window");
+        var appointments = await Task.WhenAll(arrivers.Select(async patron =>
+        {
+            var hold = await ReadAsync(await patron.PostAsJsonAsync("/api/holds", new { titleId = title, pickupPointId = point }), HttpStatusCode.Created);
+            var booked = await ReadAsync(await patron.PostAsJsonAsync("/api/appointments",
+                new { pickupPointId = point, slotStart = slot, holdIds = new[] { hold.GetProperty("id").GetInt64() } }), HttpStatusCode.Created);
+            return booked.GetProperty("id").GetInt64();
+        }));
+
+        using var board = new HttpClient { BaseAddress = http.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        board.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", director);
+        var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(slot, zone).DateTime);
+        var (instanceA, instanceB) = ($"127.0.0.1:{a.Port}", $"127.0.0.1:{b.Port}");
+        var answered = new Dictionary<string, int> { [instanceA] = 0, [instanceB] = 0 };
+        async Task<(HashSet<long> Arrived, string By)> PollAsync()
+        {
+            var response = await board.GetAsync($"/api/appointments?pickupPointId={point}&date={day:yyyy-MM-dd}");
+            var by = response.Headers.GetValues("X-Upstream").Single();
+            answered[by] = answered.GetValueOrDefault(by) + 1;
+            var listed = (await ReadAsync(response, HttpStatusCode.OK)).EnumerateArray().ToList();
+            Assert.Equal(appointments.Order(), listed.Select(x => x.GetProperty("id").GetInt64()).Where(appointments.Contains).Order());
+            return ([.. listed.Where(x => x.GetProperty("status").GetString() == "arrived").Select(x => x.GetProperty("id").GetInt64())], by);
+        }
+
+        var (seen, _) = await PollAsync();
+        Assert.Empty(seen);
+        var noticed = appointments.ToDictionary(id => id, _ => 0);
+        // One patron after the other, as they come in, so the board sees the list grow from both instances.
+        var arriving = Task.Run(async () =>
+        {
+            for (var i = 0; i < arrivers.Count; i++)
+                for (var time = 0; time < 2; time++) // twice: a patron who taps again must not show up again
+                    Assert.Equal("arrived", (await ReadAsync(await arrivers[i].PostAsync($"/api/appointments/{appointments[i]}/arrival", null), HttpStatusCode.OK))
+                        .GetProperty("status").GetString());
+        });
+        var showedAll = new HashSet<string>();
+        var waited = Stopwatch.StartNew();
+        while (showedAll.Count < 2 && waited.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            var done = arriving.IsCompleted;
+            var (arrived, by) = await PollAsync();
+            Assert.True(seen.IsSubsetOf(arrived), $"an arrival vanished from the board when {by} answered");
+            foreach (var id in arrived.Except(seen)) noticed[id]++;
+            seen = arrived;
+            if (done && arrived.Count == arrivers.Count) showedAll.Add(by);
+            await Task.Delay(50);
+        }
+        await arriving;
+        Assert.True(showedAll.Count == 2, $"both instances must answer a poll with every arrival; polls answered: {string.Join(", ", answered)}");
+        Assert.All(noticed, n => Assert.True(n.Value == 1, $"appointment {n.Key} noticed {n.Value} times by the board"));
+        return (answered.Values.Sum(), answered[instanceA], answered[instanceB], took.Elapsed);
     }
 
     /// <summary>Which instance answers calls through nginx, from the upstream address nginx reports (X-Upstream, set by the test's config).</summary>
