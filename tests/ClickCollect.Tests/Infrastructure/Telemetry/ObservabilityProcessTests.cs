@@ -113,12 +113,13 @@ public sealed class ObservabilityProcessTests(ObservabilityProcessTests.BookedIn
             Assert.Equal("json", environment["Logging__Console__FormatterName"]);
 
             App = AppProcess.Serve(environment);
-            await App.WaitUntilReadyAsync();
+            // Beside the rest of `make test` on two cores a first start can take minutes (seen: over 90 s).
+            await App.WaitUntilReadyAsync(TimeSpan.FromMinutes(3));
             using var http = new HttpClient { BaseAddress = App.BaseAddress };
             var booking = await BookAsync(http, database);
             const string path = "/api/appointments";
             var waited = Stopwatch.StartNew();
-            while (waited.Elapsed < TimeSpan.FromSeconds(10))
+            while (waited.Elapsed < TimeSpan.FromSeconds(30))
             {
                 foreach (var line in App.Output.Split('\n'))
                 {
