@@ -3,8 +3,12 @@ using Dapper;
 
 namespace ClickCollect.Api.Infrastructure.Database;
 
-/// <summary>One connection and one transaction: everything in it is committed together or not at all.</summary>
-internal sealed class UnitOfWork(DbConnection connection, DbTransaction transaction, SqlDialect dialect, SemaphoreSlim? writer)
+/// <summary>
+/// One connection and one transaction: everything in it is committed together or not at all. On SQLite it
+/// is a turn of the single writer, inside a savepoint of the writer's group transaction (<see cref="GroupCommit"/>):
+/// committed together with the group, or rolled back alone.
+/// </summary>
+internal sealed class UnitOfWork(DbConnection connection, DbTransaction transaction, SqlDialect dialect, GroupCommit.Turn? turn)
     : IAsyncDisposable
 {
     bool done;
@@ -14,7 +18,8 @@ internal sealed class UnitOfWork(DbConnection connection, DbTransaction transact
     public SqlDialect Dialect => dialect;
 
     public CommandDefinition Command(string sql, object? parameters, CancellationToken ct) =>
-        new(sql, parameters, transaction, cancellationToken: ct);
+        done ? throw new InvalidOperationException("This unit of work is over: it was committed or rolled back.")
+             : new(sql, parameters, transaction, cancellationToken: ct);
 
     public Task<int> ExecuteAsync(string sql, object? parameters, CancellationToken ct) =>
         connection.ExecuteAsync(Command(sql, parameters, ct));
@@ -48,14 +53,27 @@ internal sealed class UnitOfWork(DbConnection connection, DbTransaction transact
         await ExecuteAsync("select pg_advisory_xact_lock_shared(@key)", new { key }, ct);
     }
 
+    /// <summary>Commits; returns once the change is durable (on SQLite, once the writer's group is committed).</summary>
     public async Task CommitAsync(CancellationToken ct)
     {
+        if (turn is not null)
+        {
+            done = true; // the writer's connection goes to the next turn now
+            await turn.CommitAsync();
+            return;
+        }
         await transaction.CommitAsync(ct);
         done = true;
     }
 
     public async ValueTask DisposeAsync()
     {
+        if (turn is not null)
+        {
+            done = true;
+            turn.Abandon(); // rolls back to the turn's savepoint, unless committed already
+            return;
+        }
         try
         {
             if (!done) await transaction.RollbackAsync();
@@ -64,7 +82,6 @@ internal sealed class UnitOfWork(DbConnection connection, DbTransaction transact
         {
             await transaction.DisposeAsync();
             await connection.DisposeAsync();
-            writer?.Release();
         }
     }
 }
