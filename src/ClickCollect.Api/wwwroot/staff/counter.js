@@ -118,19 +118,21 @@ export function counterView(hashBase, me) {
   }
 
   function groupTable(group) {
+    const cols = ['counter.col.tick', 'counter.col.call', 'counter.col.title', 'counter.col.barcode', 'counter.col.patron', 'counter.col.bag', 'counter.col.action'];
+    // data-label: the column's name, shown before the value when a narrow screen stacks the table (#19).
+    const cell = (i, props, ...children) => el('td', Object.assign({ i18nAttrs: { 'data-label': cols[i] } }, props), ...children);
     return el('div', { className: 'table-wrap' }, el('table', { className: 'pick-table' },
       el('caption', {}, group.name, ' — ', el('span', { i18n: 'counter.copies', args: { n: group.lines.length } })),
-      el('thead', {}, el('tr', {}, ['counter.col.tick', 'counter.col.call', 'counter.col.title', 'counter.col.barcode',
-        'counter.col.patron', 'counter.col.bag', 'counter.col.action'].map((k) => el('th', { scope: 'col', i18n: k })))),
+      el('thead', {}, el('tr', {}, cols.map((k) => el('th', { scope: 'col', i18n: k })))),
       el('tbody', {}, group.lines.map((line) => el('tr', { className: (line.picked ? 'picked' : '') + (line.addedSinceLastPrint ? ' added' : ''), 'data-barcode': line.barcode },
-        el('td', { className: 'tick' }, line.picked ? '☑' : '☐'),
-        el('td', {}, line.callNumber, el('br'), el('small', {}, line.shelfLocation)),
-        el('td', {}, el('strong', {}, line.title), el('br'), line.author,
+        cell(0, { className: 'tick' }, line.picked ? '☑' : '☐'),
+        cell(1, {}, line.callNumber, el('br'), el('small', {}, line.shelfLocation)),
+        cell(2, {}, el('strong', {}, line.title), el('br'), line.author,
           line.addedSinceLastPrint ? el('span', { className: 'badge', i18n: 'counter.new' }) : null),
-        el('td', {}, line.barcode),
-        el('td', {}, line.patronName, el('br'), el('small', {}, line.patronCardNumber)),
-        el('td', {}, el('strong', {}, line.bagLabel), el('br'), line.slotStart ? line.slotLabel : el('span', { i18n: 'pick.noSlot' })),
-        el('td', { className: 'no-print' }, line.picked || line.holdStatus !== 'toPick' ? null : notFoundButton(line)))))));
+        cell(3, {}, line.barcode),
+        cell(4, {}, line.patronName, el('br'), el('small', {}, line.patronCardNumber)),
+        cell(5, {}, el('strong', {}, line.bagLabel), el('br'), line.slotStart ? line.slotLabel : el('span', { i18n: 'pick.noSlot' })),
+        cell(6, { className: 'no-print' }, line.picked || line.holdStatus !== 'toPick' ? null : notFoundButton(line)))))));
   }
 
   // "Not on the shelf" asks to confirm first: it marks the copy lost and moves the hold on.

@@ -18,7 +18,8 @@ function table(captionKey, head, rows) {
   return el('div', { className: 'table-wrap' }, el('table', { className: 'figures-table' },
     el('caption', { i18n: captionKey }),
     el('thead', {}, el('tr', {}, head.map((key) => el('th', { scope: 'col', i18n: key })))),
-    el('tbody', {}, rows.map((cells) => el('tr', {}, cells.map((c, i) => (i === 0 ? el('th', { scope: 'row' }, String(c)) : el('td', {}, String(c)))))))));
+    el('tbody', {}, rows.map((cells) => el('tr', {}, cells.map((c, i) => (i === 0 ? el('th', { scope: 'row' }, String(c))
+      : el('td', { i18nAttrs: { 'data-label': head[i] } }, String(c)))))))));
 }
 
 export function figuresView(isDirector) {

@@ -6,6 +6,13 @@ import { formatDate } from '../js/dates.js';
 import { append, clear, el, field } from '../js/dom.js';
 import { lang } from '../js/i18n.js';
 
+const COLUMNS = ['counter.col.tick', 'counter.col.call', 'counter.col.title', 'counter.col.barcode', 'counter.col.patron', 'counter.col.bag'];
+
+// data-label: the column's name, shown before the value when a narrow screen stacks the table (#19).
+function cell(column, props, ...children) {
+  return el('td', Object.assign({ i18nAttrs: { 'data-label': COLUMNS[column] } }, props), ...children);
+}
+
 export function loadListView(hashBase) {
   let ui = null;
 
@@ -56,15 +63,14 @@ export function loadListView(hashBase) {
       list.groups.length === 0 ? el('p', { i18n: 'load.empty' }) : null,
       list.groups.map((group, i) => el('div', { className: 'table-wrap' }, el('table', { className: 'pick-table' },
         el('caption', {}, (i + 1) + '. ' + group.name, ' — ', el('span', { i18n: 'counter.copies', args: { n: group.lines.length } })),
-        el('thead', {}, el('tr', {}, ['counter.col.tick', 'counter.col.call', 'counter.col.title', 'counter.col.barcode', 'counter.col.patron', 'counter.col.bag']
-          .map((k) => el('th', { scope: 'col', i18n: k })))),
+        el('thead', {}, el('tr', {}, COLUMNS.map((k) => el('th', { scope: 'col', i18n: k })))),
         el('tbody', {}, group.lines.map((line) => el('tr', { className: line.picked ? 'picked' : '' },
-          el('td', { className: 'tick' }, line.picked ? '☑' : '☐'),
-          el('td', { className: 'call' }, line.callNumber, el('br'), el('small', {}, line.shelfLocation)), // as on the PDF
-          el('td', {}, el('strong', {}, line.title), el('br'), line.author),
-          el('td', {}, line.barcode),
-          el('td', {}, line.patronName, el('br'), el('small', {}, line.patronCardNumber)),
-          el('td', {}, el('strong', {}, line.bagLabel), el('br'), line.slotStart ? line.slotLabel : el('span', { i18n: 'pick.noSlot' })))))))),
+          cell(0, { className: 'tick' }, line.picked ? '☑' : '☐'),
+          cell(1, { className: 'call' }, line.callNumber, el('br'), el('small', {}, line.shelfLocation)), // as on the PDF
+          cell(2, {}, el('strong', {}, line.title), el('br'), line.author),
+          cell(3, {}, line.barcode),
+          cell(4, {}, line.patronName, el('br'), el('small', {}, line.patronCardNumber)),
+          cell(5, {}, el('strong', {}, line.bagLabel), el('br'), line.slotStart ? line.slotLabel : el('span', { i18n: 'pick.noSlot' })))))))),
     ]);
   }
 

@@ -41,9 +41,14 @@ export function rowFields(tbody, list, props) {
   }));
 }
 
-// Labels each control of a table row with its column header, for screen readers.
+// Labels each control of a table row with its column header, for screen readers, and names its cell by
+// the column too, shown before the control when a narrow screen stacks the table (#19).
 export function labelRow(tr, keys, suffix) {
-  tr.querySelectorAll('select, input').forEach((c, i) => c.setAttribute('aria-label', t(keys[i]) + (suffix ? ' — ' + suffix : '')));
+  tr.querySelectorAll('select, input').forEach((c, i) => {
+    c.setAttribute('aria-label', t(keys[i]) + (suffix ? ' — ' + suffix : ''));
+    if (c.parentElement.tagName === 'TD') c.parentElement.setAttribute('data-label', t(keys[i]));
+  });
+  tr.querySelectorAll('td:not([data-label])').forEach((td) => td.setAttribute('data-label', t('net.action'))); // the row's buttons
 }
 
 // A table with a caption and column headers; rows go in the returned tbody.

@@ -9,7 +9,7 @@ import { api } from '../js/api.js';
 import { append, clear, el, field } from '../js/dom.js';
 import { t } from '../js/i18n.js';
 import '../js/network-strings.js';
-import { WEEKDAYS, editor, hhmm, input, rowFields, status, weekdaySelect } from './net-forms.js';
+import { WEEKDAYS, editor, hhmm, input, labelRow, rowFields, status, weekdaySelect } from './net-forms.js';
 import { loadPolicies } from './policies.js';
 import { stopEditor, visitsTable } from './stops.js';
 
@@ -66,8 +66,7 @@ export function networkView(isDirector) {
         el('td', {}, input('number', w.slotMinutes, { min: '5', max: '240' })), el('td', {}, input('number', w.capacity, { min: '1', max: '500' })),
         el('td', {}, input('number', w.maxItems, { min: '1', max: '100' })),
         el('td', {}, el('button', { type: 'button', className: 'secondary', i18n: 'net.remove', onclick: () => tr.remove() })));
-      tr.querySelectorAll('select, input').forEach((c, i) => c.setAttribute('aria-label',
-        t(['net.weekdayCol', 'net.start', 'net.end', 'net.slotMinutes', 'net.capacity', 'net.maxItems'][i])));
+      labelRow(tr, ['net.weekdayCol', 'net.start', 'net.end', 'net.slotMinutes', 'net.capacity', 'net.maxItems']);
       rows.appendChild(tr);
     };
     opening.windows.forEach(addRow);
@@ -150,8 +149,8 @@ export function networkView(isDirector) {
         el('button', { type: 'button', className: 'secondary', i18n: 'net.prevMonth', onclick: () => shift(-1) }),
         el('h4', { className: 'month-label' }, label),
         el('button', { type: 'button', className: 'secondary', i18n: 'net.nextMonth', onclick: () => shift(1) })),
-      el('table', { className: 'month' }, el('caption', {}, label),
-        el('thead', {}, el('tr', {}, WEEKDAYS.map((d) => el('th', { scope: 'col', i18n: 'net.weekdayShort.' + d })))), el('tbody', {}, weeks)),
+      el('div', { className: 'table-wrap' }, el('table', { className: 'month' }, el('caption', {}, label),
+        el('thead', {}, el('tr', {}, WEEKDAYS.map((d) => el('th', { scope: 'col', i18n: 'net.weekdayShort.' + d })))), el('tbody', {}, weeks))),
       form,
       closures.length ? el('ul', { className: 'closure-list' }, closures.map((c) => el('li', {},
         c.startsOn + (c.endsOn !== c.startsOn ? ' → ' + c.endsOn : '') + (c.reason ? ' — ' + c.reason : '') + ' ',
@@ -309,10 +308,12 @@ export function networkView(isDirector) {
           status(result, error, reset, { password: password });
         }
       });
+      const label = (key) => ({ i18nAttrs: { 'data-label': key } }); // the column's name on a narrow screen (#19)
       const row = el('tr', { className: s.active ? '' : 'inactive' },
-        el('th', { scope: 'row' }, s.username), el('td', {}, s.displayName), el('td', {}, role), el('td', {}, home),
-        el('td', { i18n: s.active ? 'net.activeYes' : 'net.activeNo' }),
-        el('td', { className: 'actions' },
+        el('th', { scope: 'row' }, s.username), el('td', label('net.displayName'), s.displayName), el('td', label('net.role'), role),
+        el('td', label('net.home'), home),
+        el('td', Object.assign(label('net.state'), { i18n: s.active ? 'net.activeYes' : 'net.activeNo' })),
+        el('td', Object.assign(label('net.action'), { className: 'actions' }),
           el('button', { type: 'button', className: 'secondary', i18n: 'net.save', onclick: () => save(s.active) }),
           el('button', { type: 'button', className: 'secondary', i18n: s.active ? 'net.disable' : 'net.enable', onclick: () => save(!s.active) }),
           editor('staffpw.summary', { user: s.username }, reset)));

@@ -159,20 +159,27 @@ function reserveSection(ctx) {
   return section('record-reserve', 'record.reserve.title', form, box, results);
 }
 
+const HOLD_COLUMNS = ['record.col.title', 'record.col.status', 'record.col.point', 'record.col.appointment', 'record.col.actions'];
+const LOAN_COLUMNS = ['record.col.title', 'record.col.barcode', 'record.col.due'];
+
+// data-label: the column's name, shown before the value when a narrow screen stacks the table (#19).
+function cell(columns, i, props, ...children) {
+  return el('td', Object.assign({ i18nAttrs: { 'data-label': columns[i] } }, props), ...children);
+}
+
 function holdsSection(holds, ctx) {
   const active = holds.filter((h) => ACTIVE.indexOf(h.status) >= 0);
   const box = errorBox();
   if (!active.length) return section('record-holds', 'record.holds.title', el('p', { i18n: 'record.holds.none' }));
   return section('record-holds', 'record.holds.title', box, el('div', { className: 'table-wrap' }, el('table', {},
     el('caption', { className: 'visually-hidden', i18n: 'caption.recordHolds' }),
-    el('thead', {}, el('tr', {}, ['record.col.title', 'record.col.status', 'record.col.point', 'record.col.appointment', 'record.col.actions']
-      .map((key) => el('th', { scope: 'col', i18n: key })))),
+    el('thead', {}, el('tr', {}, HOLD_COLUMNS.map((key) => el('th', { scope: 'col', i18n: key })))),
     el('tbody', {}, active.map((h) => el('tr', {},
-      el('td', {}, h.title),
-      el('td', holdStatus(h)),
-      el('td', {}, h.pickupPointName),
-      el('td', h.slotStart ? { i18n: 'record.at', args: { at: { dateTime: h.slotStart } } } : { i18n: 'record.holds.noAppointment' }),
-      el('td', {}, el('button', { type: 'button', className: 'secondary', i18n: 'record.holds.cancel',
+      cell(HOLD_COLUMNS, 0, {}, h.title),
+      cell(HOLD_COLUMNS, 1, holdStatus(h)),
+      cell(HOLD_COLUMNS, 2, {}, h.pickupPointName),
+      cell(HOLD_COLUMNS, 3, h.slotStart ? { i18n: 'record.at', args: { at: { dateTime: h.slotStart } } } : { i18n: 'record.holds.noAppointment' }),
+      cell(HOLD_COLUMNS, 4, {}, el('button', { type: 'button', className: 'secondary', i18n: 'record.holds.cancel',
         onClick: () => {
           if (!window.confirm(bind(el('span'), 'record.holds.cancelQuestion', { title: h.title }).textContent)) return;
           attempt(box, ctx, () => api('/api/holds/' + h.id, { method: 'DELETE' }), { key: 'record.holds.cancelled', args: { title: h.title } });
@@ -241,9 +248,9 @@ function loansSection(loans) {
   if (!current.length) return section('record-loans', 'record.loans.title', el('p', { i18n: 'record.loans.none' }));
   return section('record-loans', 'record.loans.title', el('div', { className: 'table-wrap' }, el('table', {},
     el('caption', { className: 'visually-hidden', i18n: 'caption.recordLoans' }),
-    el('thead', {}, el('tr', {}, ['record.col.title', 'record.col.barcode', 'record.col.due'].map((key) => el('th', { scope: 'col', i18n: key })))),
-    el('tbody', {}, current.map((l) => el('tr', {}, el('td', {}, l.title), el('td', {}, l.barcode),
-      el('td', l.dueOn ? { i18n: 'record.loans.due', args: { day: { day: l.dueOn }, n: l.overdueDays } } : { i18n: 'record.loans.afterLockdown' })))))));
+    el('thead', {}, el('tr', {}, LOAN_COLUMNS.map((key) => el('th', { scope: 'col', i18n: key })))),
+    el('tbody', {}, current.map((l) => el('tr', {}, cell(LOAN_COLUMNS, 0, {}, l.title), cell(LOAN_COLUMNS, 1, {}, l.barcode),
+      cell(LOAN_COLUMNS, 2, l.dueOn ? { i18n: 'record.loans.due', args: { day: { day: l.dueOn }, n: l.overdueDays } } : { i18n: 'record.loans.afterLockdown' })))))));
 }
 
 function finesSection(fines, ctx) {
