@@ -28,7 +28,7 @@ namespace ClickCollect.Tests.ScaleOut;
 public sealed class MultiInstanceTests(ITestOutputHelper output)
 {
     const int Racers = 8;       // patrons racing for one slot (of 4 places) and for three copies
-    const int Arrivers = 6;     // of them, patrons who then say "I'm here" at the other library
+    const int Arrivers = 4;     // of them, patrons who then say "I'm here" at the other library
     const int Loaders = 4;      // patrons booking while an instance is killed
     const int LoadTitles = 4;   // titles each loader reserves and books, one after the other
 
@@ -218,7 +218,7 @@ public sealed class MultiInstanceTests(ITestOutputHelper output)
 
         var figures = $"multi-instance: 2 instances behind nginx on PostgreSQL, requests answered by A {seenBy.A} / B {seenBy.B} of {seenBy.A + seenBy.B}; " +
                       $"slot of {capacity} raced by {Racers}: {capacity} admitted; 3 copies raced by {Racers}: 3 allocated; 4 repeats of one key: 1 created; " +
-                      $"{Arrivers} patrons said I'm here (twice each), the board polled {arrivals.Polls} times (A {arrivals.ByA} / B {arrivals.ByB}) noticed each arrival once ({arrivals.Took.TotalSeconds:0.0} s); " +
+                      $"{Arrivers} patrons said I'm here (a double tap each), the board polled {arrivals.Polls} times (A {arrivals.ByA} / B {arrivals.ByB}) noticed each arrival once ({arrivals.Took.TotalSeconds:0.0} s); " +
                       $"instance A killed after {killedAt} bookings, {acknowledgedHolds.Count} reservations and {acknowledgedAppointments.Count} bookings acknowledged, 0 lost, {retried} calls retried with their key; " +
                       $"{sent.Count} SMS sent once each; start {started.TotalSeconds:0.0} s, total {watch.Elapsed.TotalSeconds:0.0} s";
         output.WriteLine(figures);
@@ -229,7 +229,7 @@ public sealed class MultiInstanceTests(ITestOutputHelper output)
     /// #18 item 1, the counter's arrivals refresh on several instances. The pickup point opens now (lead
     /// time 0, 5-minute slots round the clock, set by the director through the API), so its next slot is
     /// within the 30 minutes before a slot when "I'm here" is taken, whatever the time of the run. Each
-    /// patron reserves a copy there and books that slot, then, one after the other, says "I'm here" twice through nginx, while
+    /// patron reserves a copy there and books that slot, then, one after the other, says "I'm here" (a double tap) through nginx, while
     /// the director's board polls the day's appointments through nginx as counter.js does (every 5 s there,
     /// every 50 ms here) and notices the arrivals that were not in its previous answer. Every arrival is
     /// noticed exactly once: none vanishes when the other instance answers the next poll; the board goes on
@@ -284,9 +284,13 @@ public sealed class MultiInstanceTests(ITestOutputHelper output)
         var arriving = Task.Run(async () =>
         {
             for (var i = 0; i < arrivers.Count; i++)
-                for (var time = 0; time < 2; time++) // twice: a patron who taps again must not show up again
-                    Assert.Equal("arrived", (await ReadAsync(await arrivers[i].PostAsync($"/api/appointments/{appointments[i]}/arrival", null), HttpStatusCode.OK))
-                        .GetProperty("status").GetString());
+            {
+                var patron = arrivers[i];
+                var arrival = $"/api/appointments/{appointments[i]}/arrival";
+                // A double tap: two at once, likely on both instances; the patron must not show up twice.
+                foreach (var answer in await Task.WhenAll(patron.PostAsync(arrival, null), patron.PostAsync(arrival, null)))
+                    Assert.Equal("arrived", (await ReadAsync(answer, HttpStatusCode.OK)).GetProperty("status").GetString());
+            }
         });
         var showedAll = new HashSet<string>();
         var waited = Stopwatch.StartNew();

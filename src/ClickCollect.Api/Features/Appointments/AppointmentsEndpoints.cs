@@ -101,6 +101,9 @@ internal static class AppointmentsEndpoints
         var o = options.Value;
         if (await db.WriteAsync(uow => store.ArriveAsync(uow, id, now, o.ArrivalOpensBefore, o.NoShowGrace, ct), ct) == 1)
             return TypedResults.Ok((await store.GetAsync(id, ct))!);
+        // Not written: judged on the appointment as it is now, not as read before the write. A double tap
+        // (two requests at once, on one instance or two) has one of them record the arrival between.
+        appointment = await store.GetAsync(id, ct) ?? appointment;
         if (appointment.Status == AppointmentStatus.Arrived) return TypedResults.Ok(appointment); // "I'm here" twice is harmless
         if (appointment.Status != AppointmentStatus.Booked)
             return Problems.Conflict("appointment_closed", "Rendez-vous terminé", $"Le rendez-vous est « {DapperSetup.ToDb(appointment.Status)} ».");

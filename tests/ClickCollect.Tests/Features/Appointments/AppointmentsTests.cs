@@ -125,6 +125,25 @@ public abstract class AppointmentsTests<TDb> where TDb : ITestDatabase, new()
         Assert.Equal("toPick", arrived.GetProperty("holds")[0].GetProperty("status").GetString());
     }
 
+    /// <summary>
+    /// A double tap on "I'm here" (found by the multi-instance test, two requests at once through nginx):
+    /// the request that finds the arrival already recorded by the other answers it too, not "slot over".
+    /// </summary>
+    [Fact]
+    public async Task Im_here_sent_several_times_at_once_answers_arrived_to_each()
+    {
+        await using var app = await TestApp.StartAsync<TDb>();
+        var (patron, hold, point) = await PatronWithHoldAsync(app, "P0001");
+        var booked = await ReadAsync(await patron.PostAsJsonAsync("/api/appointments", new { pickupPointId = point, slotStart = Wednesday11, holdIds = new[] { hold } }), HttpStatusCode.Created);
+        app.Clock.SetUtcNow(DateTimeOffset.Parse(Wednesday11) - TimeSpan.FromMinutes(10));
+        patron = await PatronAsync(app, "P0001");
+
+        var taps = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => patron.PostAsync($"/api/appointments/{booked.GetProperty("id").GetInt64()}/arrival", null)));
+
+        foreach (var tap in taps)
+            Assert.Equal("arrived", (await ReadAsync(tap, HttpStatusCode.OK)).GetProperty("status").GetString());
+    }
+
     [Fact]
     public async Task Appointments_not_completed_by_the_end_of_the_slot_plus_grace_become_no_shows()
     {
