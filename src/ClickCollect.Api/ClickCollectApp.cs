@@ -38,6 +38,7 @@ internal static class ClickCollectApp
         var configuration = builder.Configuration;
 
         services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<Infrastructure.Caching.ConfigurationCache>();
         services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section)
             .Validate(o => o.IsSqlite || o.Provider.Equals("postgres", StringComparison.OrdinalIgnoreCase),
                 "Database:Provider must be sqlite or postgres.")

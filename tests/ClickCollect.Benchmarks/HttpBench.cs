@@ -29,7 +29,7 @@ internal static class HttpBench
             return 1;
         }
         var root = RepositoryRoot();
-        var appDll = Path.Combine(root, "src/ClickCollect.Api/bin/Release/net10.0/ClickCollect.Api.dll");
+        var appDll = options.App ?? Path.Combine(root, "src/ClickCollect.Api/bin/Release/net10.0/ClickCollect.Api.dll");
         if (!File.Exists(appDll)) throw new FileNotFoundException("Build the app in Release first (make bench does).", appDll);
         var report = new Report();
         report.Say($"# make bench ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC)");
@@ -62,7 +62,8 @@ internal static class HttpBench
             }
             finally
             {
-                Directory.Delete(folder, recursive: true);
+                if (options.Keep) Console.WriteLine($"Kept (--keep): {folder}");
+                else Directory.Delete(folder, recursive: true);
             }
         }
         report.Say();
@@ -104,13 +105,19 @@ internal static class HttpBench
         using var app = Child.Start("dotnet", $"{appDll} --urls http://127.0.0.1:{port}", env);
         using var http = Client($"http://127.0.0.1:{port}", null);
         var startup = await FirstAnswerAsync(http, "/health/ready", started);
+        var (startupCpu, startupLoad) = (CpuMs(app.Id), LoadAverage(1));
         var baselineTarget = provider == "postgres" ? connectionString : new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString).DataSource;
         using var baseline = Child.Start("dotnet",
             $"{typeof(HttpBench).Assembly.Location} --baseline-server {provider} \"{baselineTarget}\" {basePort} {BenchLibrary.Capacity}", new Dictionary<string, string>());
         using var baseHttp = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{basePort}") };
         await FirstAnswerAsync(baseHttp, "/health", Stopwatch.StartNew());
         var url = $"http://127.0.0.1:{port}";
-        Task<Wrk.Result> Drive(IReadOnlyList<string> lines, int connections) => Wrk.RunAsync(wrk, url, folder, lines, connections, options.Seconds);
+        async Task<Wrk.Result> Drive(IReadOnlyList<string> lines, int connections)
+        {
+            var cpu = CpuMs(app.Id);
+            var result = await Wrk.RunAsync(wrk, url, folder, lines, connections, options.Seconds);
+            return result with { CpuMs = (CpuMs(app.Id) - cpu) / Math.Max(1, result.Requests) };
+        }
 
         // Open days of the counter, from its own calendar.
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
@@ -133,19 +140,21 @@ internal static class HttpBench
         report.Say();
         report.Say($"{library.Sizes}; prepared in {preparing.Elapsed.TotalSeconds:F0} s. Load average {LoadAverage()} before the runs.");
         report.Say();
-        report.Say("| connections | call | req/s | p50 ms | p90 ms | p99 ms | 2xx | 409 | errors | ratio | peak RSS MB | load |");
-        report.Say("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        report.Say("| connections | call | req/s | p50 ms | p90 ms | p99 ms | 2xx | 409 | errors | ratio | CPU ms/req | peak RSS MB | load |");
+        report.Say("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         var errors = 0L;
         for (var i = 0; i < options.Connections.Length; i++)
         {
             var n = options.Connections[i];
+            var baseCpu = CpuMs(baseline.Id);
             var bare = await Wrk.RunAsync(wrk, $"http://127.0.0.1:{basePort}", folder,
                 [.. Enumerable.Range(0, perRun).Select(j => $"POST /book - {{\"slot\":{j % 400}}}")], n, options.Seconds);
+            bare = bare with { CpuMs = (CpuMs(baseline.Id) - baseCpu) / Math.Max(1, bare.Requests) };
             var book = await Drive(lines.Skip(i * perRun).Take(perRun).ToList(), n);
             var load = LoadAverage(1);
             var rss = PeakMb(app.Id);
-            report.Say($"| {n} | bare insert | {bare.Rate:F0} | {bare.P50:F1} | {bare.P90:F1} | {bare.P99:F1} | {bare.Ok} | {bare.Refused} | {bare.Errors} | | {PeakMb(baseline.Id)} | {load} |");
-            report.Say($"| {n} | booking | {book.Rate:F0} | {book.P50:F1} | {book.P90:F1} | {book.P99:F1} | {book.Ok} | {book.Refused} | {book.Errors} | {book.Rate / bare.Rate:F2}× | {rss} | {load} |");
+            report.Say($"| {n} | bare insert | {bare.Rate:F0} | {bare.P50:F1} | {bare.P90:F1} | {bare.P99:F1} | {bare.Ok} | {bare.Refused} | {bare.Errors} | | {bare.CpuMs:F2} | {PeakMb(baseline.Id)} | {load} |");
+            report.Say($"| {n} | booking | {book.Rate:F0} | {book.P50:F1} | {book.P90:F1} | {book.P99:F1} | {book.Ok} | {book.Refused} | {book.Errors} | {book.Rate / bare.Rate:F2}× | {book.CpuMs:F2} | {rss} | {load} |");
             errors += book.Errors + bare.Errors;
             var ratio = book.Rate / bare.Rate;
             if (provider == "sqlite" && n == 64)
@@ -178,17 +187,17 @@ internal static class HttpBench
         var rush = await Drive(RushLines(library, words, days, Booking), 64);
         var rushLoad = LoadAverage(1);
 
-        report.Say("| measured | p50 ms | p99 ms | req/s | errors | load |");
-        report.Say("|---|---:|---:|---:|---:|---:|");
-        report.Say($"| search, 16 connections ({string.Join(", ", library.CommonWords.Take(3).Select(w => $"\"{w}\""))} among the words) | {search.P50:F1} | {search.P99:F1} | {search.Rate:F0} | {search.Errors + search.Refused} | {searchLoad} |");
-        report.Say($"| slot calendar, two weeks, 16 connections | {calendar.P50:F1} | {calendar.P99:F1} | {calendar.Rate:F0} | {calendar.Errors + calendar.Refused} | {calendarLoad} |");
-        report.Say($"| pick list of {pickLines} lines, JSON (p50 and slowest of 10) | {pickJson.P50:F0} | {pickJson.Max:F0} | | | {pickLoad} |");
-        report.Say($"| pick list of {pickLines} lines, PDF (p50 and slowest of 10) | {pickPdf.P50:F0} | {pickPdf.Max:F0} | | | {pickLoad} |");
-        report.Say($"| figures over a year (p50 and slowest of 5) | {figures.P50:F0} | {figures.Max:F0} | | | {readsLoad} |");
-        report.Say($"| surprise bundle of {bundle.Items} items: propose (p50 and slowest of {bundle.Runs}) | {bundle.Propose.P50:F0} | {bundle.Propose.Max:F0} | | | {readsLoad} |");
-        report.Say($"| surprise bundle of {bundle.Items} items: confirm (p50 and slowest of {bundle.Runs}) | {bundle.Confirm.P50:F0} | {bundle.Confirm.Max:F0} | | | {readsLoad} |");
-        report.Say($"| start-up to the first answer of /health/ready | {startup.TotalMilliseconds:F0} | | | | |");
-        report.Say($"| morning rush, 64 connections: 40 % search, 20 % hold, 20 % booking, 20 % my reservations ({rush.Ok} 2xx, {rush.Refused} 409) | {rush.P50:F1} | {rush.P99:F1} | {rush.Rate:F0} | {rush.Errors} | {rushLoad} |");
+        report.Say("| measured | p50 ms | p99 ms | req/s | errors | CPU ms/req | load |");
+        report.Say("|---|---:|---:|---:|---:|---:|---:|");
+        report.Say($"| search, 16 connections ({string.Join(", ", library.CommonWords.Take(3).Select(w => $"\"{w}\""))} among the words) | {search.P50:F1} | {search.P99:F1} | {search.Rate:F0} | {search.Errors + search.Refused} | {search.CpuMs:F2} | {searchLoad} |");
+        report.Say($"| slot calendar, two weeks, 16 connections | {calendar.P50:F1} | {calendar.P99:F1} | {calendar.Rate:F0} | {calendar.Errors + calendar.Refused} | {calendar.CpuMs:F2} | {calendarLoad} |");
+        report.Say($"| pick list of {pickLines} lines, JSON (p50 and slowest of 10) | {pickJson.P50:F0} | {pickJson.Max:F0} | | | | {pickLoad} |");
+        report.Say($"| pick list of {pickLines} lines, PDF (p50 and slowest of 10) | {pickPdf.P50:F0} | {pickPdf.Max:F0} | | | | {pickLoad} |");
+        report.Say($"| figures over a year (p50 and slowest of 5) | {figures.P50:F0} | {figures.Max:F0} | | | | {readsLoad} |");
+        report.Say($"| surprise bundle of {bundle.Items} items: propose (p50 and slowest of {bundle.Runs}) | {bundle.Propose.P50:F0} | {bundle.Propose.Max:F0} | | | | {readsLoad} |");
+        report.Say($"| surprise bundle of {bundle.Items} items: confirm (p50 and slowest of {bundle.Runs}) | {bundle.Confirm.P50:F0} | {bundle.Confirm.Max:F0} | | | | {readsLoad} |");
+        report.Say($"| start-up to the first answer of /health/ready (CPU {startupCpu:F0} ms) | {startup.TotalMilliseconds:F0} | | | | | {startupLoad} |");
+        report.Say($"| morning rush, 64 connections: 40 % search, 20 % hold, 20 % booking, 20 % my reservations ({rush.Ok} 2xx, {rush.Refused} 409) | {rush.P50:F1} | {rush.P99:F1} | {rush.Rate:F0} | {rush.Errors} | {rush.CpuMs:F2} | {rushLoad} |");
         report.Say();
         errors += search.Errors + calendar.Errors + rush.Errors;
         report.Target(search.P99 < 20, $"{name}: search p99 < 20 ms at 16 connections on 100,000 titles, common words included: {search.P99:F1} ms");
@@ -329,6 +338,16 @@ internal static class HttpBench
         if (!File.Exists(status)) return "?";
         var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
         return line is null ? "?" : (long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024).ToString(CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>CPU time (user + system) a process has used so far, ms: a measure the other users of a shared machine change little.</summary>
+    static double CpuMs(int pid)
+    {
+        var stat = $"/proc/{pid}/stat";
+        if (!File.Exists(stat)) return 0;
+        var fields = File.ReadAllText(stat).Split(')')[^1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        // After the command name: state is field 3, utime 14 and stime 15 (clock ticks of 10 ms on Linux).
+        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * 10.0;
     }
 
     static string LoadAverage(int count = 3) =>

@@ -8,7 +8,8 @@ using ClickCollect.Benchmarks;
 // --figures-only (the figures query in-process against a bare grouped count, #11: make bench-figures),
 // --marc-only (a 200,000-record MARC import, #12: make bench-marc).
 // Options: --seconds N (10: each wrk run), --connections 16,64,256, --databases sqlite,postgres, --patrons N (2000),
-// --readers N (300), --runs N (200), --seed N (2020), --marc-records N (200000).
+// --readers N (300), --runs N (200), --seed N (2020), --marc-records N (200000), --keep (the SQLite database stays, to profile),
+// --app DLL (another build of the app, to compare before and after a change).
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var options = Options.Parse(args);
 if (Array.IndexOf(args, "--baseline-server") is var at and >= 0)
@@ -35,6 +36,12 @@ Environment.ExitCode = await HttpBench.RunAsync(options);
 
 internal sealed record Options(int Readers, int Runs, int Seed, int MarcRecords, int Seconds, int Patrons, int[] Connections, string[] Databases)
 {
+    /// <summary>Keep the SQLite database and the data-protection keys of the run (to profile against them afterwards).</summary>
+    public bool Keep { get; init; }
+
+    /// <summary>Another build of the app to measure (before/after a change), instead of src/ClickCollect.Api/bin/Release.</summary>
+    public string? App { get; init; }
+
     public static Options Parse(string[] args)
     {
         string? Text(string name)
@@ -46,6 +53,6 @@ internal sealed record Options(int Readers, int Runs, int Seed, int MarcRecords,
         string[] List(string name, string fallback) => (Text(name) ?? fallback).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         return new Options(Get("--readers", 300), Get("--runs", 200), Get("--seed", 2020), Get("--marc-records", 200_000), Get("--seconds", 10),
             Get("--patrons", 2_000), [.. List("--connections", "16,64,256").Select(c => int.Parse(c, CultureInfo.InvariantCulture))],
-            List("--databases", "sqlite,postgres"));
+            List("--databases", "sqlite,postgres")) { Keep = args.Contains("--keep"), App = Text("--app") };
     }
 }

@@ -10,7 +10,11 @@ namespace ClickCollect.Benchmarks;
 /// </summary>
 internal static class Wrk
 {
-    public sealed record Result(double Rate, double P50, double P90, double P99, long Ok, long Refused, long Errors);
+    public sealed record Result(double Rate, double P50, double P90, double P99, long Ok, long Refused, long Errors, long Requests)
+    {
+        /// <summary>CPU time the server process spent per request during the run (set by the caller), ms.</summary>
+        public double CpuMs { get; init; }
+    }
 
     /// <summary>wrk on the PATH; installed with apt-get when missing and allowed (root), else null.</summary>
     public static string? Find()
@@ -84,7 +88,8 @@ internal static class Wrk
         double Ms(string name) => json.GetProperty(name).GetDouble() / 1000;
         var seconds_ = json.GetProperty("us").GetDouble() / 1e6;
         return new Result(json.GetProperty("requests").GetInt64() / seconds_, Ms("p50"), Ms("p90"), Ms("p99"), json.GetProperty("ok").GetInt64(),
-            json.GetProperty("refused").GetInt64(), json.GetProperty("other").GetInt64() + json.GetProperty("socket").GetInt64());
+            json.GetProperty("refused").GetInt64(), json.GetProperty("other").GetInt64() + json.GetProperty("socket").GetInt64(),
+            json.GetProperty("requests").GetInt64());
     }
 }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ClickCollect.Api.Infrastructure.Auth;
+using ClickCollect.Api.Infrastructure.Caching;
 using ClickCollect.Api.Infrastructure.Database;
 using Dapper;
 
@@ -13,7 +14,7 @@ internal sealed record AuditEntry(long Id, DateTimeOffset OccurredAt, long? Staf
 /// The audit trail (issue 5: lockdown changes are audited, who, when, what). Entries are written in the
 /// unit of work of the change they describe, so there is never a change without its entry or the reverse.
 /// </summary>
-internal sealed class AuditStore(Db db)
+internal sealed class AuditStore(Db db, ConfigurationCache configuration)
 {
     /// <summary>camelCase like the API, enums as their camelCase names, so details read like the answers they came from.</summary>
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -27,8 +28,11 @@ internal sealed class AuditStore(Db db)
         """;
 
     public Task WriteAsync(UnitOfWork uow, CurrentUser who, string action, string entity, long? entityId, object details, DateTimeOffset now,
-        CancellationToken ct) =>
-        uow.ExecuteAsync(InsertSql(uow.Dialect), new
+        CancellationToken ct)
+    {
+        // Staff changed the network, opening hours, a lockdown…: what is cached from the configuration goes (#17).
+        configuration.Changed();
+        return uow.ExecuteAsync(InsertSql(uow.Dialect), new
         {
             Now = now,
             StaffId = who.IsStaff ? who.Id : (long?)null,
@@ -39,20 +43,25 @@ internal sealed class AuditStore(Db db)
             EntityId = entityId,
             Details = JsonSerializer.Serialize(details, Json),
         }, ct);
+    }
 
     /// <summary>
     /// Runs a change and, when <paramref name="done"/> says it changed something, writes its entry (before and
     /// after) in the same unit of work: the network pages' edits (issue 11) are audited this way.
     /// </summary>
-    public Task<T> ChangeAsync<T>(Db db, CurrentUser who, string action, string entity, long? entityId, object? before, object? after,
-        Func<UnitOfWork, Task<T>> change, Func<T, bool> done, DateTimeOffset now, CancellationToken ct, Func<T, long?>? idOf = null) =>
-        db.WriteAsync(async uow =>
+    public async Task<T> ChangeAsync<T>(Db db, CurrentUser who, string action, string entity, long? entityId, object? before, object? after,
+        Func<UnitOfWork, Task<T>> change, Func<T, bool> done, DateTimeOffset now, CancellationToken ct, Func<T, long?>? idOf = null)
+    {
+        var changed = await db.WriteAsync(async uow =>
         {
             var result = await change(uow);
             if (done(result))
                 await WriteAsync(uow, who, action, entity, idOf?.Invoke(result) ?? entityId, new { Before = before, After = after }, now, ct);
             return result;
         }, ct);
+        configuration.Changed(); // again once committed: a calendar read between the change and its commit is not kept
+        return changed;
+    }
 
     sealed class Row
     {

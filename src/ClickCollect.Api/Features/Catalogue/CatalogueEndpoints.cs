@@ -29,6 +29,7 @@ internal static class CatalogueEndpoints
             DapperSetup.AddEnum<DocumentFormat>();
             DapperSetup.AddEnum<CopyStatus>();
         }
+        services.AddSingleton<SearchCache>();
         services.AddSingleton<CatalogueStore>();
         services.AddSingleton<CatalogueImportStore>();
         services.AddSingleton<CatalogueImport>();

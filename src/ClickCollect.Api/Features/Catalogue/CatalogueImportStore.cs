@@ -4,7 +4,7 @@ using ClickCollect.Api.Infrastructure.Database;
 namespace ClickCollect.Api.Features.Catalogue;
 
 /// <summary>The import's reads and writes, all inside the caller's unit of work.</summary>
-internal sealed class CatalogueImportStore
+internal sealed class CatalogueImportStore(SearchCache searches)
 {
     const string BranchesSql = "select id, code from branches";
 
@@ -64,6 +64,9 @@ internal sealed class CatalogueImportStore
     {
         await Write(InsertTitleSql, plan.NewTitles);
         await Write(UpdateTitleSql, plan.ChangedTitles);
+        // Searches ranked before these titles changed are not used again (a search between here and the commit
+        // may still cache the old ranking: SearchCache.Lifetime bounds it).
+        if (plan.NewTitles.Count + plan.ChangedTitles.Count > 0) searches.Invalidate();
 
         async Task Write(string sql, List<(string RecordId, TitleData Data)> titles)
         {

@@ -4,7 +4,7 @@ using Dapper;
 namespace ClickCollect.Api.Features.Catalogue;
 
 /// <summary>Reading the catalogue: search, a title with its copies, genres.</summary>
-internal sealed class CatalogueStore(Db db)
+internal sealed class CatalogueStore(Db db, SearchCache cache)
 {
     const string TitleColumns = "t.id, t.record_id, t.isbn, t.title, t.authors, t.publisher, t.year, t.language, t.audience, t.format, t.genres";
 
@@ -49,9 +49,9 @@ internal sealed class CatalogueStore(Db db)
             select t.id, -ts_rank('{0.01, 0.05, 0.3, 1.0}', t.search, cast(@TsQuery as tsquery)) as rank
             from titles t where t.search @@ cast(@TsQuery as tsquery))
         """;
-    static string SearchSql(SqlDialect dialect, TitleSearch s) => $"""
+    static string SearchSql(SqlDialect dialect, TitleSearch s, string? columns = null) => $"""
         with {dialect.Pick(MatchesSqlite, MatchesPostgres)}
-        select {Columns(s)}
+        select {columns ?? Columns(s)}
         from matches m {Join(dialect)} titles t on t.id = m.id
         {Filters(s)}
         order by m.rank, lower(t.title), t.id
@@ -85,6 +85,11 @@ internal sealed class CatalogueStore(Db db)
         var byWords = search.Words.Count > 0;
         var (sql, hitsSql) = byWords ? (SearchSql(dialect, search), SearchCountSql(dialect, search)) : (ListSql(search), ListCountSql(search));
         var match = byWords ? dialect.Pick(SearchTerms.ToFts5(search.Words), SearchTerms.ToPostgres(search.Words)) : null;
+        var offset = (long)(search.Page - 1) * search.PageSize;
+        var key = cache.KeyFor(search, match);
+        if (key is not null && cache.Get(key) is { } cached && (offset + search.PageSize <= cached.Ids.Length || cached.Total <= cached.Ids.Length))
+            return (await PageAsync(cached.Ids, offset, search, ct), cached.Total, cached.Estimated);
+
         await using var c = await db.OpenAsync(ct);
         var tsQuery = byWords && !dialect.IsSqlite
             ? await c.ExecuteScalarAsync<string?>(new CommandDefinition(TsQuerySql, new { Match = match }, cancellationToken: ct))
@@ -98,8 +103,8 @@ internal sealed class CatalogueStore(Db db)
             Format = search.Format is { } f ? DapperSetup.ToDb(f) : null,
             search.Language,
             search.BranchId,
-            Limit = search.PageSize,
-            Offset = (long)(search.Page - 1) * search.PageSize,
+            Limit = key is null ? search.PageSize : ExactCountLimit,
+            Offset = key is null ? offset : 0,
             CountLimit = ExactCountLimit + 1,
         };
         var countSql = $"select count(*) from ({hitsSql} limit @CountLimit) hits";
@@ -110,8 +115,31 @@ internal sealed class CatalogueStore(Db db)
             var estimateSql = byWords ? dialect.Pick(EstimateSqlite, EstimatePostgres) : dialect.Pick(CatalogueSizeSqlite, CatalogueSizePostgres);
             total = Math.Max(total, await c.ExecuteScalarAsync<long>(new CommandDefinition(estimateSql, parameters, cancellationToken: ct)));
         }
-        var items = total == 0 ? [] : (await c.QueryAsync<TitleRow>(new CommandDefinition(sql, parameters, cancellationToken: ct))).AsList();
-        return (items, (int)total, estimated);
+        if (key is null)
+        {
+            var items = total == 0 ? [] : (await c.QueryAsync<TitleRow>(new CommandDefinition(sql, parameters, cancellationToken: ct))).AsList();
+            return (items, (int)total, estimated);
+        }
+        // Cacheable: rank once, keep the first ExactCountLimit ids in page order, read the page by key.
+        var ids = total == 0 ? [] : (await c.QueryAsync<long>(new CommandDefinition(SearchSql(dialect, search, "t.id"), parameters, cancellationToken: ct))).ToArray();
+        var hits = new SearchCache.Hits(ids, (int)total, estimated);
+        cache.Set(key, hits);
+        if (offset + search.PageSize > ids.Length && total > ids.Length) // deeper than anyone pages: ranked again, as before
+            return ((await c.QueryAsync<TitleRow>(new CommandDefinition(sql, parameters with { Limit = search.PageSize, Offset = offset }, cancellationToken: ct))).AsList(),
+                (int)total, estimated);
+        return (await PageAsync(ids, offset, search, ct), (int)total, estimated);
+    }
+
+    /// <summary>The titles of one page of ranked ids, in that order, each with its copies on the shelf counted now.</summary>
+    async Task<IReadOnlyList<TitleRow>> PageAsync(long[] ranked, long offset, TitleSearch search, CancellationToken ct)
+    {
+        var page = ranked.Skip((int)Math.Min(offset, ranked.Length)).Take(search.PageSize).ToList();
+        if (page.Count == 0) return [];
+        await using var c = await db.OpenAsync(ct);
+        var sql = $"select {Columns(search)} from titles t where {db.Dialect.InKeys("t.id", "@Ids")}";
+        var rows = (await c.QueryAsync<TitleRow>(new CommandDefinition(sql, new { Ids = db.Dialect.KeyList(page), search.BranchId }, cancellationToken: ct)))
+            .ToDictionary(r => r.Id);
+        return page.Where(rows.ContainsKey).Select(id => rows[id]).ToList();
     }
 
     // A counter's branch, or the home branch of the bibliobus serving a stop: where its copies come from.

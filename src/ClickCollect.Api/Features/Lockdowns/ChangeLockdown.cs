@@ -1,5 +1,6 @@
 using ClickCollect.Api.Features.Audit;
 using ClickCollect.Api.Infrastructure.Auth;
+using ClickCollect.Api.Infrastructure.Caching;
 using ClickCollect.Api.Infrastructure.Database;
 using ClickCollect.Api.Infrastructure.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -29,7 +30,8 @@ internal abstract record LockdownChangeOutcome
 /// (who, when, before, after, effects, moved dates) are committed together. A preview runs exactly
 /// the same plan and rolls back, so the counts the director confirms are the ones applied.
 /// </summary>
-internal sealed class ChangeLockdown(Db db, LockdownStore store, LockdownEffectsStore effects, AuditStore audit, TimeProvider clock)
+internal sealed class ChangeLockdown(Db db, LockdownStore store, LockdownEffectsStore effects, AuditStore audit, ConfigurationCache configuration,
+    TimeProvider clock)
 {
     /// <summary>The audit entry lists this many moved dates of each kind at most (the counts are always complete).</summary>
     const int AuditedDates = 500;
@@ -92,6 +94,7 @@ internal sealed class ChangeLockdown(Db db, LockdownStore store, LockdownEffects
             Truncated = plan.Loans.Count > AuditedDates || plan.Holds.Count > AuditedDates,
         }, now, ct);
         await uow.CommitAsync(ct);
+        configuration.Changed(); // again once committed: slot caps read before the commit are not kept (#17)
         return new LockdownChangeOutcome.Applied(new LockdownChangeResponse(saved, plan.Summary));
     }
 

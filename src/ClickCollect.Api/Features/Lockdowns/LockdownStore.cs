@@ -1,13 +1,14 @@
 using System.Data.Common;
 using ClickCollect.Api.Features.Network;
 using ClickCollect.Api.Features.Slots;
+using ClickCollect.Api.Infrastructure.Caching;
 using ClickCollect.Api.Infrastructure.Database;
 using Dapper;
 
 namespace ClickCollect.Api.Features.Lockdowns;
 
 /// <summary>Lockdowns and their branches. Their effects are recomputed by <see cref="LockdownEffectsStore"/>.</summary>
-internal sealed class LockdownStore(Db db)
+internal sealed class LockdownStore(Db db, ConfigurationCache cache)
 {
     /// <summary>"Today" for a lockdown's state is the network's date (branches may have zones of their own for effects).</summary>
     static readonly TimeZoneInfo NetworkZone = TimeZoneInfo.FindSystemTimeZoneById(BranchRequest.DefaultTimeZone);
@@ -110,13 +111,14 @@ internal sealed class LockdownStore(Db db)
 
     const string PickupBranchSql = "select branch_id from pickup_point_branches where pickup_point_id = @Id";
 
-    /// <summary>The lockdowns (not cancelled) that apply to the pickup point's branch: its slot caps.</summary>
-    public async Task<IReadOnlyList<LockdownPeriod>> PeriodsForPickupPointAsync(long pickupPointId, CancellationToken ct)
-    {
-        await using var c = await db.OpenAsync(ct);
-        var branch = await c.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(PickupBranchSql, new { Id = pickupPointId }, cancellationToken: ct));
-        return branch is { } b ? (await PeriodsAsync(c, null, ct)).For(b) : [];
-    }
+    /// <summary>The lockdowns (not cancelled) that apply to the pickup point's branch: its slot caps (cached, <see cref="ConfigurationCache"/>).</summary>
+    public async Task<IReadOnlyList<LockdownPeriod>> PeriodsForPickupPointAsync(long pickupPointId, CancellationToken ct) =>
+        await cache.GetOrLoadAsync<IReadOnlyList<LockdownPeriod>>("lockdowns", pickupPointId, async () =>
+        {
+            await using var c = await db.OpenAsync(ct);
+            var branch = await c.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(PickupBranchSql, new { Id = pickupPointId }, cancellationToken: ct));
+            return branch is { } b ? (await PeriodsAsync(c, null, ct)).For(b) : [];
+        }) ?? [];
 
     public async Task<IReadOnlyList<LockdownPeriod>> PeriodsForPickupPointAsync(UnitOfWork uow, long pickupPointId, CancellationToken ct)
     {
@@ -148,6 +150,7 @@ internal sealed class LockdownStore(Db db)
 
     public async Task<long> InsertAsync(UnitOfWork uow, LockdownRequest r, long staffId, DateTimeOffset now, CancellationToken ct)
     {
+        cache.Changed();
         var id = await uow.QuerySingleAsync<long>(InsertSql, Parameters(r, 0, now, staffId), ct);
         await WriteScopeAsync(uow, id, r, ct);
         return id;
@@ -164,6 +167,7 @@ internal sealed class LockdownStore(Db db)
     /// <summary>Replaces the lockdown's dates, scope and effects; false when it does not exist or is cancelled.</summary>
     public async Task<bool> UpdateAsync(UnitOfWork uow, long id, LockdownRequest r, DateTimeOffset now, CancellationToken ct)
     {
+        cache.Changed();
         if (await uow.ExecuteAsync(UpdateSql, Parameters(r, id, now, null), ct) == 0) return false;
         await uow.ExecuteAsync(DeleteScopeSql, new { Id = id }, ct);
         await WriteScopeAsync(uow, id, r, ct);
@@ -173,8 +177,11 @@ internal sealed class LockdownStore(Db db)
     const string CancelSql = "update lockdowns set status = 'cancelled', updated_at = @Now where id = @Id and status = 'active'";
 
     /// <summary>False when the lockdown does not exist or is already cancelled.</summary>
-    public async Task<bool> CancelAsync(UnitOfWork uow, long id, DateTimeOffset now, CancellationToken ct) =>
-        await uow.ExecuteAsync(CancelSql, new { Id = id, Now = now }, ct) == 1;
+    public async Task<bool> CancelAsync(UnitOfWork uow, long id, DateTimeOffset now, CancellationToken ct)
+    {
+        cache.Changed();
+        return await uow.ExecuteAsync(CancelSql, new { Id = id, Now = now }, ct) == 1;
+    }
 
     async Task WriteScopeAsync(UnitOfWork uow, long id, LockdownRequest r, CancellationToken ct)
     {

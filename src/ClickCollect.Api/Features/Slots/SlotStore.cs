@@ -1,11 +1,12 @@
 using ClickCollect.Api.Features.Appointments;
 using ClickCollect.Api.Features.Network;
+using ClickCollect.Api.Infrastructure.Caching;
 using ClickCollect.Api.Infrastructure.Database;
 using Dapper;
 
 namespace ClickCollect.Api.Features.Slots;
 
-internal sealed class SlotStore(Db db, PickupPointStore pickupPoints)
+internal sealed class SlotStore(Db db, PickupPointStore pickupPoints, ConfigurationCache cache)
 {
     sealed class PointRow
     {
@@ -53,7 +54,11 @@ internal sealed class SlotStore(Db db, PickupPointStore pickupPoints)
     const string ExceptionsSql = "select on_date, kind, arrives_at, departs_at from stop_exceptions where stop_id = @StopId";
     const string ClosuresSql = "select id, starts_on, ends_on, reason from closures where pickup_point_id = @Id order by starts_on, id";
 
-    public async Task<PickupCalendar?> LoadAsync(long pickupPointId, CancellationToken ct)
+    /// <summary>The pickup point's calendar, from <see cref="ConfigurationCache"/> when it holds it (5 queries otherwise).</summary>
+    public Task<PickupCalendar?> LoadAsync(long pickupPointId, CancellationToken ct) =>
+        cache.GetOrLoadAsync("calendar", pickupPointId, () => ReadAsync(pickupPointId, ct));
+
+    async Task<PickupCalendar?> ReadAsync(long pickupPointId, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
         var p = await c.QuerySingleOrDefaultAsync<PointRow>(new CommandDefinition(PointSql, new { Id = pickupPointId }, cancellationToken: ct));
@@ -82,6 +87,7 @@ internal sealed class SlotStore(Db db, PickupPointStore pickupPoints)
     /// <summary>Rows affected: 0 when the pickup point does not exist.</summary>
     public async Task<int> SaveOpeningAsync(UnitOfWork uow, long id, OpeningRequest r, CancellationToken ct)
     {
+        cache.Changed();
         var updated = await pickupPoints.SaveSlotSettingsAsync(uow, id,
             new SlotSettings(r.LeadTimeMinutes, r.HorizonDays, r.PickupOpenDays, r.StopSlotMinutes, r.StopSlotCapacity), ct);
         if (updated == 0) return 0;
@@ -98,11 +104,17 @@ internal sealed class SlotStore(Db db, PickupPointStore pickupPoints)
         """;
     const string DeleteClosureSql = "delete from closures where id = @ClosureId and pickup_point_id = @Id";
 
-    public Task<long?> AddClosureAsync(UnitOfWork uow, long id, ClosureRequest r, CancellationToken ct) =>
-        uow.QuerySingleOrDefaultAsync<long?>(InsertClosureSql, new { Id = id, r.StartsOn, r.EndsOn, Reason = r.Reason ?? "" }, ct);
+    public Task<long?> AddClosureAsync(UnitOfWork uow, long id, ClosureRequest r, CancellationToken ct)
+    {
+        cache.Changed();
+        return uow.QuerySingleOrDefaultAsync<long?>(InsertClosureSql, new { Id = id, r.StartsOn, r.EndsOn, Reason = r.Reason ?? "" }, ct);
+    }
 
-    public Task<int> DeleteClosureAsync(UnitOfWork uow, long id, long closureId, CancellationToken ct) =>
-        uow.ExecuteAsync(DeleteClosureSql, new { Id = id, ClosureId = closureId }, ct);
+    public Task<int> DeleteClosureAsync(UnitOfWork uow, long id, long closureId, CancellationToken ct)
+    {
+        cache.Changed();
+        return uow.ExecuteAsync(DeleteClosureSql, new { Id = id, ClosureId = closureId }, ct);
+    }
 
     sealed class BookedRow { public DateTimeOffset SlotStart { get; init; } public long Booked { get; init; } }
 
