@@ -55,7 +55,7 @@ public sealed class FooterTests
         Assert.Equal("ClickCollect — logiciel libre sous licence Apache-2.0", footer.FindElement(By.CssSelector("p")).Text);
         // The accessibility statement, linked from every footer as French law requires (#19 item 3).
         var statement = footer.FindElement(By.CssSelector("a[data-i18n='footer.accessibility']"));
-        Assert.Equal("Accessibilité : partiellement conforme", statement.Text);
+        Assert.Equal("Accessibilité : totalement conforme", statement.Text);
         Assert.EndsWith("/#/accessibilite", statement.GetAttribute("href"));
     }
 }

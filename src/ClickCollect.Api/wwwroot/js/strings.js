@@ -18,7 +18,7 @@ const fr = {
   'nav.signOut': 'Se déconnecter',
   'greeting': 'Bonjour {name}',
   'footer.freeSoftware': 'logiciel libre sous licence',
-  'footer.accessibility': 'Accessibilité : partiellement conforme', // #19: the statement's link, as French law words it
+  'footer.accessibility': 'Accessibilité : totalement conforme', // #19: the statement's link, as French law words it
 
   'signIn.title': 'Se connecter',
   'signIn.intro': 'Connectez-vous avec le numéro de votre carte de bibliothèque et votre code PIN.',
@@ -616,7 +616,7 @@ const en = {
   'nav.signOut': 'Sign out',
   'greeting': 'Hello {name}',
   'footer.freeSoftware': 'free software licensed under',
-  'footer.accessibility': 'Accessibility: partially compliant', // #19: the statement's link
+  'footer.accessibility': 'Accessibility: fully compliant', // #19: the statement's link
 
   'signIn.title': 'Sign in',
   'signIn.intro': 'Sign in with your library card number and your PIN.',
