@@ -64,7 +64,19 @@ internal sealed class Db : IAsyncDisposable
         }
         if (string.IsNullOrWhiteSpace(connectionString))
             throw new InvalidOperationException("Database:Provider is postgres but ConnectionStrings:ClickCollect is empty.");
-        return new Db(NpgsqlDataSource.Create(connectionString), SqlDialect.Postgres);
+        return new Db(NpgsqlDataSource.Create(WithAutoPrepare(connectionString)), SqlDialect.Postgres);
+    }
+
+    /// <summary>
+    /// Npgsql prepares a statement on the server once it has run it twice on a connection, then reuses the plan:
+    /// the booking path's statements spent 3.3 ms planning for 1.1 ms executing without it, and auto-prepare
+    /// alone gave 1.6–2× (#17). A <c>Max Auto Prepare</c> given in the connection string wins.
+    /// </summary>
+    internal static string WithAutoPrepare(string connectionString)
+    {
+        var csb = new NpgsqlConnectionStringBuilder(connectionString);
+        if (csb.MaxAutoPrepare == 0) (csb.MaxAutoPrepare, csb.AutoPrepareMinUsages) = (100, 2);
+        return csb.ConnectionString;
     }
 
     public async Task<DbConnection> OpenAsync(CancellationToken ct)
