@@ -1,3 +1,4 @@
+using System.Data.Common;
 using ClickCollect.Api.Features.Holds;
 using ClickCollect.Api.Features.Notifications;
 using ClickCollect.Api.Features.Slots;
@@ -222,9 +223,14 @@ internal sealed class AppointmentStore(Db db, Notify notify)
     public async Task<IReadOnlyList<AppointmentResponse>> ListAsync(AppointmentFilter f, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
-        var rows = (await c.QueryAsync<AppointmentRow>(new CommandDefinition(ListSql(f), f, cancellationToken: ct))).AsList();
+        return await ListAsync(c, null, db.Dialect, f, ct);
+    }
+
+    static async Task<IReadOnlyList<AppointmentResponse>> ListAsync(DbConnection c, DbTransaction? tx, SqlDialect sql, AppointmentFilter f, CancellationToken ct)
+    {
+        var rows = (await c.QueryAsync<AppointmentRow>(new CommandDefinition(ListSql(f), f, tx, cancellationToken: ct))).AsList();
         if (rows.Count == 0) return [];
-        var holds = (await c.QueryAsync<AppointmentHoldRow>(new CommandDefinition(ListHoldsSql(db.Dialect), new { Ids = db.Dialect.KeyList(rows.Select(r => r.Id).ToList()) }, cancellationToken: ct)))
+        var holds = (await c.QueryAsync<AppointmentHoldRow>(new CommandDefinition(ListHoldsSql(sql), new { Ids = sql.KeyList(rows.Select(r => r.Id).ToList()) }, tx, cancellationToken: ct)))
             .ToLookup(h => h.AppointmentId);
         return rows.Select(r => new AppointmentResponse(r.Id, r.Status, r.PickupPointId, r.PickupPointName, r.SlotStart, r.SlotEnd,
             r.CardNumber, r.PatronName, r.Channel, r.CreatedAt, r.ArrivedAt,
@@ -233,6 +239,10 @@ internal sealed class AppointmentStore(Db db, Notify notify)
 
     public async Task<AppointmentResponse?> GetAsync(long id, CancellationToken ct) =>
         (await ListAsync(new AppointmentFilter(AppointmentId: id), ct)).SingleOrDefault();
+
+    /// <summary>The appointment as the unit of work sees it (its own changes included, before they are committed).</summary>
+    public static async Task<AppointmentResponse?> GetAsync(UnitOfWork uow, long id, CancellationToken ct) =>
+        (await ListAsync(uow.Connection, uow.Transaction, uow.Dialect, new AppointmentFilter(AppointmentId: id), ct)).SingleOrDefault();
 
     const string ArriveSql = """
         update appointments set status = 'arrived', arrived_at = @Now, updated_at = @Now

@@ -31,7 +31,7 @@ internal static class AppointmentsEndpoints
         var appointments = api.MapGroup("/appointments").WithTags("Appointments").RequireAuthorization(Policies.PatronOrStaff);
         appointments.MapPost("/", Book).WithName("BookAppointment")
             .WithSummary("Book a pickup slot for some holds; 409 when the slot is full; 200 when they join the patron's appointment in that slot")
-            .WithValidation<BookAppointmentRequest>().WithIdempotency<BookAppointmentRequest>()
+            .WithValidation<BookAppointmentRequest>().WithIdempotencyInTransaction<BookAppointmentRequest>()
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         appointments.MapGet("/", List).WithName("ListAppointments")
             .WithSummary("Patron: their appointments. Staff: a pickup point's appointments on a date");
@@ -54,17 +54,11 @@ internal static class AppointmentsEndpoints
     }
 
     static async Task<Results<Created<AppointmentResponse>, Ok<AppointmentResponse>, ProblemHttpResult>> Book(
-        BookAppointmentRequest request, CurrentUser user, PatronResolver patrons, BookAppointment booking, CancellationToken ct)
+        BookAppointmentRequest request, CurrentUser user, PatronResolver patrons, BookAppointment booking, HttpContext http, CancellationToken ct)
     {
         var patron = await patrons.ResolveAsync(user, request.PatronCardNumber, ct);
         if (patron.Problem is { } refused) return refused;
-        return await booking.RunAsync(patron.Row!.Id, request, user.IsStaff ? HoldChannel.Phone : HoldChannel.Web, ct) switch
-        {
-            BookingResult.Booked(var booked) => TypedResults.Created($"/api/appointments/{booked.Id}", booked),
-            BookingResult.Joined(var joined) => TypedResults.Ok(joined),
-            BookingResult.Refused(var problem) => problem,
-            var other => throw new InvalidOperationException($"Unknown result {other}"),
-        };
+        return (await booking.RunAsync(patron.Row!.Id, request, user.IsStaff ? HoldChannel.Phone : HoldChannel.Web, ct, IdempotencyClaim.Of(http))).ToHttp();
     }
 
     static async Task<Results<Ok<IReadOnlyList<AppointmentResponse>>, ProblemHttpResult>> List(

@@ -44,6 +44,15 @@ internal abstract record BookingResult
     public sealed record Booked(AppointmentResponse Appointment) : BookingResult;
     public sealed record Joined(AppointmentResponse Appointment) : BookingResult;
     public sealed record Refused(ProblemHttpResult Problem) : BookingResult;
+
+    /// <summary>The HTTP answer: 201 with the new appointment, 200 when the holds joined the patron's one, or the problem.</summary>
+    public Results<Created<AppointmentResponse>, Ok<AppointmentResponse>, ProblemHttpResult> ToHttp() => this switch
+    {
+        Booked(var booked) => TypedResults.Created($"/api/appointments/{booked.Id}", booked),
+        Joined(var joined) => TypedResults.Ok(joined),
+        Refused(var problem) => problem,
+        _ => throw new InvalidOperationException($"Unknown result {this}"),
+    };
 }
 
 /// <summary>
@@ -55,9 +64,11 @@ internal abstract record BookingResult
 internal sealed class BookAppointment(SlotStore slots, AppointmentStore store, LockdownStore lockdowns, Db db,
     IOptions<AppointmentOptions> options, ClickCollectMetrics metrics, TimeProvider clock)
 {
-    public async Task<BookingResult> RunAsync(long patronId, BookAppointmentRequest request, HoldChannel channel, CancellationToken ct)
+    /// <param name="idempotency">The request's <c>Idempotency-Key</c>, if any: its answer is recorded in the booking's own transaction.</param>
+    public async Task<BookingResult> RunAsync(long patronId, BookAppointmentRequest request, HoldChannel channel, CancellationToken ct,
+        IdempotencyClaim? idempotency = null)
     {
-        var result = await BookAsync(patronId, request, channel, ct);
+        var result = await BookAsync(patronId, request, channel, idempotency, ct);
         switch (result)
         {
             case BookingResult.Booked: metrics.Booking("accepted", null); break;
@@ -69,7 +80,7 @@ internal sealed class BookAppointment(SlotStore slots, AppointmentStore store, L
         return result;
     }
 
-    async Task<BookingResult> BookAsync(long patronId, BookAppointmentRequest request, HoldChannel channel, CancellationToken ct)
+    async Task<BookingResult> BookAsync(long patronId, BookAppointmentRequest request, HoldChannel channel, IdempotencyClaim? idempotency, CancellationToken ct)
     {
         var calendar = await slots.LoadAsync(request.PickupPointId, ct);
         if (calendar is null) return Refuse(Problems.Field("pickupPointId", $"Le point de retrait {request.PickupPointId} n'existe pas."));
@@ -84,22 +95,33 @@ internal sealed class BookAppointment(SlotStore slots, AppointmentStore store, L
         var appointment = new NewAppointment(patronId, request.PickupPointId, slot, date, request.HoldIds, channel, now);
 
         BookOutcome outcome;
-        await using (var uow = await db.WriteAsync(ct)) // closed before reading back (see PlaceHold)
+        await using (var uow = await db.WriteAsync(ct))
         {
             await uow.LockSharedAsync(LockKeys.Lending, ct);
             var capacity = LockdownRules.CappedCapacity(slot.Capacity, date, await lockdowns.PeriodsForPickupPointAsync(uow, request.PickupPointId, ct));
             outcome = await store.BookAsync(uow, appointment, capacity, options.Value.MaxPerPatronPerDay, day, ct);
+            if (idempotency is not null)
+            {
+                // The answer is stored with the booking (one COMMIT), so it is read back in the unit of work.
+                var answer = await ResultAsync(outcome, id => AppointmentStore.GetAsync(uow, id, ct));
+                if (!await idempotency.RecordAsync(uow, answer.ToHttp(), ct)) // a request with the same key was first: rolled back, the filter replays its answer
+                    return Refuse(Problems.Conflict("idempotency_replayed", "Requête déjà traitée", "La même requête a déjà été traitée."));
+                await uow.CommitAsync(ct);
+                return answer;
+            }
             if (outcome is BookOutcome.Booked or BookOutcome.Joined) await uow.CommitAsync(ct);
         }
-        return outcome switch
-        {
-            BookOutcome.Booked(var id) => new BookingResult.Booked((await store.GetAsync(id, ct))!),
-            BookOutcome.Joined(var id) => new BookingResult.Joined((await store.GetAsync(id, ct))!),
-            BookOutcome.UnknownHolds(var ids) => Refuse(Problems.Field("holdIds", $"Réservations inconnues pour ce lecteur : {string.Join(", ", ids)}.")),
-            BookOutcome.Refused(var code, var title, var detail) => Refuse(Problems.Conflict(code, title, detail)),
-            _ => throw new InvalidOperationException($"Unknown outcome {outcome}"),
-        };
+        return await ResultAsync(outcome, id => store.GetAsync(id, ct)); // read back outside the writer's turn
     }
+
+    static async Task<BookingResult> ResultAsync(BookOutcome outcome, Func<long, Task<AppointmentResponse?>> readBack) => outcome switch
+    {
+        BookOutcome.Booked(var id) => new BookingResult.Booked((await readBack(id))!),
+        BookOutcome.Joined(var id) => new BookingResult.Joined((await readBack(id))!),
+        BookOutcome.UnknownHolds(var ids) => Refuse(Problems.Field("holdIds", $"Réservations inconnues pour ce lecteur : {string.Join(", ", ids)}.")),
+        BookOutcome.Refused(var code, var title, var detail) => Refuse(Problems.Conflict(code, title, detail)),
+        _ => throw new InvalidOperationException($"Unknown outcome {outcome}"),
+    };
 
     /// <summary>Why a requested start is not a bookable slot, most specific reason first (a move says the same).</summary>
     internal static ProblemHttpResult SlotRefusal(PickupCalendar calendar, DateTimeOffset start, DateTimeOffset now)

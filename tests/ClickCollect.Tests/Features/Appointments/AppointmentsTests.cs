@@ -43,6 +43,33 @@ public abstract class AppointmentsTests<TDb> where TDb : ITestDatabase, new()
         Assert.Equal(booked.GetProperty("id").GetInt64(), held.GetProperty("appointmentId").GetInt64());
     }
 
+    [Fact] // #17: the key's answer is recorded in the booking's own transaction; two sends at once still book once
+    public async Task A_booking_sent_twice_at_once_with_one_idempotency_key_books_once_and_both_get_its_answer()
+    {
+        await using var app = await TestApp.StartAsync<TDb>();
+        var (patron, hold, point) = await PatronWithHoldAsync(app, "P0002");
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/appointments")
+            {
+                Content = JsonContent.Create(new { pickupPointId = point, slotStart = Wednesday11, holdIds = new[] { hold } }),
+            };
+            request.Headers.Add("Idempotency-Key", "twice-at-once");
+            var response = await patron.SendAsync(request);
+            return (response.StatusCode, (await ReadAsync(response, HttpStatusCode.Created)).GetProperty("id").GetInt64(), response.Headers.Location);
+        })));
+
+        Assert.Equal(answers[0], answers[1]);
+        Assert.Single((await patron.GetFromJsonAsync<JsonElement[]>("/api/appointments"))!);
+        var other = await patron.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/api/appointments")
+        {
+            Content = JsonContent.Create(new { pickupPointId = point, slotStart = Wednesday11, holdIds = new[] { hold + 1000 } }),
+            Headers = { { "Idempotency-Key", "twice-at-once" } },
+        });
+        await ProblemAssert.IsProblemAsync(other, HttpStatusCode.UnprocessableEntity, "idempotency_key_reused");
+    }
+
     [Fact]
     public async Task Booking_runs_without_http_and_refuses_a_slot_beyond_the_horizon_with_its_problem()
     {

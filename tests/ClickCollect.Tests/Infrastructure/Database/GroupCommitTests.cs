@@ -130,4 +130,28 @@ public sealed class GroupCommitTests
         foreach (var created in responses.Where(r => r.StatusCode == HttpStatusCode.Created))
             Assert.Equal("booked", (await created.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("status").GetString());
     }
+
+    [Fact]
+    public async Task A_booking_with_an_idempotency_key_is_one_write_and_its_retry_writes_nothing()
+    {
+        await using var app = await TestApp.StartAsync<SqliteTestDatabase>();
+        var point = await PickupPointIdAsync(app, CentralAdults);
+        var (title, _) = await TitleAsync(app, "CENTRALE");
+        var patron = await PatronAsync(app, "P0001");
+        var hold = (await ReadAsync(await patron.PostAsJsonAsync("/api/holds", new { titleId = title, pickupPointId = point }), HttpStatusCode.Created))
+            .GetProperty("id").GetInt64();
+        var writer = app.Service<Db>().Writer!;
+        var turns = writer.CommittedTurns;
+        patron.DefaultRequestHeaders.Add("Idempotency-Key", "book-once");
+        var booking = new { pickupPointId = point, slotStart = "2026-03-11T09:00:00+00:00", holdIds = new[] { hold } };
+
+        var first = await patron.PostAsJsonAsync("/api/appointments", booking);
+        var id = (await ReadAsync(first, HttpStatusCode.Created)).GetProperty("id").GetInt64();
+        Assert.Equal(1, writer.CommittedTurns - turns); // the booking and its key's answer in one unit of work (it took three)
+
+        var again = await patron.PostAsJsonAsync("/api/appointments", booking);
+        Assert.Equal(id, (await ReadAsync(again, HttpStatusCode.Created)).GetProperty("id").GetInt64());
+        Assert.Equal(("true", first.Headers.Location), (again.Headers.GetValues("Idempotent-Replayed").Single(), again.Headers.Location));
+        Assert.Equal(1, writer.CommittedTurns - turns);
+    }
 }
