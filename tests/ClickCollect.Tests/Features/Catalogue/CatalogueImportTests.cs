@@ -78,6 +78,23 @@ public abstract class CatalogueImportTests<TDb> where TDb : ITestDatabase, new()
     }
 
     [Fact]
+    public async Task A_title_imported_is_found_at_once_by_a_search_made_before_the_import()
+    {
+        // Searches by words are cached for a minute (#17, SearchCache): an import must not leave them stale.
+        await using var app = await StartAsync();
+        await app.ImportOkAsync(FirstFile);
+        var patron = app.CreateClient();
+        Assert.Equal(1, (await patron.GetJsonAsync("/api/titles?q=prince")).Int("total"));
+
+        await app.ImportOkAsync($"""
+            {Header}
+            R4,,Le Prince,"Machiavel, Nicolas",,1532,fr,adult,book,Essai,B004,CEN,Adultes E,E MAC,onShelf
+            """);
+
+        Assert.Equal(2, (await patron.GetJsonAsync("/api/titles?q=prince")).Int("total"));
+    }
+
+    [Fact]
     public async Task A_file_with_one_bad_row_is_refused_whole_naming_its_physical_line_and_nothing_changes()
     {
         await using var app = await StartAsync();
