@@ -64,9 +64,12 @@ internal sealed class CatalogueImportStore(SearchCache searches)
     {
         await Write(InsertTitleSql, plan.NewTitles);
         await Write(UpdateTitleSql, plan.ChangedTitles);
-        // Searches ranked before these titles changed are not used again (a search between here and the commit
-        // may still cache the old ranking: SearchCache.Lifetime bounds it).
-        if (plan.NewTitles.Count + plan.ChangedTitles.Count > 0) searches.Invalidate();
+        // Searches ranked before these titles changed are not used again, nor those ranked before the commit.
+        if (plan.NewTitles.Count + plan.ChangedTitles.Count > 0)
+        {
+            searches.Invalidate();
+            uow.AfterCommit(searches.Invalidate);
+        }
 
         async Task Write(string sql, List<(string RecordId, TitleData Data)> titles)
         {

@@ -53,6 +53,15 @@ internal sealed class UnitOfWork(DbConnection connection, DbTransaction transact
         await ExecuteAsync("select pg_advisory_xact_lock_shared(@key)", new { key }, ct);
     }
 
+    List<Action>? afterCommit;
+
+    /// <summary>
+    /// Runs <paramref name="action"/> once the change is durable, and not at all if it is rolled back: for what must
+    /// follow the commit, not precede it (a cache emptied before the commit can be refilled with the old rows by a
+    /// reader in between).
+    /// </summary>
+    public void AfterCommit(Action action) => (afterCommit ??= []).Add(action);
+
     /// <summary>Commits; returns once the change is durable (on SQLite, once the writer's group is committed).</summary>
     public async Task CommitAsync(CancellationToken ct)
     {
@@ -60,10 +69,13 @@ internal sealed class UnitOfWork(DbConnection connection, DbTransaction transact
         {
             done = true; // the writer's connection goes to the next turn now
             await turn.CommitAsync();
-            return;
         }
-        await transaction.CommitAsync(ct);
-        done = true;
+        else
+        {
+            await transaction.CommitAsync(ct);
+            done = true;
+        }
+        foreach (var action in afterCommit ?? []) action();
     }
 
     public async ValueTask DisposeAsync()
