@@ -18,12 +18,10 @@ public sealed class PostgresServer
     public static PostgresServer Instance => Lazy.Value;
 
     readonly string dataDirectory;
-    readonly string binaries;
 
-    PostgresServer(string dataDirectory, string binaries, int port)
+    PostgresServer(string dataDirectory, int port)
     {
         this.dataDirectory = dataDirectory;
-        this.binaries = binaries;
         Port = port;
     }
 
@@ -58,8 +56,9 @@ public sealed class PostgresServer
             throw new InvalidOperationException(
                 "PostgreSQL server binaries not found (PG_BIN, else /usr/lib/postgresql/*/bin). Install Debian's postgresql package (.ci/run does).");
 
-        var data = Directory.CreateTempSubdirectory("clickcollect-pg-").FullName;
         var asRoot = Environment.UserName == "root";
+        // Stopped, then deleted, when the process ends; a server a killed run left running is stopped the same way.
+        var data = RunFolder.Create("clickcollect-pg-", folder => Stop(binaries, folder, asRoot));
         if (asRoot) Run("chown", $"postgres:postgres {data}", asRoot: false);
         Run(Path.Combine(binaries, "initdb"), $"-D {data}/db -U postgres --auth=trust -E UTF8 --locale=C.UTF-8", asRoot);
         var port = FreePort();
@@ -68,17 +67,14 @@ public sealed class PostgresServer
         Run(Path.Combine(binaries, "pg_ctl"),
             $"-D {data}/db -l {data}/server.log -w -t 60 -o \"-p {port} -c listen_addresses=127.0.0.1 -k {data} -c max_connections=300{speed}\" start",
             asRoot);
-        var server = new PostgresServer(data, binaries, port);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Stop(asRoot);
-        return server;
+        return new PostgresServer(data, port);
     }
 
-    void Stop(bool asRoot)
+    static void Stop(string binaries, string folder, bool asRoot)
     {
-        try { Run(Path.Combine(binaries, "pg_ctl"), $"-D {dataDirectory}/db -m immediate stop", asRoot); }
+        if (!File.Exists(Path.Combine(folder, "db", "postmaster.pid"))) return;
+        try { Run(Path.Combine(binaries, "pg_ctl"), $"-D {folder}/db -m immediate stop", asRoot); }
         catch (InvalidOperationException) { /* already gone */ }
-        try { Directory.Delete(dataDirectory, recursive: true); }
-        catch (IOException) { /* left for the OS to clean */ }
     }
 
     static int FreePort()

@@ -6,7 +6,7 @@ namespace ClickCollect.Tests.Support.Databases;
 /// </summary>
 public sealed class SqliteTestDatabase : ITestDatabase
 {
-    static readonly string Folder = Directory.CreateTempSubdirectory("clickcollect-tests-").FullName;
+    static readonly string Folder = RunFolder.Create("clickcollect-tests-");
     static readonly Lazy<Task<string>> Template = new(BuildTemplateAsync);
 
     public string Provider => "sqlite";
