@@ -47,12 +47,20 @@ internal sealed record PickupCalendar(long PickupPointId, PickupPointKind Kind, 
     /// <summary>The slots a patron may book now: not before now + lead time, not after today + horizon.</summary>
     public IReadOnlyList<Slot> Bookable(DateTimeOffset now, DateOnly? from = null, DateOnly? to = null)
     {
+        var (first, end) = BookableDates(now, from, to);
+        return Slots(first, end).Where(s => IsBookable(s, now)).ToList();
+    }
+
+    /// <summary>The local dates whose slots <see cref="Bookable"/> looks at: from today (or <paramref name="from"/>) to the horizon (or <paramref name="to"/>).</summary>
+    public (DateOnly First, DateOnly End) BookableDates(DateTimeOffset now, DateOnly? from = null, DateOnly? to = null)
+    {
         var today = Today(now);
         var last = today.AddDaysSaturating(HorizonDays);
-        var first = from is { } f && f > today ? f : today;
-        var end = to is { } t && t < last ? t : last;
-        return Slots(first, end).Where(s => s.Start >= now + LeadTime).ToList();
+        return (from is { } f && f > today ? f : today, to is { } t && t < last ? t : last);
     }
+
+    /// <summary>Not before now + lead time.</summary>
+    public bool IsBookable(Slot slot, DateTimeOffset now) => slot.Start >= now + LeadTime;
 
     /// <summary>The pickup deadline of a hold made Ready on <paramref name="readyOn"/>: that many open days later.</summary>
     public DateOnly? PickupDeadline(DateOnly readyOn) => SlotCalculator.AddOpenDays(readyOn, PickupOpenDays, IsOpen);

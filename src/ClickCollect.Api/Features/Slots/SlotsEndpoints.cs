@@ -15,6 +15,7 @@ internal static class SlotsEndpoints
     public static void AddSlots(this IServiceCollection services)
     {
         services.AddSingleton<SlotStore>();
+        services.AddSingleton<SlotWindows>();
         services.AddSingleton<IValidator<OpeningRequest>, OpeningRequestValidator>();
         services.AddSingleton<IValidator<ClosureRequest>, ClosureRequestValidator>();
     }
@@ -35,23 +36,20 @@ internal static class SlotsEndpoints
             .RequireAuthorization(Policies.Director).ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    static async Task<Results<Ok<List<SlotResponse>>, ProblemHttpResult>> Slots(
-        long id, DateOnly? from, DateOnly? to, SlotStore store, LockdownStore lockdowns, TimeProvider clock, CancellationToken ct)
+    static async Task<Results<PreparedJson<List<SlotResponse>>, ProblemHttpResult>> Slots(long id, DateOnly? from, DateOnly? to,
+        SlotStore store, LockdownStore lockdowns, SlotWindows windows, TimeProvider clock, CancellationToken ct)
     {
         if (from is { } f && to is { } t && t < f) return Problems.Field("to", "La date de fin précède la date de début.");
         var calendar = await store.LoadAsync(id, ct);
         if (calendar is null) return Problems.NotFound("Le point de retrait", id);
-        var slots = calendar.Bookable(clock.GetUtcNow(), from, to);
-        if (slots.Count == 0) return TypedResults.Ok(new List<SlotResponse>());
-        var booked = await store.BookedAsync(id, slots[0].Start, slots[^1].End, ct);
+        var now = clock.GetUtcNow();
+        var (first, end) = calendar.BookableDates(now, from, to);
         // A lockdown's cap shows as the slot's capacity (issue 5); bookings above it are kept and counted.
-        var periods = await lockdowns.PeriodsForPickupPointAsync(id, ct);
-        return TypedResults.Ok(slots.Select(s =>
-        {
-            var taken = booked.GetValueOrDefault(s.Start);
-            var capacity = LockdownRules.CappedCapacity(s.Capacity, SlotCalculator.LocalDate(s.Start, calendar.Zone), periods);
-            return new SlotResponse(s.Start, s.End, capacity, taken, Math.Max(0, capacity - taken), s.MaxItems);
-        }).ToList());
+        var window = windows.For(calendar, await lockdowns.PeriodsForPickupPointAsync(id, ct), first, end);
+        var bookable = window.Bookable(now);
+        var booked = bookable.Count == 0 ? new Dictionary<DateTimeOffset, int>()
+            : await store.BookedAsync(id, window.Slots[bookable[0]].Start, window.Slots[bookable[^1]].End, ct);
+        return new PreparedJson<List<SlotResponse>>(window.Json(bookable, booked));
     }
 
     static async Task<Results<Ok<OpeningResponse>, ProblemHttpResult>> Opening(long id, SlotStore store, CancellationToken ct) =>

@@ -137,6 +137,81 @@ public abstract class SlotsTests<TDb> where TDb : ITestDatabase, new()
             HttpStatusCode.BadRequest, null, "from");
         await ProblemAssert.IsProblemAsync(await app.CreateClient().GetAsync("/api/pickup-points/9999/slots"), HttpStatusCode.NotFound);
     }
+
+    // #17: the calendar is kept computed per pickup point and period (SlotWindows) and written from prepared JSON; the
+    // places taken are counted live, and a change of the configuration makes a new window.
+    const string Wednesday11 = "2026-03-11T09:00:00+00:00"; // 10:00 in Paris
+
+    static (int Booked, int Remaining) Counts(JsonElement[]? slots, string start)
+    {
+        var slot = slots!.Single(s => s.GetProperty("start").GetString() == start);
+        return (slot.GetProperty("booked").GetInt32(), slot.GetProperty("remaining").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_place_taken_or_freed_shows_at_once_in_a_calendar_already_computed()
+    {
+        await using var app = await TestApp.StartAsync<TDb>();
+        var adults = await PickupPointIdAsync(app, Library.CentralAdults);
+        var anyone = app.CreateClient();
+        var path = $"/api/pickup-points/{adults}/slots?from=2026-03-11&to=2026-03-11";
+        Assert.Equal((0, 4), Counts(await anyone.GetFromJsonAsync<JsonElement[]>(path), Wednesday11));
+
+        var (title, _) = await Library.TitleAsync(app, "CENTRALE");
+        var patron = await Library.PatronAsync(app, "P0001");
+        var hold = await Library.ReadAsync(await patron.PostAsJsonAsync("/api/holds", new { titleId = title, pickupPointId = adults }), HttpStatusCode.Created);
+        var booked = await Library.ReadAsync(await patron.PostAsJsonAsync("/api/appointments",
+            new { pickupPointId = adults, slotStart = Wednesday11, holdIds = new[] { hold.GetProperty("id").GetInt64() } }), HttpStatusCode.Created);
+        Assert.Equal((1, 3), Counts(await anyone.GetFromJsonAsync<JsonElement[]>(path), Wednesday11));
+
+        await Library.ReadAsync(await patron.DeleteAsync($"/api/appointments/{booked.GetProperty("id").GetInt64()}"), HttpStatusCode.OK);
+        Assert.Equal((0, 4), Counts(await anyone.GetFromJsonAsync<JsonElement[]>(path), Wednesday11));
+    }
+
+    [Fact]
+    public async Task A_closure_or_a_lockdown_cap_shows_at_once_in_a_calendar_already_computed()
+    {
+        await using var app = await TestApp.StartAsync<TDb>();
+        var adults = await PickupPointIdAsync(app, Library.CentralAdults);
+        var anyone = app.CreateClient();
+        var path = $"/api/pickup-points/{adults}/slots?from=2026-03-12&to=2026-03-13";
+        var before = (await anyone.GetFromJsonAsync<JsonElement[]>(path))!;
+        Assert.Equal(["2026-03-12", "2026-03-13"], before.Select(s => s.GetProperty("start").GetString()![..10]).Distinct());
+        Assert.All(before, s => Assert.Equal(4, s.GetProperty("capacity").GetInt32()));
+
+        var director = await app.StaffClientAsync("director");
+        Assert.Equal(HttpStatusCode.Created, (await director.PostAsJsonAsync($"/api/pickup-points/{adults}/closures",
+            new { startsOn = "2026-03-12", endsOn = "2026-03-12", reason = "Inventaire" })).StatusCode);
+        var closed = (await anyone.GetFromJsonAsync<JsonElement[]>(path))!;
+        Assert.Equal(["2026-03-13"], closed.Select(s => s.GetProperty("start").GetString()![..10]).Distinct());
+
+        await Lending.DeclareAsync(app, new { startsOn = "2026-03-13", suspendFines = false, suspendReminders = false, slotCapacityCap = 1 });
+        var capped = (await anyone.GetFromJsonAsync<JsonElement[]>(path))!;
+        Assert.Equal(closed.Length, capped.Length);
+        Assert.All(capped, s => Assert.Equal((1, 1), (s.GetProperty("capacity").GetInt32(), s.GetProperty("remaining").GetInt32())));
+    }
+
+    [Fact]
+    public async Task The_calendar_is_the_json_the_serializer_writes_for_its_slots()
+    {
+        await using var app = await TestApp.StartAsync<TDb>();
+        var adults = await PickupPointIdAsync(app, Library.CentralAdults);
+        var (title, _) = await Library.TitleAsync(app, "CENTRALE");
+        var patron = await Library.PatronAsync(app, "P0001");
+        var hold = await Library.ReadAsync(await patron.PostAsJsonAsync("/api/holds", new { titleId = title, pickupPointId = adults }), HttpStatusCode.Created);
+        await Library.ReadAsync(await patron.PostAsJsonAsync("/api/appointments",
+            new { pickupPointId = adults, slotStart = Wednesday11, holdIds = new[] { hold.GetProperty("id").GetInt64() } }), HttpStatusCode.Created);
+
+        var response = await app.CreateClient().GetAsync($"/api/pickup-points/{adults}/slots");
+        Assert.Equal("application/json; charset=utf-8", response.Content.Headers.ContentType!.ToString());
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Equal(body.Length, response.Content.Headers.ContentLength);
+        var options = app.Service<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
+        var slots = JsonSerializer.Deserialize<List<ClickCollect.Api.Features.Slots.SlotResponse>>(body, options)!;
+        Assert.Equal(JsonSerializer.Serialize(slots, options), body);
+        Assert.Contains(slots, s => s.Booked == 1 && s.Remaining == 3);
+        Assert.Equal("[]", await app.CreateClient().GetStringAsync($"/api/pickup-points/{adults}/slots?from=2026-03-01&to=2026-03-09"));
+    }
 }
 
 public sealed class SlotsTests_Sqlite : SlotsTests<SqliteTestDatabase>;
