@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 
@@ -82,16 +83,24 @@ internal sealed class Db : IAsyncDisposable
     public async Task<DbConnection> OpenAsync(CancellationToken ct)
     {
         var connection = await source.OpenConnectionAsync(ct);
-        if (Dialect.IsSqlite)
+        if (connection is SqliteConnection sqlite && sqlite.Handle is { } handle && !configured.TryGetValue(handle, out _))
         {
             // Per-connection settings: a confirmed write survives a power cut (FULL syncs the WAL on commit).
             await using var pragma = connection.CreateCommand();
             pragma.CommandText = "pragma synchronous = full;";
             await pragma.ExecuteNonQueryAsync(ct);
+            configured.AddOrUpdate(handle, handle);
         }
         connectionOpened?.Invoke(connection);
         return connection;
     }
+
+    /// <summary>
+    /// The SQLite connections already given their settings. A pooled <see cref="SqliteConnection"/> hands the same
+    /// physical connection (the same <c>sqlite3</c> handle) to each open, and a pragma stays set on it: setting it at
+    /// every open was one statement more on every read and write (#17). An entry goes with its handle.
+    /// </summary>
+    static readonly ConditionalWeakTable<SQLitePCL.sqlite3, SQLitePCL.sqlite3> configured = new();
 
     /// <summary>
     /// A unit of work: commit it with <see cref="UnitOfWork.CommitAsync"/>, which returns once the change is
