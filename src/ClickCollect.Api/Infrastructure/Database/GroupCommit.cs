@@ -26,10 +26,11 @@ namespace ClickCollect.Api.Infrastructure.Database;
 internal sealed class GroupCommit(Func<CancellationToken, Task<DbConnection>> open, SqlDialect dialect) : IAsyncDisposable
 {
     public const int MaxGroup = 64;
-    const string Savepoint = "turn";
+    // The turn's savepoint statements, run through the connection's kept commands (parsed once, not at every turn).
+    const string SaveSql = "savepoint turn", ReleaseSql = "release turn", RollbackSql = "rollback to turn";
 
     readonly SemaphoreSlim turns = new(1, 1);
-    SqliteConnection? connection;
+    PreparedConnection? connection;
     SqliteTransaction? transaction;
     List<TaskCompletionSource>? group; // the callers whose committed turns wait for the open transaction's COMMIT
     Action<DbConnection>? connectionSeen;
@@ -60,9 +61,9 @@ internal sealed class GroupCommit(Func<CancellationToken, Task<DbConnection>> op
         {
             ct.ThrowIfCancellationRequested();
             if (transaction is null) await BeginAsync();
-            transaction!.Save(Savepoint);
+            connection!.Execute(SaveSql, transaction);
             group ??= [];
-            return new UnitOfWork(connection!, transaction, dialect, new Turn(this));
+            return new UnitOfWork(connection, transaction!, dialect, new Turn(this));
         }
         catch (Exception e)
         {
@@ -74,13 +75,13 @@ internal sealed class GroupCommit(Func<CancellationToken, Task<DbConnection>> op
 
     async Task BeginAsync()
     {
-        connection ??= (SqliteConnection)await open(CancellationToken.None);
+        connection ??= new PreparedConnection((SqliteConnection)await open(CancellationToken.None));
         if (ConnectionOpened is { } seen && seen != connectionSeen)
         {
-            seen(connection);
+            seen(connection.Inner);
             connectionSeen = seen;
         }
-        transaction = connection.BeginTransaction(deferred: false); // BEGIN IMMEDIATE: the write lock for the whole group
+        transaction = connection.Inner.BeginTransaction(deferred: false); // BEGIN IMMEDIATE: the write lock for the whole group
     }
 
     /// <summary>The turn keeps its changes: they join the group, and the task completes when the group is durable.</summary>
@@ -89,7 +90,7 @@ internal sealed class GroupCommit(Func<CancellationToken, Task<DbConnection>> op
         var durable = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         try
         {
-            transaction!.Release(Savepoint);
+            connection!.Execute(ReleaseSql, transaction);
             group!.Add(durable);
         }
         catch (Exception e)
@@ -107,8 +108,8 @@ internal sealed class GroupCommit(Func<CancellationToken, Task<DbConnection>> op
     {
         try
         {
-            transaction!.Rollback(Savepoint);
-            transaction.Release(Savepoint);
+            connection!.Execute(RollbackSql, transaction);
+            connection.Execute(ReleaseSql, transaction);
         }
         catch (Exception e)
         {

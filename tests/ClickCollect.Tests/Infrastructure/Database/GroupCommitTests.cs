@@ -1,9 +1,11 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using ClickCollect.Api.Infrastructure.Database;
 using ClickCollect.Tests.Support;
 using ClickCollect.Tests.Support.Databases;
 using Dapper;
+using Microsoft.Data.Sqlite;
 using static ClickCollect.Tests.Support.Library;
 
 namespace ClickCollect.Tests.Infrastructure.Database;
@@ -15,9 +17,10 @@ namespace ClickCollect.Tests.Infrastructure.Database;
 /// </summary>
 public sealed class GroupCommitTests
 {
-    static async Task<Db> DbAsync()
+    static async Task<Db> DbAsync(Action<System.Data.Common.DbConnection>? opened = null)
     {
         var db = Db.Create(new DatabaseOptions(), SqliteTestDatabase.ConnectionString(SqliteTestDatabase.NewFile()));
+        db.ConnectionOpened = opened;
         await db.WriteAsync(uow => uow.ExecuteAsync("""
             create table parents (id integer primary key);
             create table items (id integer primary key, parent_id integer references parents (id) deferrable initially deferred);
@@ -153,5 +156,66 @@ public sealed class GroupCommitTests
         Assert.Equal(id, (await ReadAsync(again, HttpStatusCode.Created)).GetProperty("id").GetInt64());
         Assert.Equal(("true", first.Headers.Location), (again.Headers.GetValues("Idempotent-Replayed").Single(), again.Headers.Location));
         Assert.Equal(1, writer.CommittedTurns - turns);
+    }
+
+    [Fact]
+    public async Task The_writer_prepares_a_statement_once_and_runs_it_again_from_there()
+    {
+        var handles = new ConcurrentBag<SQLitePCL.sqlite3>();
+        await using var db = await DbAsync(c =>
+        {
+            var handle = ((SqliteConnection)c).Handle!;
+            handle.enable_sqlite3_next_stmt(true); // SQLitePCL lists the statements prepared from now on
+            handles.Add(handle);
+        });
+        const string Insert = "insert into parents (id) values (@id)";
+        const string Count = "select count(*) from parents where id <= @id";
+
+        for (var id = 1; id <= 3; id++)
+        {
+            Assert.Equal(id, await db.WriteAsync(async uow =>
+            {
+                await uow.ExecuteAsync(Insert, new { id }, default);
+                return await uow.QuerySingleAsync<long>(Count, new { id }, default);
+            }, default));
+        }
+
+        // SQLite counts the runs of each prepared statement: one statement run three times, not three statements run once.
+        var statements = handles.Distinct().SelectMany(Prepared).ToList();
+        Assert.Equal([3], statements.Where(s => s.Sql == Insert).Select(s => s.Runs));
+        Assert.Equal([3], statements.Where(s => s.Sql == Count).Select(s => s.Runs));
+    }
+
+    [Fact]
+    public async Task A_statement_run_again_while_its_first_reader_is_open_gets_a_command_of_its_own()
+    {
+        await using var db = await DbAsync();
+        const string Ids = "select id from parents order by id";
+        var (outer, inner) = await db.WriteAsync(async uow =>
+        {
+            await uow.ExecuteAsync("insert into parents (id) values (1), (2)", null, default);
+            var outer = new List<long>();
+            var inner = new List<long>();
+            await using (var reader = await uow.Connection.ExecuteReaderAsync(uow.Command(Ids, null, default)))
+                while (await reader.ReadAsync())
+                {
+                    outer.Add(reader.GetInt64(0));
+                    inner.AddRange(await uow.QueryAsync<long>(Ids, null, default)); // the same SQL, the first reader still open
+                }
+            inner.AddRange(await uow.QueryAsync<long>(Ids, null, default)); // and again once it is closed
+            return (outer, inner);
+        }, default);
+        Assert.Equal([1, 2], outer);
+        Assert.Equal([1, 2, 1, 2, 1, 2], inner);
+    }
+
+    /// <summary>The statements prepared on a connection, with how many times each has run (sqlite3_stmt_status, SQLITE_STMTSTATUS_RUN).</summary>
+    static List<(string Sql, int Runs)> Prepared(SQLitePCL.sqlite3 handle)
+    {
+        const int Run = 6;
+        var found = new List<(string, int)>();
+        for (var stmt = SQLitePCL.raw.sqlite3_next_stmt(handle, null); stmt is not null; stmt = SQLitePCL.raw.sqlite3_next_stmt(handle, stmt))
+            found.Add((SQLitePCL.raw.sqlite3_sql(stmt).utf8_to_string(), SQLitePCL.raw.sqlite3_stmt_status(stmt, Run, 0)));
+        return found;
     }
 }
