@@ -62,6 +62,14 @@ internal static class ClickCollectApp
             // Problems written by the framework (routing, authorization, binding) get a stable code too.
             if (!c.ProblemDetails.Extensions.ContainsKey("code") && Problems.CodeOf(c.ProblemDetails.Status) is { } code)
                 c.ProblemDetails.Extensions["code"] = code;
+            // An empty 400 from a generated request delegate: a query or route value it could not read.
+            if (c.Exception is null && c.ProblemDetails.Status == StatusCodes.Status400BadRequest
+                && !c.ProblemDetails.Extensions.ContainsKey("errors") && BindingFailures.Of(c.HttpContext) is { } errors)
+            {
+                c.ProblemDetails.Title = "Requête invalide";
+                c.ProblemDetails.Detail = errors.First().Value[0];
+                c.ProblemDetails.Extensions["errors"] = errors;
+            }
         });
         services.AddExceptionHandler<ProblemMapping>();
         builder.WebHost.ConfigureKestrel(o =>

@@ -5,19 +5,23 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace ClickCollect.Api.Features.Catalogue;
 
-/// <summary>The query string of <c>GET /api/titles</c>.</summary>
-internal sealed record SearchTitlesQuery(
-    [FromQuery(Name = "q")] string? Q,
-    [FromQuery(Name = "audience")] string? Audience,
-    [FromQuery(Name = "format")] string? Format,
-    [FromQuery(Name = "language")] string? Language,
-    [FromQuery(Name = "pickupPointId")] long? PickupPointId,
-    [FromQuery(Name = "available")] bool? Available,
-    [FromQuery(Name = "page")] int? Page,
-    [FromQuery(Name = "pageSize")] int? PageSize)
+/// <summary>
+/// The query string of <c>GET /api/titles</c>. Init properties, not a positional record: the request delegate
+/// generator emits uncompilable code for a positional record's nullable string parameters.
+/// </summary>
+internal sealed record SearchTitlesQuery
 {
     public const int DefaultPageSize = 20;
     public const int MaxPageSize = 100;
+
+    [FromQuery(Name = "q")] public string? Q { get; init; }
+    [FromQuery(Name = "audience")] public string? Audience { get; init; }
+    [FromQuery(Name = "format")] public string? Format { get; init; }
+    [FromQuery(Name = "language")] public string? Language { get; init; }
+    [FromQuery(Name = "pickupPointId")] public long? PickupPointId { get; init; }
+    [FromQuery(Name = "available")] public bool? Available { get; init; }
+    [FromQuery(Name = "page")] public int? Page { get; init; }
+    [FromQuery(Name = "pageSize")] public int? PageSize { get; init; }
 
     /// <summary>The criteria for the store (call once the validator accepted the query).</summary>
     public TitleSearch ToSearch(long? branchId)

@@ -16,21 +16,24 @@ internal static class TwilioWebhooks
     public const string StatusPath = "/webhooks/twilio/status";
     public const string InboundPath = "/webhooks/twilio/sms";
 
+    static readonly string[] FormTypes = ["multipart/form-data", "application/x-www-form-urlencoded"];
+
     public static void MapTwilioWebhooks(this IEndpointRouteBuilder app)
     {
         var hooks = app.MapGroup("").WithTags("Webhooks").AllowAnonymous().DisableAntiforgery()
             .ProducesProblem(StatusCodes.Status403Forbidden);
-        hooks.MapPost(StatusPath, Status).WithName("TwilioStatusCallback")
+        hooks.MapPost(StatusPath, Status).WithName("TwilioStatusCallback").Accepts<IFormCollection>(FormTypes[0], FormTypes[1..])
             .WithSummary("Twilio delivery report (signed): MessageSid, MessageStatus, ErrorCode");
-        hooks.MapPost(InboundPath, Inbound).WithName("TwilioInboundSms")
+        hooks.MapPost(InboundPath, Inbound).WithName("TwilioInboundSms").Accepts<IFormCollection>(FormTypes[0], FormTypes[1..])
             .WithSummary("Inbound SMS (signed): ICI, ANNULER, OUI, STOP, START; answers TwiML")
             .Produces<string>(StatusCodes.Status200OK, "text/xml");
     }
 
     static async Task<Results<NoContent, ProblemHttpResult>> Status(
-        long? id, IFormCollection form, HttpRequest request, OutboxStore outbox, IOptions<TwilioOptions> options, TimeProvider clock,
+        long? id, HttpRequest request, OutboxStore outbox, IOptions<TwilioOptions> options, TimeProvider clock,
         ILoggerFactory logs, CancellationToken ct)
     {
+        var form = await ReadFormAsync(request, ct);
         if (!IsSigned(request, form, options.Value)) return Forbidden();
         var sid = First(form, "MessageSid") ?? First(form, "SmsSid");
         var providerStatus = First(form, "MessageStatus") ?? First(form, "SmsStatus");
@@ -42,13 +45,26 @@ internal static class TwilioWebhooks
     }
 
     static async Task<Results<ContentHttpResult, ProblemHttpResult>> Inbound(
-        IFormCollection form, HttpRequest request, InboundSms inbound, IOptions<TwilioOptions> options, TimeProvider clock, CancellationToken ct)
+        HttpRequest request, InboundSms inbound, IOptions<TwilioOptions> options, TimeProvider clock, CancellationToken ct)
     {
+        var form = await ReadFormAsync(request, ct);
         if (!IsSigned(request, form, options.Value)) return Forbidden();
         var from = Patrons.PhoneNumber.TryNormalise(First(form, "From"), out var e164) ? e164 : null;
         var sid = First(form, "MessageSid") ?? First(form, "SmsSid");
         var reply = from is null ? Messages.UnknownNumber : await inbound.AnswerAsync(from, First(form, "Body"), sid, clock.GetUtcNow(), ct);
         return TypedResults.Content(reply is null ? EmptyTwiML : TwiML(reply), "text/xml; charset=utf-8");
+    }
+
+    /// <summary>
+    /// The posted form, read here rather than bound as a parameter: the generated request delegate answers a body
+    /// that is not a form with a 500, where binding by reflection answered 415 (and 400 for a malformed form).
+    /// </summary>
+    static async Task<IFormCollection> ReadFormAsync(HttpRequest request, CancellationToken ct)
+    {
+        if (!request.HasFormContentType)
+            throw new BadHttpRequestException("The body must be a form (application/x-www-form-urlencoded).", StatusCodes.Status415UnsupportedMediaType);
+        try { return await request.ReadFormAsync(ct); }
+        catch (InvalidDataException e) { throw new BadHttpRequestException("The form cannot be read.", StatusCodes.Status400BadRequest, e); }
     }
 
     /// <summary>Twilio's delivery words in ours; null for words that change nothing (receiving, received…).</summary>

@@ -152,6 +152,15 @@ public abstract class TwilioWebhooksTests<TDb> where TDb : ITestDatabase, new()
         await ProblemAssert.IsProblemAsync(await PostSignedAsync(app, TwilioWebhooks.InboundPath, form, token: ""), HttpStatusCode.Forbidden, "bad_signature");
     }
 
+    [Fact] // the handlers read the form themselves (#17's generated request delegates answered a non-form body with a 500)
+    public async Task A_body_that_is_not_a_form_is_a_415_problem()
+    {
+        await using var app = await TestApp.StartAsync<TDb>();
+        var client = app.CreateClient();
+        foreach (var path in new[] { TwilioWebhooks.InboundPath, TwilioWebhooks.StatusPath })
+            await ProblemAssert.IsProblemAsync(await client.PostAsJsonAsync(path, new { From = ConsentingPhone, Body = "STOP" }), HttpStatusCode.UnsupportedMediaType);
+    }
+
     [Fact] // #14 item 6: a signature proves who sent a request, not when; Twilio's MessageSid is handled once
     public async Task A_replayed_signed_ANNULER_or_OUI_does_nothing_to_a_newer_appointment()
     {
