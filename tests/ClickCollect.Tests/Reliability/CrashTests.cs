@@ -52,6 +52,7 @@ public sealed class CrashTests(ITestOutputHelper output)
 
                 using var stop = new CancellationTokenSource();
                 var acknowledgedBefore = holds.Count;
+                var bookedBefore = appointments.Count;
                 var load = Enumerable.Range(1, Patrons).Select(async p =>
                 {
                     try
@@ -104,9 +105,11 @@ public sealed class CrashTests(ITestOutputHelper output)
                     }
                 }).ToList();
 
-                // Kill in the middle of the writes: once some are acknowledged (a loaded machine signs in slowly), a moment later.
+                // Kill in the middle of the writes: once some reservations and a booking are acknowledged (a loaded machine
+                // signs in and books slowly), a moment later.
                 var loading = Stopwatch.StartNew();
-                while (holds.Count < acknowledgedBefore + 5 && loading.Elapsed < TimeSpan.FromSeconds(30)) await Task.Delay(20);
+                while ((holds.Count < acknowledgedBefore + 5 || appointments.Count <= bookedBefore) && loading.Elapsed < TimeSpan.FromSeconds(30))
+                    await Task.Delay(20);
                 await Task.Delay(LoadBeforeKill);
                 app.Kill(); // SIGKILL on Linux: no graceful shutdown, no checkpoint
                 stop.Cancel();
