@@ -48,12 +48,23 @@ internal sealed class AppointmentStore(Db db, Notify notify)
                where pickup_point_id = @PickupPointId and slot_start = @SlotStart and status in {AppointmentStatuses.TakingPlaceSql}) < @Capacity
         returning id
         """;
+    // PostgreSQL: the same insert, and the holds linked to the new appointment by the same statement (one round trip, #17).
+    const string BookAndLinkSql = $"""
+        with booked as ({BookSql}),
+        linked as (insert into appointment_holds (appointment_id, hold_id) select booked.id, h.id from booked, unnest(@HoldIds) as h (id))
+        select id from booked
+        """;
     const string LinkSql = "insert into appointment_holds (appointment_id, hold_id) values (@AppointmentId, @HoldId)";
 
     const string SameSlotSql = $"""
         select id from appointments
         where patron_id = @PatronId and pickup_point_id = @PickupPointId and slot_start = @SlotStart and status in {AppointmentStatuses.OpenSql}
         """;
+
+    // What a booking checks, read in one round trip: the holds, then under the slot's lock the documents already in
+    // the slot (when it has a cap), the patron's appointment in that slot, and their appointments that day.
+    static string BookChecksSql(SqlDialect sql, bool countItems) =>
+        $"{HoldsSql(sql)};\n{(countItems ? ItemsInSlotSql + ";\n" : "")}{SameSlotSql};\n{SameDaySql}";
 
     /// <summary>
     /// Books the slot for the holds, or says why not. Nothing is written unless the outcome is Booked or
@@ -62,19 +73,38 @@ internal sealed class AppointmentStore(Db db, Notify notify)
     /// </summary>
     public async Task<BookOutcome> BookAsync(UnitOfWork uow, NewAppointment a, int capacity, int maxPerDay, (DateTimeOffset Start, DateTimeOffset End) day, CancellationToken ct)
     {
-        await uow.LockAsync(LockKeys.Patron(a.PatronId), ct);
-        if (await CheckHoldsAsync(uow, a.PatronId, a.PickupPointId, a.SlotDate, a.HoldIds, ct) is { } refused) return refused;
-        await uow.LockAsync(LockKeys.Slot(a.PickupPointId, a.Slot.Start), ct);
-        if (await TooManyItemsAsync(uow, a.PickupPointId, a.Slot, a.HoldIds.Count, ct))
-            return Refuse("slot_items_full", "Créneau complet", "Ce créneau ne peut plus recevoir autant de documents.");
-        if (await uow.QuerySingleOrDefaultAsync<long?>(SameSlotSql, new { a.PatronId, a.PickupPointId, SlotStart = a.Slot.Start }, ct) is { } existing)
+        // The patron's lock, then the slot's (always in that order), taken by the round trip that reads what is checked.
+        uow.LockWithNextStatement(LockKeys.Patron(a.PatronId));
+        uow.LockWithNextStatement(LockKeys.Slot(a.PickupPointId, a.Slot.Start));
+        List<HoldCheck> holds;
+        long items = 0, sameDay;
+        long? existing;
+        await using (var read = await uow.QueryMultipleAsync(BookChecksSql(uow.Dialect, a.Slot.MaxItems is not null), new
         {
-            await LinkAsync(uow, existing, a.HoldIds, ct);
-            return new BookOutcome.Joined(existing);
+            Ids = uow.Dialect.KeyList(a.HoldIds),
+            a.PatronId,
+            a.PickupPointId,
+            SlotStart = a.Slot.Start,
+            DayStart = day.Start,
+            DayEnd = day.End,
+        }, ct))
+        {
+            holds = (await read.ReadAsync<HoldCheck>()).AsList();
+            if (a.Slot.MaxItems is not null) items = await read.ReadSingleAsync<long>();
+            existing = await read.ReadSingleOrDefaultAsync<long?>();
+            sameDay = await read.ReadSingleAsync<long>();
         }
-        if (await uow.QuerySingleAsync<long>(SameDaySql, new { a.PatronId, DayStart = day.Start, DayEnd = day.End }, ct) >= maxPerDay)
+        if (HoldsRefusal(holds, a.PatronId, a.PickupPointId, a.SlotDate, a.HoldIds) is { } refused) return refused;
+        if (a.Slot.MaxItems is { } maxItems && items + a.HoldIds.Count > maxItems)
+            return Refuse("slot_items_full", "Créneau complet", "Ce créneau ne peut plus recevoir autant de documents.");
+        if (existing is { } joined)
+        {
+            await LinkAsync(uow, joined, a.HoldIds, ct);
+            return new BookOutcome.Joined(joined);
+        }
+        if (sameDay >= maxPerDay)
             return Refuse("appointment_limit", "Trop de rendez-vous ce jour-là", $"{maxPerDay} rendez-vous par jour au plus.");
-        var id = await uow.QuerySingleOrDefaultAsync<long?>(BookSql, new
+        var id = await uow.QuerySingleOrDefaultAsync<long?>(uow.Dialect.Pick(BookSql, BookAndLinkSql), new
         {
             a.PatronId,
             a.PickupPointId,
@@ -83,9 +113,10 @@ internal sealed class AppointmentStore(Db db, Notify notify)
             a.Channel,
             a.Now,
             Capacity = capacity,
+            HoldIds = uow.Dialect.KeyList(a.HoldIds),
         }, ct);
         if (id is null) return Refuse("slot_full", "Créneau complet", "Plus de place dans ce créneau : choisissez-en un autre.");
-        await LinkAsync(uow, id.Value, a.HoldIds, ct);
+        if (uow.Dialect.IsSqlite) await LinkAsync(uow, id.Value, a.HoldIds, ct);
         // Booked on the web or by SMS: the patron is waiting for the confirmation, quiet hours or not.
         await notify.AppointmentBookedAsync(uow, id.Value, urgent: a.Channel is HoldChannel.Web or HoldChannel.Sms, a.Now, ct);
         return new BookOutcome.Booked(id.Value);
@@ -97,9 +128,12 @@ internal sealed class AppointmentStore(Db db, Notify notify)
     /// their pickup deadline. Call it under the patron's lock.
     /// </summary>
     internal static async Task<BookOutcome?> CheckHoldsAsync(UnitOfWork uow, long patronId, long pickupPointId, DateOnly slotDate,
-        IReadOnlyList<long> holdIds, CancellationToken ct)
+        IReadOnlyList<long> holdIds, CancellationToken ct) =>
+        HoldsRefusal((await uow.QueryAsync<HoldCheck>(HoldsSql(uow.Dialect), new { Ids = uow.Dialect.KeyList(holdIds) }, ct)).ToList(),
+            patronId, pickupPointId, slotDate, holdIds);
+
+    static BookOutcome? HoldsRefusal(List<HoldCheck> holds, long patronId, long pickupPointId, DateOnly slotDate, IReadOnlyList<long> holdIds)
     {
-        var holds = (await uow.QueryAsync<HoldCheck>(HoldsSql(uow.Dialect), new { Ids = uow.Dialect.KeyList(holdIds) }, ct)).ToList();
         var unknown = holdIds.Where(id => !holds.Any(h => h.Id == id && h.PatronId == patronId)).ToList();
         if (unknown.Count > 0) return new BookOutcome.UnknownHolds(unknown);
         if (holds.FirstOrDefault(h => h.PickupPointId != pickupPointId) is { } elsewhere)
@@ -230,19 +264,46 @@ internal sealed class AppointmentStore(Db db, Notify notify)
     {
         var rows = (await c.QueryAsync<AppointmentRow>(new CommandDefinition(ListSql(f), f, tx, cancellationToken: ct))).AsList();
         if (rows.Count == 0) return [];
-        var holds = (await c.QueryAsync<AppointmentHoldRow>(new CommandDefinition(ListHoldsSql(sql), new { Ids = sql.KeyList(rows.Select(r => r.Id).ToList()) }, tx, cancellationToken: ct)))
-            .ToLookup(h => h.AppointmentId);
+        var holds = await c.QueryAsync<AppointmentHoldRow>(new CommandDefinition(ListHoldsSql(sql), new { Ids = sql.KeyList(rows.Select(r => r.Id).ToList()) }, tx, cancellationToken: ct));
+        return Responses(rows, holds);
+    }
+
+    static List<AppointmentResponse> Responses(List<AppointmentRow> rows, IEnumerable<AppointmentHoldRow> holdRows)
+    {
+        var holds = holdRows.ToLookup(h => h.AppointmentId);
         return rows.Select(r => new AppointmentResponse(r.Id, r.Status, r.PickupPointId, r.PickupPointName, r.SlotStart, r.SlotEnd,
             r.CardNumber, r.PatronName, r.Channel, r.CreatedAt, r.ArrivedAt,
             holds[r.Id].Select(h => new AppointmentHold(h.HoldId, h.Title, h.Status)).ToList())).ToList();
     }
 
-    public async Task<AppointmentResponse?> GetAsync(long id, CancellationToken ct) =>
-        (await ListAsync(new AppointmentFilter(AppointmentId: id), ct)).SingleOrDefault();
+    // One appointment and its holds in one round trip (#17: every booking, arrival and cancellation reads one back).
+    static readonly string GetSql = $"""
+        {ListSql(new AppointmentFilter(AppointmentId: 0))};
+        select ah.appointment_id, h.id as hold_id, t.title, h.status
+        from appointment_holds ah join holds h on h.id = ah.hold_id join titles t on t.id = h.title_id
+        where ah.appointment_id = @AppointmentId
+        order by t.title
+        """;
+
+    static async Task<AppointmentResponse?> GetAsync(SqlMapper.GridReader read)
+    {
+        var rows = (await read.ReadAsync<AppointmentRow>()).AsList();
+        return Responses(rows, await read.ReadAsync<AppointmentHoldRow>()).SingleOrDefault();
+    }
+
+    public async Task<AppointmentResponse?> GetAsync(long id, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await using var read = await c.QueryMultipleAsync(new CommandDefinition(GetSql, new { AppointmentId = id }, cancellationToken: ct));
+        return await GetAsync(read);
+    }
 
     /// <summary>The appointment as the unit of work sees it (its own changes included, before they are committed).</summary>
-    public static async Task<AppointmentResponse?> GetAsync(UnitOfWork uow, long id, CancellationToken ct) =>
-        (await ListAsync(uow.Connection, uow.Transaction, uow.Dialect, new AppointmentFilter(AppointmentId: id), ct)).SingleOrDefault();
+    public static async Task<AppointmentResponse?> GetAsync(UnitOfWork uow, long id, CancellationToken ct)
+    {
+        await using var read = await uow.QueryMultipleAsync(GetSql, new { AppointmentId = id }, ct);
+        return await GetAsync(read);
+    }
 
     const string ArriveSql = """
         update appointments set status = 'arrived', arrived_at = @Now, updated_at = @Now

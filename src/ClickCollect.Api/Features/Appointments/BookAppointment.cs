@@ -97,7 +97,7 @@ internal sealed class BookAppointment(SlotStore slots, AppointmentStore store, L
         BookOutcome outcome;
         await using (var uow = await db.WriteAsync(ct))
         {
-            await uow.LockSharedAsync(LockKeys.Lending, ct);
+            uow.LockSharedWithNextStatement(LockKeys.Lending); // taken by the lockdowns' read, in its round trip
             var capacity = LockdownRules.CappedCapacity(slot.Capacity, date, await lockdowns.PeriodsForPickupPointAsync(uow, request.PickupPointId, ct));
             outcome = await store.BookAsync(uow, appointment, capacity, options.Value.MaxPerPatronPerDay, day, ct);
             if (idempotency is not null)

@@ -76,7 +76,7 @@ internal static class ChangeAppointment
         BookOutcome outcome;
         await using (var uow = await db.WriteAsync(ct))
         {
-            await uow.LockSharedAsync(LockKeys.Lending, ct); // as a booking: the lockdown cap in force now
+            uow.LockSharedWithNextStatement(LockKeys.Lending); // as a booking: the lockdown cap in force now, read in the lock's round trip
             var capacity = LockdownRules.CappedCapacity(slot.Capacity, date, await lockdowns.PeriodsForPickupPointAsync(uow, appointment.PickupPointId, ct));
             outcome = await store.MoveAsync(uow, appointment, patron.Id, slot, date, capacity, options.Value.MaxPerPatronPerDay, day,
                 user.IsStaff ? HoldChannel.Phone : HoldChannel.Web, now, ct);

@@ -100,11 +100,13 @@ internal sealed class LockdownStore(Db db, ConfigurationCache cache)
 
     public Task<IReadOnlyList<LockdownPeriod>> PeriodsAsync(UnitOfWork uow, CancellationToken ct) => PeriodsAsync(uow.Connection, uow.Transaction, ct);
 
-    static async Task<IReadOnlyList<LockdownPeriod>> PeriodsAsync(DbConnection c, DbTransaction? tx, CancellationToken ct)
+    static async Task<IReadOnlyList<LockdownPeriod>> PeriodsAsync(DbConnection c, DbTransaction? tx, CancellationToken ct) =>
+        Periods(await c.QueryAsync<LockdownRow>(new CommandDefinition(PeriodsSql, transaction: tx, cancellationToken: ct)),
+            await c.QueryAsync<ScopeRow>(new CommandDefinition(ActiveScopeSql, transaction: tx, cancellationToken: ct)));
+
+    static List<LockdownPeriod> Periods(IEnumerable<LockdownRow> rows, IEnumerable<ScopeRow> scopeRows)
     {
-        var rows = await c.QueryAsync<LockdownRow>(new CommandDefinition(PeriodsSql, transaction: tx, cancellationToken: ct));
-        var scopes = (await c.QueryAsync<ScopeRow>(new CommandDefinition(ActiveScopeSql, transaction: tx, cancellationToken: ct)))
-            .ToLookup(s => s.LockdownId, s => s.BranchId);
+        var scopes = scopeRows.ToLookup(s => s.LockdownId, s => s.BranchId);
         return rows.Select(r => new LockdownPeriod(r.Id, r.StartsOn, r.EndsOn, r.NetworkWide ? null : scopes[r.Id].ToHashSet(),
             r.SuspendFines, r.SuspendReminders, r.ShiftDueDatesDays, r.SpreadDays, r.SlotCapacityCap, r.ExtendPickupDeadlines)).ToList();
     }
@@ -120,10 +122,13 @@ internal sealed class LockdownStore(Db db, ConfigurationCache cache)
             return branch is { } b ? (await PeriodsAsync(c, null, ct)).For(b) : [];
         }) ?? [];
 
+    /// <summary>As the unit of work sees them (a booking reads them under <see cref="LockKeys.Lending"/>): one round trip.</summary>
     public async Task<IReadOnlyList<LockdownPeriod>> PeriodsForPickupPointAsync(UnitOfWork uow, long pickupPointId, CancellationToken ct)
     {
-        var branch = await uow.QuerySingleOrDefaultAsync<long?>(PickupBranchSql, new { Id = pickupPointId }, ct);
-        return branch is { } b ? (await PeriodsAsync(uow, ct)).For(b) : [];
+        await using var read = await uow.QueryMultipleAsync($"{PickupBranchSql};\n{PeriodsSql};\n{ActiveScopeSql}", new { Id = pickupPointId }, ct);
+        var branch = await read.ReadSingleOrDefaultAsync<long?>();
+        var periods = Periods(await read.ReadAsync<LockdownRow>(), await read.ReadAsync<ScopeRow>());
+        return branch is { } b ? periods.For(b) : [];
     }
 
     static string UnknownBranchesSql(SqlDialect sql) => $"""

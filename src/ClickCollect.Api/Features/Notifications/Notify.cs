@@ -72,7 +72,7 @@ internal sealed class Notify(NotificationStore store, OutboxStore outbox)
         var zone = SmsRules.Zone(a.TimeZone);
         return await outbox.EnqueueAsync(uow, new OutboxMessage(a.PatronId, SmsKinds.AppointmentBooked,
             Messages.AppointmentBooked(a.SlotStart, zone, a.PickupPointName, (int)a.Items), now, urgent,
-            $"{SmsKinds.AppointmentBooked}:{appointmentId}", a.BranchId), now, ct);
+            $"{SmsKinds.AppointmentBooked}:{appointmentId}", a.BranchId), now, ct, a.Recipient);
     }
 
     /// <summary>Cancelled (AppointmentStore.CancelAsync): a queued reminder is dropped, and the patron told unless they cancelled by SMS.</summary>
@@ -82,7 +82,7 @@ internal sealed class Notify(NotificationStore store, OutboxStore outbox)
         if (by == CancelledBy.PatronBySms || await store.AppointmentAsync(uow, appointmentId, ct) is not { } a) return;
         await outbox.EnqueueAsync(uow, new OutboxMessage(a.PatronId, SmsKinds.AppointmentCancelled,
             Messages.AppointmentCancelled(a.SlotStart, SmsRules.Zone(a.TimeZone), a.PickupPointName), now, by == CancelledBy.Patron,
-            $"{SmsKinds.AppointmentCancelled}:{appointmentId}", a.BranchId), now, ct);
+            $"{SmsKinds.AppointmentCancelled}:{appointmentId}", a.BranchId), now, ct, a.Recipient);
     }
 
     /// <summary>
@@ -95,7 +95,7 @@ internal sealed class Notify(NotificationStore store, OutboxStore outbox)
         if (await store.AppointmentAsync(uow, appointmentId, ct) is not { Status: AppointmentStatus.Booked } a) return false;
         return await outbox.EnqueueAsync(uow, new OutboxMessage(a.PatronId, SmsKinds.AppointmentMoved,
             Messages.AppointmentMoved(a.SlotStart, SmsRules.Zone(a.TimeZone), a.PickupPointName, (int)a.Items), now, urgent,
-            $"{SmsKinds.AppointmentMoved}:{appointmentId}:{a.SlotStart.ToUnixTimeSeconds()}", a.BranchId), now, ct);
+            $"{SmsKinds.AppointmentMoved}:{appointmentId}:{a.SlotStart.ToUnixTimeSeconds()}", a.BranchId), now, ct, a.Recipient);
     }
 
     /// <summary>The day before a booked appointment (the reminder job).</summary>
@@ -104,6 +104,6 @@ internal sealed class Notify(NotificationStore store, OutboxStore outbox)
         if (await store.AppointmentAsync(uow, appointmentId, ct) is not { Status: AppointmentStatus.Booked } a) return false;
         return await outbox.EnqueueAsync(uow, new OutboxMessage(a.PatronId, SmsKinds.AppointmentReminder,
             Messages.AppointmentReminder(a.SlotStart, SmsRules.Zone(a.TimeZone), a.PickupPointName), now,
-            DedupeKey: AppointmentReminderKey(appointmentId), BranchId: a.BranchId), now, ct);
+            DedupeKey: AppointmentReminderKey(appointmentId), BranchId: a.BranchId), now, ct, a.Recipient);
     }
 }

@@ -12,6 +12,16 @@ namespace ClickCollect.Api.Features.Notifications;
 internal sealed record OutboxMessage(long PatronId, string Kind, string Body, DateTimeOffset NotBefore, bool Urgent = false,
     string? DedupeKey = null, long? BranchId = null);
 
+/// <summary>Who an SMS goes to, and the branch whose zone bounds its quiet hours.</summary>
+internal sealed class SmsRecipient
+{
+    public string? Phone { get; init; }
+    public bool SmsConsent { get; init; }
+    public long OptedOut { get; init; }
+    public long? BranchId { get; init; }
+    public string? TimeZone { get; init; }
+}
+
 internal sealed record OutboxFilter(SmsStatus? Status = null, long? PatronId = null, string? Kind = null, int Limit = 200);
 
 /// <summary>
@@ -20,14 +30,6 @@ internal sealed record OutboxFilter(SmsStatus? Status = null, long? PatronId = n
 /// </summary>
 internal sealed class OutboxStore(Db db, IOptions<SmsOptions> options)
 {
-    sealed class Recipient
-    {
-        public string? Phone { get; init; }
-        public bool SmsConsent { get; init; }
-        public long OptedOut { get; init; }
-        public long? BranchId { get; init; }
-        public string? TimeZone { get; init; }
-    }
 
     const string RecipientSql = """
         select p.phone, p.sms_consent, (select count(*) from sms_opt_outs o where o.phone = p.phone) as opted_out,
@@ -48,9 +50,11 @@ internal sealed class OutboxStore(Db db, IOptions<SmsOptions> options)
     /// used (or the patron does not exist). A patron who may not get SMS still gets a row, status
     /// skipped with the reason, so staff can see who to phone instead.
     /// </summary>
-    public async Task<bool> EnqueueAsync(UnitOfWork uow, OutboxMessage message, DateTimeOffset now, CancellationToken ct)
+    /// <param name="to">The recipient when the caller read it with its own query (one round trip fewer, #17): the patron's phone,
+    /// consent and opt-out, and the message's branch (its <see cref="OutboxMessage.BranchId"/>) with its zone. Null: read here.</param>
+    public async Task<bool> EnqueueAsync(UnitOfWork uow, OutboxMessage message, DateTimeOffset now, CancellationToken ct, SmsRecipient? to = null)
     {
-        var to = await uow.QuerySingleOrDefaultAsync<Recipient>(RecipientSql, new { message.PatronId, message.BranchId }, ct);
+        to ??= await uow.QuerySingleOrDefaultAsync<SmsRecipient>(RecipientSql, new { message.PatronId, message.BranchId }, ct);
         if (to is null) return false;
         var reason = SmsRules.SkipReason(to.Phone, to.SmsConsent, to.OptedOut > 0);
         var o = options.Value;
