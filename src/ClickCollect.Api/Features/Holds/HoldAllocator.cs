@@ -35,8 +35,15 @@ internal sealed class HoldAllocator(CopyStatusStore copies, ClickCollectMetrics 
     /// <summary>True when the queued hold got a copy.</summary>
     public async Task<bool> AllocateAsync(UnitOfWork uow, long holdId, long titleId, long? copyId, long pickupPointId, DateTimeOffset now, CancellationToken ct)
     {
-        var branch = await uow.QuerySingleAsync<long>(PickupBranchSql, new { PickupPointId = pickupPointId }, ct);
-        foreach (var candidate in await uow.QueryAsync<Candidate>(CandidatesSql, new { TitleId = titleId, CopyId = copyId, PickupPointId = pickupPointId }, ct))
+        long branch;
+        List<Candidate> candidates;
+        await using (var read = await uow.QueryMultipleAsync($"{PickupBranchSql};\n{CandidatesSql}",
+            new { TitleId = titleId, CopyId = copyId, PickupPointId = pickupPointId }, ct)) // one round trip (#17)
+        {
+            branch = await read.ReadSingleAsync<long>();
+            candidates = (await read.ReadAsync<Candidate>()).AsList();
+        }
+        foreach (var candidate in candidates)
         {
             var local = candidate.BranchId == branch;
             if (!await copies.ClaimAsync(uow, candidate.Id, local ? CopyStatus.Held : CopyStatus.InTransit, now, ct)) continue;

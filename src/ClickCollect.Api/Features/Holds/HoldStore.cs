@@ -93,13 +93,19 @@ internal sealed class HoldStore(Db db, HoldAllocator allocator, Notify notify, A
             if (await uow.QuerySingleAsync<long>(TitleExistsSql, new { Id = titleId }, ct) == 0) return new PlaceHoldOutcome.UnknownTitle();
         }
 
-        await uow.LockAsync(LockKeys.Patron(hold.PatronId), ct);
-        if (await uow.QuerySingleOrDefaultAsync<long?>(SameTitleSql, new { hold.PatronId, TitleId = titleId }, ct) is { } existing)
-            return new PlaceHoldOutcome.AlreadyHeld(existing);
-        if (await uow.QuerySingleAsync<long>(ActiveCountSql, new { hold.PatronId }, ct) >= maxActive)
-            return new PlaceHoldOutcome.LimitReached(maxActive);
+        // Each lock is taken by the round trip of the statements it guards (#17).
+        uow.LockWithNextStatement(LockKeys.Patron(hold.PatronId));
+        long? existing;
+        long active;
+        await using (var read = await uow.QueryMultipleAsync($"{SameTitleSql};\n{ActiveCountSql}", new { hold.PatronId, TitleId = titleId }, ct))
+        {
+            existing = await read.ReadSingleOrDefaultAsync<long?>();
+            active = await read.ReadSingleAsync<long>();
+        }
+        if (existing is { } held) return new PlaceHoldOutcome.AlreadyHeld(held);
+        if (active >= maxActive) return new PlaceHoldOutcome.LimitReached(maxActive);
 
-        await uow.LockAsync(LockKeys.Title(titleId), ct);
+        uow.LockWithNextStatement(LockKeys.Title(titleId));
         var id = await uow.QuerySingleAsync<long>(InsertSql, new
         {
             hold.PatronId,
