@@ -23,11 +23,16 @@ internal static class PickListPdf
         ("Code-barres", Margin + 263, 70), ("Lecteur", Margin + 337, 95), ("Sac / créneau", Margin + 436, 95),
     ];
 
-    static readonly Lazy<bool> Setup = new(() =>
+    // The resolver is set once for the process, and the fonts made once with it (#17: resolving and measuring
+    // each document's fonts again came on top of measuring every string of every cell).
+    static readonly Lazy<Fonts> Faces = new(() =>
     {
         GlobalFontSettings.FontResolver ??= new DejaVuFontResolver();
-        return true;
+        return new Fonts(new MeasuredFont(new XFont(DejaVuFontResolver.Family, 8)), new MeasuredFont(new XFont(DejaVuFontResolver.Family, 8, XFontStyleEx.Bold)),
+            new XFont(DejaVuFontResolver.Family, 14, XFontStyleEx.Bold));
     });
+
+    sealed record Fonts(MeasuredFont Regular, MeasuredFont Bold, XFont Heading);
 
     abstract record Item(double Height);
     sealed record GroupItem(string Name, int Count) : Item(GroupHeight);
@@ -35,7 +40,7 @@ internal static class PickListPdf
 
     public static byte[] Render(PickListResponse list)
     {
-        _ = Setup.Value;
+        var (regular, bold, heading) = Faces.Value;
         var pages = Paginate(list);
         using var document = new PdfDocument();
         document.Info.Title = $"{list.Title} — {list.PlaceName} — {list.Date:yyyy-MM-dd}";
@@ -44,9 +49,6 @@ internal static class PickListPdf
         // reader's title bar shows the title rather than the file name (WCAG technique PDF18).
         document.Language = "fr-FR";
         document.ViewerPreferences.DisplayDocTitle = true;
-        var regular = new XFont(DejaVuFontResolver.Family, 8);
-        var bold = new XFont(DejaVuFontResolver.Family, 8, XFontStyleEx.Bold);
-        var heading = new XFont(DejaVuFontResolver.Family, 14, XFontStyleEx.Bold);
         var printedAt = TimeZoneInfo.ConvertTime(list.GeneratedAt, TimeZoneInfo.FindSystemTimeZoneById(list.TimeZone));
 
         for (var p = 0; p < pages.Count; p++)
@@ -57,9 +59,9 @@ internal static class PickListPdf
             g.DrawString($"{list.Title} — {list.PlaceName}", heading, XBrushes.Black, new XPoint(Margin, Margin + 12));
             var sub = $"{list.BranchName} · {list.Date.ToString("dddd d MMMM yyyy", French)} · imprimée le {printedAt.ToString("dd/MM/yyyy 'à' HH:mm", French)}"
                       + (list.PublicVariant ? " · version publique (initiales)" : "");
-            g.DrawString(sub, regular, XBrushes.Black, new XPoint(Margin, Margin + 28));
+            g.DrawString(sub, regular.Font, XBrushes.Black, new XPoint(Margin, Margin + 28));
             var y = Margin + 40;
-            foreach (var (head, x, _) in Columns) g.DrawString(head, bold, XBrushes.Black, new XPoint(x, y + 10));
+            foreach (var (head, x, _) in Columns) g.DrawString(head, bold.Font, XBrushes.Black, new XPoint(x, y + 10));
             y += TableHeaderHeight;
             g.DrawLine(XPens.Black, Margin, y - 3, PageWidth - Margin, y - 3);
 
@@ -69,7 +71,7 @@ internal static class PickListPdf
                 {
                     case GroupItem group:
                         g.DrawRectangle(XBrushes.Gainsboro, Margin, y, PageWidth - 2 * Margin, GroupHeight - 4);
-                        g.DrawString($"{group.Name} — {group.Count} document{(group.Count > 1 ? "s" : "")}", bold, XBrushes.Black, new XPoint(Margin + 4, y + 11));
+                        g.DrawString($"{group.Name} — {group.Count} document{(group.Count > 1 ? "s" : "")}", bold.Font, XBrushes.Black, new XPoint(Margin + 4, y + 11));
                         break;
                     case LineItem { Line: var line }:
                         DrawLine(g, line, y, regular, bold);
@@ -78,19 +80,19 @@ internal static class PickListPdf
                 y += item.Height;
             }
             var footer = $"Page {p + 1} / {pages.Count}";
-            g.DrawString(footer, regular, XBrushes.Black, new XPoint(PageWidth - Margin - g.MeasureString(footer, regular).Width, PageHeight - Margin + 8));
-            g.DrawString($"{list.LineCount} document{(list.LineCount > 1 ? "s" : "")}, {list.PickedCount} déjà préparé{(list.PickedCount > 1 ? "s" : "")}", regular, XBrushes.Black, new XPoint(Margin, PageHeight - Margin + 8));
+            g.DrawString(footer, regular.Font, XBrushes.Black, new XPoint(PageWidth - Margin - g.MeasureString(footer, regular.Font).Width, PageHeight - Margin + 8));
+            g.DrawString($"{list.LineCount} document{(list.LineCount > 1 ? "s" : "")}, {list.PickedCount} déjà préparé{(list.PickedCount > 1 ? "s" : "")}", regular.Font, XBrushes.Black, new XPoint(Margin, PageHeight - Margin + 8));
         }
         using var stream = new MemoryStream();
         document.Save(stream, false);
         return stream.ToArray();
     }
 
-    static void DrawLine(XGraphics g, PickListLine line, double y, XFont regular, XFont bold)
+    static void DrawLine(XGraphics g, PickListLine line, double y, MeasuredFont regular, MeasuredFont bold)
     {
         var box = Columns[0];
         g.DrawRectangle(XPens.Black, box.X, y + 2, 10, 10);
-        if (line.Picked) g.DrawString("✓", bold, XBrushes.Black, new XPoint(box.X + 1.5, y + 10.5));
+        if (line.Picked) g.DrawString("✓", bold.Font, XBrushes.Black, new XPoint(box.X + 1.5, y + 10.5));
         Cell(g, line.CallNumber, bold, 1, y + 10);
         Cell(g, line.Title, bold, 2, y + 10);
         Cell(g, line.Author, regular, 2, y + 20);
@@ -102,18 +104,19 @@ internal static class PickListPdf
         g.DrawLine(XPens.LightGray, Margin, y + RowHeight - 2, PageWidth - Margin, y + RowHeight - 2);
     }
 
-    static void Cell(XGraphics g, string text, XFont font, int column, double baseline)
+    static void Cell(XGraphics g, string text, MeasuredFont font, int column, double baseline)
     {
         var (_, x, width) = Columns[column];
-        g.DrawString(Fit(g, text, font, width), font, XBrushes.Black, new XPoint(x, baseline));
+        g.DrawString(Fit(g, text, font, width), font.Font, XBrushes.Black, new XPoint(x, baseline));
     }
 
-    /// <summary>Cuts the text with an ellipsis so it never runs into the next column.</summary>
-    static string Fit(XGraphics g, string text, XFont font, double width)
+    /// <summary>Cuts the text with an ellipsis so it never runs into the next column: the longest start that fits with it.</summary>
+    internal static string Fit(XGraphics g, string text, MeasuredFont font, double width)
     {
-        if (g.MeasureString(text, font).Width <= width) return text;
+        if (font.Width(g, text, text.Length) <= width) return text;
+        var ellipsis = font.Width(g, "…", 1);
         var cut = text.Length;
-        while (cut > 1 && g.MeasureString(text[..cut] + "…", font).Width > width) cut--;
+        while (cut > 1 && font.Width(g, text, cut) + ellipsis > width) cut--;
         return text[..cut].TrimEnd() + "…";
     }
 
@@ -136,6 +139,40 @@ internal static class PickListPdf
             }
         }
         return pages;
+    }
+}
+
+/// <summary>
+/// A font with the advance width of each character it has drawn, measured once (#17: measuring every cell's text
+/// with PDFsharp, and again for each character cut from a text too long, was a third of a pick list's rendering).
+/// PDFsharp measures a text as the sum of its characters' advance widths, so the sum here is the same width; a
+/// text with characters outside the Basic Multilingual Plane is measured by PDFsharp itself.
+/// </summary>
+internal sealed class MeasuredFont(XFont font)
+{
+    readonly double[] widths = Enumerable.Repeat(double.NaN, 0x3000).ToArray(); // Latin, Greek, Cyrillic, punctuation, symbols (✓ …)
+    readonly System.Collections.Concurrent.ConcurrentDictionary<char, double> others = new();
+
+    public XFont Font => font;
+
+    /// <summary>The width of the first <paramref name="length"/> characters of <paramref name="text"/>.</summary>
+    public double Width(XGraphics g, string text, int length)
+    {
+        var width = 0.0;
+        for (var i = 0; i < length; i++)
+        {
+            var c = text[i];
+            if (char.IsSurrogate(c)) return g.MeasureString(text[..length], font).Width;
+            var w = c < widths.Length ? widths[c] : others.GetValueOrDefault(c, double.NaN);
+            if (double.IsNaN(w))
+            {
+                w = g.MeasureString(c.ToString(), font).Width;
+                if (c < widths.Length) widths[c] = w;
+                else others[c] = w;
+            }
+            width += w;
+        }
+        return width;
     }
 }
 
