@@ -62,9 +62,10 @@ internal sealed class AppointmentStore(Db db, Notify notify)
         """;
 
     // What a booking checks, read in one round trip: the holds, then under the slot's lock the documents already in
-    // the slot (when it has a cap), the patron's appointment in that slot, and their appointments that day.
+    // the slot (when it has a cap), the patron's appointment in that slot, their appointments that day, and what the
+    // confirmation SMS will say.
     static string BookChecksSql(SqlDialect sql, bool countItems) =>
-        $"{HoldsSql(sql)};\n{(countItems ? ItemsInSlotSql + ";\n" : "")}{SameSlotSql};\n{SameDaySql}";
+        $"{HoldsSql(sql)};\n{(countItems ? ItemsInSlotSql + ";\n" : "")}{SameSlotSql};\n{SameDaySql};\n{NotificationStore.PlaceNoticeSql}";
 
     /// <summary>
     /// Books the slot for the holds, or says why not. Nothing is written unless the outcome is Booked or
@@ -79,6 +80,7 @@ internal sealed class AppointmentStore(Db db, Notify notify)
         List<HoldCheck> holds;
         long items = 0, sameDay;
         long? existing;
+        NotificationStore.PlaceNotice? place;
         await using (var read = await uow.QueryMultipleAsync(BookChecksSql(uow.Dialect, a.Slot.MaxItems is not null), new
         {
             Ids = uow.Dialect.KeyList(a.HoldIds),
@@ -93,6 +95,7 @@ internal sealed class AppointmentStore(Db db, Notify notify)
             if (a.Slot.MaxItems is not null) items = await read.ReadSingleAsync<long>();
             existing = await read.ReadSingleOrDefaultAsync<long?>();
             sameDay = await read.ReadSingleAsync<long>();
+            place = await read.ReadSingleOrDefaultAsync<NotificationStore.PlaceNotice>();
         }
         if (HoldsRefusal(holds, a.PatronId, a.PickupPointId, a.SlotDate, a.HoldIds) is { } refused) return refused;
         if (a.Slot.MaxItems is { } maxItems && items + a.HoldIds.Count > maxItems)
@@ -118,7 +121,9 @@ internal sealed class AppointmentStore(Db db, Notify notify)
         if (id is null) return Refuse("slot_full", "Créneau complet", "Plus de place dans ce créneau : choisissez-en un autre.");
         if (uow.Dialect.IsSqlite) await LinkAsync(uow, id.Value, a.HoldIds, ct);
         // Booked on the web or by SMS: the patron is waiting for the confirmation, quiet hours or not.
-        await notify.AppointmentBookedAsync(uow, id.Value, urgent: a.Channel is HoldChannel.Web or HoldChannel.Sms, a.Now, ct);
+        if (place is not null)
+            await notify.AppointmentBookedAsync(uow, NotificationStore.BookedNotice(place, id.Value, a.PatronId, a.Slot.Start, a.Slot.End, a.HoldIds.Count, a.Now),
+                urgent: a.Channel is HoldChannel.Web or HoldChannel.Sms, a.Now, ct);
         return new BookOutcome.Booked(id.Value);
     }
 

@@ -60,22 +60,74 @@ internal sealed class NotificationStore(Db db)
         join pickup_point_branches pb on pb.pickup_point_id = a.pickup_point_id
         join branches b on b.id = pb.branch_id
         """;
-    // One appointment with the patron as the SMS reaches them, in one round trip (#17: every booking, cancellation and move
-    // reads it). The pickup point's branch is found by key, not through the pickup_point_branches view, whose joins cost
-    // more to plan (1.66 ms) than the whole statement takes to run.
-    const string AppointmentSql = """
+    // The pickup point's (alias pp) branch (alias b), found by key rather than through the pickup_point_branches view, whose
+    // joins cost more to plan (1.66 ms) than the notices' statements take to run (#17).
+    const string PickupBranchJoin = """
+        join branches b on b.id = coalesce(
+            (select c.branch_id from counters c where c.id = pp.counter_id),
+            (select v.home_branch_id from stops s join routes r on r.id = s.route_id join bibliobuses v on v.id = r.bibliobus_id
+             where s.id = pp.stop_id))
+        """;
+
+    // One appointment with the patron as the SMS reaches them, in one round trip (#17: every cancellation and move reads it).
+    const string AppointmentSql = $"""
         select a.id, a.patron_id, a.status, a.slot_start, a.slot_end, a.created_at, pp.name as pickup_point_name,
                (select count(*) from appointment_holds ah where ah.appointment_id = a.id) as items, b.id as branch_id, b.time_zone,
                p.phone, p.sms_consent, (select count(*) from sms_opt_outs o where o.phone = p.phone) as opted_out
         from appointments a
         join patrons p on p.id = a.patron_id
         join pickup_points pp on pp.id = a.pickup_point_id
-        join branches b on b.id = coalesce(
-            (select c.branch_id from counters c where c.id = pp.counter_id),
-            (select v.home_branch_id from stops s join routes r on r.id = s.route_id join bibliobuses v on v.id = r.bibliobus_id
-             where s.id = pp.stop_id))
+        {PickupBranchJoin}
         where a.id = @Id
         """;
+
+    /// <summary>
+    /// What the confirmation of a booking of <c>@PatronId</c> at <c>@PickupPointId</c> says beyond the booking itself, read
+    /// before the appointment exists: a booking reads it with its checks, in their round trip (#17). One row, or none when
+    /// the pickup point has no branch; read it as a <see cref="PlaceNotice"/> and give it to <see cref="BookedNotice"/>.
+    /// </summary>
+    internal const string PlaceNoticeSql = $"""
+        select pp.name as pickup_point_name, b.id as branch_id, b.time_zone,
+               p.phone, p.sms_consent, (select count(*) from sms_opt_outs o where o.phone = p.phone) as opted_out
+        from pickup_points pp
+        {PickupBranchJoin}
+        join patrons p on p.id = @PatronId
+        where pp.id = @PickupPointId
+        """;
+
+    internal sealed class PlaceNotice
+    {
+        public string PickupPointName { get; init; } = "";
+        public long BranchId { get; init; }
+        public string TimeZone { get; init; } = "";
+        public string? Phone { get; init; }
+        public bool SmsConsent { get; init; }
+        public long OptedOut { get; init; }
+    }
+
+    /// <summary>The notice of an appointment just booked, from what <see cref="PlaceNoticeSql"/> read before it was.</summary>
+    internal static AppointmentNotice BookedNotice(PlaceNotice place, long id, long patronId, DateTimeOffset slotStart, DateTimeOffset slotEnd,
+        int items, DateTimeOffset now) => new()
+        {
+            Id = id,
+            PatronId = patronId,
+            Status = AppointmentStatus.Booked,
+            SlotStart = slotStart,
+            SlotEnd = slotEnd,
+            CreatedAt = now,
+            PickupPointName = place.PickupPointName,
+            Items = items,
+            BranchId = place.BranchId,
+            TimeZone = place.TimeZone,
+            Recipient = new SmsRecipient
+            {
+                Phone = place.Phone,
+                SmsConsent = place.SmsConsent,
+                OptedOut = place.OptedOut,
+                BranchId = place.BranchId,
+                TimeZone = place.TimeZone,
+            },
+        };
 
     sealed class AppointmentRow
     {

@@ -65,15 +65,14 @@ internal sealed class Notify(NotificationStore store, OutboxStore outbox)
             DedupeKey: $"{SmsKinds.CopyUnavailable}:{holdId}:{copyId}", BranchId: hold.BranchId), now, ct);
     }
 
-    /// <summary>Booked (AppointmentStore.BookAsync). <paramref name="urgent"/>: the patron booked it just now, so quiet hours do not hold it back.</summary>
-    public async Task<bool> AppointmentBookedAsync(UnitOfWork uow, long appointmentId, bool urgent, DateTimeOffset now, CancellationToken ct)
-    {
-        if (await store.AppointmentAsync(uow, appointmentId, ct) is not { Status: AppointmentStatus.Booked } a) return false;
-        var zone = SmsRules.Zone(a.TimeZone);
-        return await outbox.EnqueueAsync(uow, new OutboxMessage(a.PatronId, SmsKinds.AppointmentBooked,
-            Messages.AppointmentBooked(a.SlotStart, zone, a.PickupPointName, (int)a.Items), now, urgent,
-            $"{SmsKinds.AppointmentBooked}:{appointmentId}", a.BranchId), now, ct, a.Recipient);
-    }
+    /// <summary>
+    /// Booked (AppointmentStore.BookAsync), told from the notice the booking made itself (<see cref="NotificationStore.BookedNotice"/>:
+    /// no read, #17). <paramref name="urgent"/>: the patron booked it just now, so quiet hours do not hold it back.
+    /// </summary>
+    public Task<bool> AppointmentBookedAsync(UnitOfWork uow, AppointmentNotice a, bool urgent, DateTimeOffset now, CancellationToken ct) =>
+        outbox.EnqueueAsync(uow, new OutboxMessage(a.PatronId, SmsKinds.AppointmentBooked,
+            Messages.AppointmentBooked(a.SlotStart, SmsRules.Zone(a.TimeZone), a.PickupPointName, (int)a.Items), now, urgent,
+            $"{SmsKinds.AppointmentBooked}:{a.Id}", a.BranchId), now, ct, a.Recipient);
 
     /// <summary>Cancelled (AppointmentStore.CancelAsync): a queued reminder is dropped, and the patron told unless they cancelled by SMS.</summary>
     public async Task AppointmentCancelledAsync(UnitOfWork uow, long appointmentId, CancelledBy by, DateTimeOffset now, CancellationToken ct)
