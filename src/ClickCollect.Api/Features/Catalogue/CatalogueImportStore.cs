@@ -60,13 +60,18 @@ internal sealed class CatalogueImportStore(SearchCache searches)
         ("Format", DbType.String), ("Genres", DbType.String), ("Now", DbType.DateTimeOffset),
     ];
 
+    const string BumpCatalogueVersionSql = "update catalogue_version set version = version + 1 where id = 1";
+
     public async Task WriteTitlesAsync(UnitOfWork uow, CatalogueImportPlan plan, DateTimeOffset now, CancellationToken ct)
     {
         await Write(InsertTitleSql, plan.NewTitles);
         await Write(UpdateTitleSql, plan.ChangedTitles);
-        // Searches ranked before these titles changed are not used again, nor those ranked before the commit.
+        // Searches ranked before these titles changed are not used again, nor those ranked before the commit: on
+        // every instance through the catalogue version (committed with the titles, SearchCache's keys carry it),
+        // and here at once, freeing their memory.
         if (plan.NewTitles.Count + plan.ChangedTitles.Count > 0)
         {
+            await uow.ExecuteAsync(BumpCatalogueVersionSql, null, ct);
             searches.Invalidate();
             uow.AfterCommit(searches.Invalidate);
         }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using ClickCollect.Api.Infrastructure.Database;
 using Dapper;
 
@@ -79,6 +80,9 @@ internal sealed class CatalogueStore(Db db, SearchCache cache)
     const string CatalogueSizeSqlite = "select coalesce(max(id), 0) from titles";
     const string CatalogueSizePostgres = "select greatest(reltuples, 0)::bigint from pg_class where oid = 'titles'::regclass";
 
+    // The catalogue's version (migration 0023, bumped by CatalogueImportStore): one row, read by primary key.
+    const string CatalogueVersionSql = "select version from catalogue_version where id = 1";
+
     public async Task<(IReadOnlyList<TitleRow> Items, int Total, bool Estimated)> SearchAsync(TitleSearch search, CancellationToken ct)
     {
         var dialect = db.Dialect;
@@ -86,11 +90,15 @@ internal sealed class CatalogueStore(Db db, SearchCache cache)
         var (sql, hitsSql) = byWords ? (SearchSql(dialect, search), SearchCountSql(dialect, search)) : (ListSql(search), ListCountSql(search));
         var match = byWords ? dialect.Pick(SearchTerms.ToFts5(search.Words), SearchTerms.ToPostgres(search.Words)) : null;
         var offset = (long)(search.Page - 1) * search.PageSize;
-        var key = cache.KeyFor(search, match);
-        if (key is not null && cache.Get(key) is { } cached && (offset + search.PageSize <= cached.Ids.Length || cached.Total <= cached.Ids.Length))
-            return (await PageAsync(cached.Ids, offset, search, ct), cached.Total, cached.Estimated);
-
         await using var c = await db.OpenAsync(ct);
+        // The version is read before ranking: a ranking made after an import committed may sit under the
+        // version before it (one miss more), but one made before never sits under the version after.
+        var key = SearchCache.Caches(search, match)
+            ? cache.KeyFor(search, match!, await c.ExecuteScalarAsync<long>(new CommandDefinition(CatalogueVersionSql, cancellationToken: ct)))
+            : null;
+        if (key is not null && cache.Get(key) is { } cached && (offset + search.PageSize <= cached.Ids.Length || cached.Total <= cached.Ids.Length))
+            return (await PageAsync(c, cached.Ids, offset, search, ct), cached.Total, cached.Estimated);
+
         var tsQuery = byWords && !dialect.IsSqlite
             ? await c.ExecuteScalarAsync<string?>(new CommandDefinition(TsQuerySql, new { Match = match }, cancellationToken: ct))
             : null;
@@ -127,15 +135,14 @@ internal sealed class CatalogueStore(Db db, SearchCache cache)
         if (offset + search.PageSize > ids.Length && total > ids.Length) // deeper than anyone pages: ranked again, as before
             return ((await c.QueryAsync<TitleRow>(new CommandDefinition(sql, parameters with { Limit = search.PageSize, Offset = offset }, cancellationToken: ct))).AsList(),
                 (int)total, estimated);
-        return (await PageAsync(ids, offset, search, ct), (int)total, estimated);
+        return (await PageAsync(c, ids, offset, search, ct), (int)total, estimated);
     }
 
     /// <summary>The titles of one page of ranked ids, in that order, each with its copies on the shelf counted now.</summary>
-    async Task<IReadOnlyList<TitleRow>> PageAsync(long[] ranked, long offset, TitleSearch search, CancellationToken ct)
+    async Task<IReadOnlyList<TitleRow>> PageAsync(DbConnection c, long[] ranked, long offset, TitleSearch search, CancellationToken ct)
     {
         var page = ranked.Skip((int)Math.Min(offset, ranked.Length)).Take(search.PageSize).ToList();
         if (page.Count == 0) return [];
-        await using var c = await db.OpenAsync(ct);
         var sql = $"select {Columns(search)} from titles t where {db.Dialect.InKeys("t.id", "@Ids")}";
         var rows = (await c.QueryAsync<TitleRow>(new CommandDefinition(sql, new { Ids = db.Dialect.KeyList(page), search.BranchId }, cancellationToken: ct)))
             .ToDictionary(r => r.Id);

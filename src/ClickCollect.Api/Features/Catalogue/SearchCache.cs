@@ -7,26 +7,30 @@ namespace ClickCollect.Api.Features.Catalogue;
 /// the order a page shows them, and the total (#17). Ranking every title a common word finds ("la", "de", "the": tens
 /// of thousands on a real catalogue) costs tens of milliseconds each time, and these are the searches patrons repeat;
 /// the page's rows (and the copies on the shelf) are still read live. The ranking depends only on the titles' text and
-/// filters, which change only through a catalogue import: <see cref="Invalidate"/> drops everything at once, and an
-/// entry lives <see cref="Lifetime"/> at most, which bounds how long another app instance shows the catalogue as it
-/// was before an import there.
+/// filters, which change only through a catalogue import. Every key carries the database's catalogue version
+/// (table catalogue_version, bumped by each import in its own transaction, read by the search before it ranks), so
+/// a ranking is never used once an import has committed on ANY app instance sharing the database (#18); a local
+/// import also calls <see cref="Invalidate"/>, which frees the memory at once. <see cref="Lifetime"/> is therefore
+/// no longer what keeps results fresh: it only lets rarely repeated searches go (<c>MaxEntries</c> bounds memory).
 /// </summary>
 internal sealed class SearchCache : IDisposable
 {
-    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(30);
     const int MaxEntries = 1_000;
 
     readonly MemoryCache cache = new(new MemoryCacheOptions { SizeLimit = MaxEntries });
     long version;
 
-    internal sealed record Key(long Version, string Match, Audience? Audience, DocumentFormat? Format, string? Language);
+    internal sealed record Key(long Version, long CatalogueVersion, string Match, Audience? Audience, DocumentFormat? Format, string? Language);
 
     internal sealed record Hits(long[] Ids, int Total, bool Estimated);
 
-    /// <summary>The key of a search whose ranking may be cached; null when it may not (no words, or only titles on the shelf).</summary>
-    public Key? KeyFor(TitleSearch search, string? match) =>
-        match is null || search.OnlyAvailable ? null
-            : new Key(Interlocked.Read(ref version), match, search.Audience, search.Format, search.Language);
+    /// <summary>Whether a search's ranking may be cached: not without words, nor for titles on the shelf only (that changes with every loan).</summary>
+    public static bool Caches(TitleSearch search, string? match) => match is not null && !search.OnlyAvailable;
+
+    /// <summary>The key of a search that <see cref="Caches"/>, at the database's catalogue version read before ranking.</summary>
+    public Key KeyFor(TitleSearch search, string match, long catalogueVersion) =>
+        new(Interlocked.Read(ref version), catalogueVersion, match, search.Audience, search.Format, search.Language);
 
     public Hits? Get(Key key) => cache.TryGetValue(key, out Hits? hits) ? hits : null;
 
