@@ -33,7 +33,9 @@ internal sealed class PickRow
 internal sealed class PickListStore(Db db)
 {
     // Allocated holds (to pick, in transit from another branch, or already picked and staged) whose
-    // appointment falls on the day, or that have no appointment yet.
+    // appointment falls on the day, or that have no appointment yet. The hold's open appointment is found by key
+    // (appointment_holds by hold): written as "a.id in (correlated subquery)" inside the join, PostgreSQL tested
+    // every open appointment against every hold, 2.3 s for a list of 500 lines among 50,000 appointments (#17).
     const string RowsSql = $"""
         select h.id as hold_id, h.status as hold_status, c.id as copy_id, c.barcode, t.title, t.authors, c.call_number, c.shelf_location,
                c.branch_id as owner_branch_id, ob.name as owner_branch_name, p.card_number, p.first_name, p.last_name,
@@ -46,8 +48,10 @@ internal sealed class PickListStore(Db db)
         join branches ob on ob.id = c.branch_id
         join pickup_points pp on pp.id = h.pickup_point_id
         left join stops s on s.id = pp.stop_id
-        left join appointments a on a.status in {AppointmentStatuses.OpenSql}
-             and a.id in (select ah.appointment_id from appointment_holds ah where ah.hold_id = h.id)
+        left join appointments a on a.id = (
+             select ah.appointment_id from appointment_holds ah join appointments x on x.id = ah.appointment_id
+             where ah.hold_id = h.id and x.status in {AppointmentStatuses.OpenSql}
+             order by ah.appointment_id desc limit 1)
         where h.status in {HoldStatuses.AllocatedSql} and h.pickup_point_id = @PickupPointId
           and (a.id is null or (a.slot_start >= @DayStart and a.slot_start < @DayEnd))
         """;
