@@ -33,7 +33,7 @@ test:           ## every test (SQLite, PostgreSQL, browser); ends with "N passed
 
 # make bench (#17): the app (Release, Production settings) over HTTP beside a bare conditional insert on the same
 # database, on SQLite and then on a throw-away PostgreSQL when Debian's server is installed, driven by wrk; then search,
-# the slot calendar, a 500-line pick list, the figures, a surprise bundle, start-up and a morning-rush mix. About 4 minutes
+# the slot calendar, a 500-line pick list, the figures, a surprise bundle, start-up and a morning-rush mix. About 3 minutes
 # per database at 10 s per run on 2 idle cores; bench/results.md gets the tables.
 BENCH_SECONDS ?= 10
 BENCH_CONNECTIONS ?= 16,64,256
