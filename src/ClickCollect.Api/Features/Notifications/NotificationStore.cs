@@ -95,7 +95,7 @@ internal sealed class NotificationStore(Db db)
         where pp.id = @PickupPointId
         """;
 
-    internal sealed class PlaceNotice
+    internal class PlaceNotice
     {
         public string PickupPointName { get; init; } = "";
         public long BranchId { get; init; }
@@ -103,33 +103,31 @@ internal sealed class NotificationStore(Db db)
         public string? Phone { get; init; }
         public bool SmsConsent { get; init; }
         public long OptedOut { get; init; }
+
+        /// <summary>The notice of appointment <paramref name="id"/> at this place.</summary>
+        public AppointmentNotice Notice(long id, long patronId, AppointmentStatus status, DateTimeOffset slotStart, DateTimeOffset slotEnd,
+            DateTimeOffset createdAt, long items) => new()
+            {
+                Id = id,
+                PatronId = patronId,
+                Status = status,
+                SlotStart = slotStart,
+                SlotEnd = slotEnd,
+                CreatedAt = createdAt,
+                PickupPointName = PickupPointName,
+                Items = items,
+                BranchId = BranchId,
+                TimeZone = TimeZone,
+                Recipient = new SmsRecipient { Phone = Phone, SmsConsent = SmsConsent, OptedOut = OptedOut, BranchId = BranchId, TimeZone = TimeZone },
+            };
     }
 
     /// <summary>The notice of an appointment just booked, from what <see cref="PlaceNoticeSql"/> read before it was.</summary>
     internal static AppointmentNotice BookedNotice(PlaceNotice place, long id, long patronId, DateTimeOffset slotStart, DateTimeOffset slotEnd,
-        int items, DateTimeOffset now) => new()
-        {
-            Id = id,
-            PatronId = patronId,
-            Status = AppointmentStatus.Booked,
-            SlotStart = slotStart,
-            SlotEnd = slotEnd,
-            CreatedAt = now,
-            PickupPointName = place.PickupPointName,
-            Items = items,
-            BranchId = place.BranchId,
-            TimeZone = place.TimeZone,
-            Recipient = new SmsRecipient
-            {
-                Phone = place.Phone,
-                SmsConsent = place.SmsConsent,
-                OptedOut = place.OptedOut,
-                BranchId = place.BranchId,
-                TimeZone = place.TimeZone,
-            },
-        };
+        int items, DateTimeOffset now) => place.Notice(id, patronId, AppointmentStatus.Booked, slotStart, slotEnd, now, items);
 
-    sealed class AppointmentRow
+    /// <summary>An appointment and its place as <see cref="AppointmentSql"/> reads them.</summary>
+    sealed class AppointmentRow : PlaceNotice
     {
         public long Id { get; init; }
         public long PatronId { get; init; }
@@ -137,31 +135,13 @@ internal sealed class NotificationStore(Db db)
         public DateTimeOffset SlotStart { get; init; }
         public DateTimeOffset SlotEnd { get; init; }
         public DateTimeOffset CreatedAt { get; init; }
-        public string PickupPointName { get; init; } = "";
         public long Items { get; init; }
-        public long BranchId { get; init; }
-        public string TimeZone { get; init; } = "";
-        public string? Phone { get; init; }
-        public bool SmsConsent { get; init; }
-        public long OptedOut { get; init; }
     }
 
     /// <summary>One appointment as a message tells of it, with its <see cref="AppointmentNotice.Recipient"/>.</summary>
     public async Task<AppointmentNotice?> AppointmentAsync(UnitOfWork uow, long id, CancellationToken ct) =>
-        await uow.QuerySingleOrDefaultAsync<AppointmentRow>(AppointmentSql, new { Id = id }, ct) is not { } a ? null : new AppointmentNotice
-        {
-            Id = a.Id,
-            PatronId = a.PatronId,
-            Status = a.Status,
-            SlotStart = a.SlotStart,
-            SlotEnd = a.SlotEnd,
-            CreatedAt = a.CreatedAt,
-            PickupPointName = a.PickupPointName,
-            Items = a.Items,
-            BranchId = a.BranchId,
-            TimeZone = a.TimeZone,
-            Recipient = new SmsRecipient { Phone = a.Phone, SmsConsent = a.SmsConsent, OptedOut = a.OptedOut, BranchId = a.BranchId, TimeZone = a.TimeZone },
-        };
+        await uow.QuerySingleOrDefaultAsync<AppointmentRow>(AppointmentSql, new { Id = id }, ct) is not { } a ? null
+            : a.Notice(a.Id, a.PatronId, a.Status, a.SlotStart, a.SlotEnd, a.CreatedAt, a.Items);
 
     const string ForPhoneSql = AppointmentSelect + $"""
 
