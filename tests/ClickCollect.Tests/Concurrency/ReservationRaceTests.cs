@@ -17,7 +17,7 @@ public abstract class ReservationRaceTests<TDb> where TDb : ITestDatabase, new()
 {
     const string Slot = "2026-03-11T09:00:00+00:00";
 
-    static async Task<long> SlotOfCapacityAsync(TestApp app, int capacity)
+    internal static async Task<long> SlotOfCapacityAsync(TestApp app, int capacity)
     {
         var point = await PickupPointIdAsync(app, Quarter);
         var director = await app.StaffClientAsync("director");

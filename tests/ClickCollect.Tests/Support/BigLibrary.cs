@@ -1,3 +1,4 @@
+using ClickCollect.Api.Features.Appointments;
 using ClickCollect.Api.Infrastructure.Database;
 using Dapper;
 
@@ -72,6 +73,7 @@ internal static class BigLibrary
                    'web', {At($"i % 360")}, {At($"i % 360")}, {At($"i % 360")}
             from n
             """);
+        await c.ExecuteAsync(AppointmentStore.RecountPlacesSql); // the places they take, as the app's own bookings keep them
         await c.ExecuteAsync($"""
             {Series(Appointments)}
             insert into appointment_holds (appointment_id, hold_id) select {a0} + i - 1, {h0} + i - 1 from n

@@ -39,18 +39,54 @@ internal sealed class AppointmentStore(Db db, Notify notify)
         select count(*) from appointment_holds ah join appointments a on a.id = ah.appointment_id
         where a.pickup_point_id = @PickupPointId and a.slot_start = @SlotStart and a.status in {AppointmentStatuses.TakingPlaceSql}
         """;
-    // Capacity is enforced by this one statement, under the slot lock (PostgreSQL) or the single
-    // writer (SQLite): two bookings racing for the last place cannot both see it free.
-    const string BookSql = $"""
+    // -- Places taken per slot (slot_places, #17) -----------------------------------------------------------------
+    // This store keeps slot_places equal to the count of the slot's appointments in AppointmentStatuses.TakingPlace,
+    // in the transaction of each change of that count: a booking and a past appointment take a place, a move frees
+    // one and takes another, a cancellation frees one. The other transitions (arrival, hand-over, no-show, the
+    // retention's unlinking) move between states that all take a place and leave the count alone. The slot calendar
+    // reads the row instead of counting the appointments, and a booking takes its place by this conditional upsert,
+    // which is therefore the capacity check: one statement, so on PostgreSQL the row's lock makes two bookings racing
+    // for the last place see each other (ON CONFLICT DO UPDATE re-checks `taken < @Capacity` on the latest row), and
+    // on SQLite the single writer runs it alone. No row comes back when the slot is full.
+    const string TakePlaceSql = """
+        insert into slot_places (pickup_point_id, slot_start, taken)
+        select @PickupPointId, @SlotStart, 1 where @Capacity > 0
+        on conflict (pickup_point_id, slot_start) do update set taken = slot_places.taken + 1 where slot_places.taken < @Capacity
+        returning taken
+        """;
+    // A place taken whatever the capacity (an appointment written as history, InsertPastAsync).
+    const string CountPlaceSql = """
+        insert into slot_places (pickup_point_id, slot_start, taken) values (@PickupPointId, @SlotStart, 1)
+        on conflict (pickup_point_id, slot_start) do update set taken = slot_places.taken + 1
+        """;
+    const string FreePlaceSql = "update slot_places set taken = taken - 1 where pickup_point_id = @PickupPointId and slot_start = @SlotStart";
+
+    /// <summary>
+    /// Counts slot_places again from the appointments (what migration 0024 did for the rows already there): for a
+    /// data set written straight into the appointments table (the benchmark's and the large tests' bulk loads), never
+    /// on a path the app serves.
+    /// </summary>
+    internal const string RecountPlacesSql = $"""
+        delete from slot_places;
+        insert into slot_places (pickup_point_id, slot_start, taken)
+        select pickup_point_id, slot_start, count(*) from appointments
+        where status in {AppointmentStatuses.TakingPlaceSql}
+        group by pickup_point_id, slot_start;
+        """;
+
+    const string BookSql = """
         insert into appointments (patron_id, pickup_point_id, slot_start, slot_end, status, channel, created_at, updated_at)
-        select @PatronId, @PickupPointId, @SlotStart, @SlotEnd, 'booked', @Channel, @Now, @Now
-        where (select count(*) from appointments
-               where pickup_point_id = @PickupPointId and slot_start = @SlotStart and status in {AppointmentStatuses.TakingPlaceSql}) < @Capacity
+        values (@PatronId, @PickupPointId, @SlotStart, @SlotEnd, 'booked', @Channel, @Now, @Now)
         returning id
         """;
-    // PostgreSQL: the same insert, and the holds linked to the new appointment by the same statement (one round trip, #17).
+    // PostgreSQL: the place taken, the appointment inserted only if it was, and the holds linked to it, in one
+    // statement (one round trip, #17). SQLite runs TakePlaceSql, BookSql and LinkSql one after the other.
     const string BookAndLinkSql = $"""
-        with booked as ({BookSql}),
+        with place as ({TakePlaceSql}),
+        booked as (
+            insert into appointments (patron_id, pickup_point_id, slot_start, slot_end, status, channel, created_at, updated_at)
+            select @PatronId, @PickupPointId, @SlotStart, @SlotEnd, 'booked', @Channel, @Now, @Now from place
+            returning id),
         linked as (insert into appointment_holds (appointment_id, hold_id) select booked.id, h.id from booked, unnest(@HoldIds) as h (id))
         select id from booked
         """;
@@ -107,7 +143,7 @@ internal sealed class AppointmentStore(Db db, Notify notify)
         }
         if (sameDay >= maxPerDay)
             return Refuse("appointment_limit", "Trop de rendez-vous ce jour-là", $"{maxPerDay} rendez-vous par jour au plus.");
-        var id = await uow.QuerySingleOrDefaultAsync<long?>(uow.Dialect.Pick(BookSql, BookAndLinkSql), new
+        var booking = new
         {
             a.PatronId,
             a.PickupPointId,
@@ -117,9 +153,17 @@ internal sealed class AppointmentStore(Db db, Notify notify)
             a.Now,
             Capacity = capacity,
             HoldIds = uow.Dialect.KeyList(a.HoldIds),
-        }, ct);
+        };
+        long? id;
+        if (uow.Dialect.IsSqlite)
+        {
+            // Nothing written when the slot is full: the refusal may be committed with its idempotency record.
+            id = await uow.QuerySingleOrDefaultAsync<long?>(TakePlaceSql, booking, ct) is null ? null
+                : await uow.QuerySingleAsync<long>(BookSql, booking, ct);
+            if (id is not null) await LinkAsync(uow, id.Value, a.HoldIds, ct);
+        }
+        else id = await uow.QuerySingleOrDefaultAsync<long?>(BookAndLinkSql, booking, ct);
         if (id is null) return Refuse("slot_full", "Créneau complet", "Plus de place dans ce créneau : choisissez-en un autre.");
-        if (uow.Dialect.IsSqlite) await LinkAsync(uow, id.Value, a.HoldIds, ct);
         // Booked on the web or by SMS: the patron is waiting for the confirmation, quiet hours or not.
         if (place is not null)
             await notify.AppointmentBookedAsync(uow, NotificationStore.BookedNotice(place, id.Value, a.PatronId, a.Slot.Start, a.Slot.End, a.HoldIds.Count, a.Now),
@@ -167,6 +211,8 @@ internal sealed class AppointmentStore(Db db, Notify notify)
 
     const string StatusSql = "select status from appointments where id = @Id";
 
+    sealed class Place { public long PickupPointId { get; init; } public DateTimeOffset SlotStart { get; init; } }
+
     /// <summary>Adds documents to a booked or arrived appointment (<c>POST /api/appointments/{id}/holds</c>): the same checks as a booking.</summary>
     public async Task<BookOutcome> AddHoldsAsync(UnitOfWork uow, AppointmentResponse appointment, long patronId, Slot slot, DateOnly slotDate,
         IReadOnlyList<long> holdIds, CancellationToken ct)
@@ -187,13 +233,10 @@ internal sealed class AppointmentStore(Db db, Notify notify)
         where ah.appointment_id = @Id and h.status in {HoldStatuses.AllocatedSql}
         """;
     const string SameDayOthersSql = SameDaySql + " and id <> @Id";
-    // The same conditional insert as a booking, as an update: the place is taken in the new slot only
-    // if one is left there, and the old one is freed by the same statement.
-    const string MoveSql = $"""
+    // Only from the slot the place was freed in: an appointment moved or cancelled meanwhile is left alone.
+    const string MoveSql = """
         update appointments set slot_start = @SlotStart, slot_end = @SlotEnd, updated_at = @Now
-        where id = @Id and status = 'booked'
-          and (select count(*) from appointments
-               where pickup_point_id = @PickupPointId and slot_start = @SlotStart and status in {AppointmentStatuses.TakingPlaceSql}) < @Capacity
+        where id = @Id and status = 'booked' and slot_start = @From
         """;
 
     /// <summary>
@@ -216,16 +259,17 @@ internal sealed class AppointmentStore(Db db, Notify notify)
         await uow.LockAsync(LockKeys.Slot(appointment.PickupPointId, slot.Start), ct);
         if (await TooManyItemsAsync(uow, appointment.PickupPointId, slot, appointment.Holds.Count, ct))
             return Refuse("slot_items_full", "Créneau complet", "Ce créneau ne peut plus recevoir autant de documents.");
-        var moved = await uow.ExecuteAsync(MoveSql, new
-        {
-            appointment.Id,
-            appointment.PickupPointId,
-            SlotStart = slot.Start,
-            SlotEnd = slot.End,
-            Capacity = capacity,
-            Now = now,
-        }, ct);
-        if (moved == 0) return Refuse("slot_full", "Créneau complet", "Plus de place dans ce créneau : choisissez-en un autre.");
+        // The place taken in the new slot (if one is left: the capacity check, as a booking's) and freed in the old one,
+        // the earlier slot's row first: two moves crossing between the same slots lock the rows in the same order.
+        var to = new { appointment.PickupPointId, SlotStart = slot.Start, Capacity = capacity };
+        var from = new { appointment.PickupPointId, appointment.SlotStart };
+        if (from.SlotStart < to.SlotStart) await uow.ExecuteAsync(FreePlaceSql, from, ct);
+        if (await uow.QuerySingleOrDefaultAsync<int?>(TakePlaceSql, to, ct) is null)
+            return Refuse("slot_full", "Créneau complet", "Plus de place dans ce créneau : choisissez-en un autre."); // rolled back, freed place included
+        if (from.SlotStart > to.SlotStart) await uow.ExecuteAsync(FreePlaceSql, from, ct);
+        var moved = await uow.ExecuteAsync(MoveSql, new { appointment.Id, SlotStart = slot.Start, SlotEnd = slot.End, From = appointment.SlotStart, Now = now }, ct);
+        if (moved == 0)
+            return Refuse("appointment_closed", "Rendez-vous modifié", "Le rendez-vous vient d'être déplacé ou annulé."); // rolled back with the places
         await notify.AppointmentMovedAsync(uow, appointment.Id, urgent: channel is HoldChannel.Web, now, ct);
         return new BookOutcome.Booked(appointment.Id);
     }
@@ -316,6 +360,13 @@ internal sealed class AppointmentStore(Db db, Notify notify)
         """;
     const string CancelSql = $"""
         update appointments set status = 'cancelled', closed_at = @Now, updated_at = @Now where id = @Id and status in {AppointmentStatuses.OpenSql}
+        returning pickup_point_id, slot_start
+        """;
+    // PostgreSQL: the cancellation and the place it frees in one statement. SQLite runs CancelSql, then FreePlaceSql.
+    const string CancelAndFreeSql = $"""
+        with cancelled as ({CancelSql}),
+        freed as (update slot_places s set taken = s.taken - 1 from cancelled c where s.pickup_point_id = c.pickup_point_id and s.slot_start = c.slot_start)
+        select count(*) from cancelled
         """;
     const string NoShowSql = $"""
         update appointments set status = 'noShow', closed_at = @Now, updated_at = @Now where status in {AppointmentStatuses.OpenSql} and slot_end < @Cutoff
@@ -331,7 +382,16 @@ internal sealed class AppointmentStore(Db db, Notify notify)
     /// </summary>
     public async Task<int> CancelAsync(UnitOfWork uow, long id, DateTimeOffset now, CancelledBy by, CancellationToken ct)
     {
-        var cancelled = await uow.ExecuteAsync(CancelSql, new { Id = id, Now = now }, ct);
+        var args = new { Id = id, Now = now };
+        int cancelled;
+        if (uow.Dialect.IsSqlite)
+        {
+            // Open statuses all take a place: the one cancelled is freed.
+            var place = await uow.QuerySingleOrDefaultAsync<Place>(CancelSql, args, ct);
+            if (place is not null) await uow.ExecuteAsync(FreePlaceSql, place, ct);
+            cancelled = place is null ? 0 : 1;
+        }
+        else cancelled = (int)await uow.QuerySingleAsync<long>(CancelAndFreeSql, args, ct);
         if (cancelled == 1) await notify.AppointmentCancelledAsync(uow, id, by, now, ct);
         return cancelled;
     }
@@ -394,6 +454,8 @@ internal sealed class AppointmentStore(Db db, Notify notify)
     public static async Task<long> InsertPastAsync(UnitOfWork uow, PastAppointment appointment, CancellationToken ct)
     {
         var id = await uow.QuerySingleAsync<long>(PastSql, appointment, ct);
+        if (AppointmentStatuses.TakingPlace.Any(s => DapperSetup.ToDb(s) == appointment.Status))
+            await uow.ExecuteAsync(CountPlaceSql, new { appointment.PickupPointId, appointment.SlotStart }, ct);
         await LinkAsync(uow, id, [appointment.HoldId], ct);
         return id;
     }

@@ -116,19 +116,20 @@ internal sealed class SlotStore(Db db, PickupPointStore pickupPoints, Configurat
         return uow.ExecuteAsync(DeleteClosureSql, new { Id = id, ClosureId = closureId }, ct);
     }
 
-    sealed class BookedRow { public DateTimeOffset SlotStart { get; init; } public long Booked { get; init; } }
+    sealed class BookedRow { public DateTimeOffset SlotStart { get; init; } public int Taken { get; init; } }
 
-    const string BookedSql = $"""
-        select slot_start, count(*) as booked from appointments
-        where pickup_point_id = @Id and slot_start >= @From and slot_start < @To and status in {AppointmentStatuses.TakingPlaceSql}
-        group by slot_start
+    // The places taken per slot as AppointmentStore keeps them (slot_places, #17): one row per slot read by its key,
+    // where counting the fortnight's appointments grew with the bookings.
+    const string BookedSql = """
+        select slot_start, taken from slot_places
+        where pickup_point_id = @Id and slot_start >= @From and slot_start < @To and taken > 0
         """;
 
-    /// <summary>Appointments holding a place, per slot start, in [from, to).</summary>
+    /// <summary>Appointments holding a place (<see cref="AppointmentStatuses.TakingPlace"/>), per slot start, in [from, to).</summary>
     public async Task<Dictionary<DateTimeOffset, int>> BookedAsync(long id, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
         var rows = await c.QueryAsync<BookedRow>(new CommandDefinition(BookedSql, new { Id = id, From = from, To = to }, cancellationToken: ct));
-        return rows.ToDictionary(r => r.SlotStart, r => (int)r.Booked);
+        return rows.ToDictionary(r => r.SlotStart, r => r.Taken);
     }
 }

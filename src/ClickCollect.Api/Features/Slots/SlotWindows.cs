@@ -16,7 +16,8 @@ namespace ClickCollect.Api.Features.Slots;
 /// the very objects <see cref="Infrastructure.Caching.ConfigurationCache"/> hands out, and is used only with those same
 /// objects: once the configuration changes (or the cache's entry expires) the cache hands out new ones and the window
 /// is built again, so a closure, an opening or a lockdown shows at once. The places taken are not part of it: they are
-/// counted live on every request, so a booked place shows at once, whichever app instance took it.
+/// read on every request from the per-slot counts the bookings keep in the database (slot_places), so a booked place
+/// shows at once, whichever app instance took it.
 /// </summary>
 internal sealed class SlotWindows(IOptions<JsonOptions> json)
 {
