@@ -24,6 +24,11 @@ public sealed class FieldErrorTests(ITestOutputHelper output)
         await DemoAccounts.PatronAsync(app, "T9301", "Lou", "Garnier");
         await DemoAccounts.StaffAsync(app, "director");
         var (title, _) = await Library.BookAsync(app, "Le Horla", "Maupassant, Guy de", "R MAU", "Romans adultes", "CENTRALE");
+        // A bag ready to collect, not booked yet: the slot page and the phone desk's booking form have something to book.
+        var adults = await Library.PickupPointIdAsync(app, Library.CentralAdults);
+        var (bagTitle, _) = await Library.BookAsync(app, "Bel-Ami", "Maupassant, Guy de", "R MAU", "Romans adultes", "CENTRALE");
+        var bag = Arrange.Id(await Arrange.HoldAsync(app, "T9301", bagTitle, adults));
+        await Arrange.ReadyAsync(app, bag);
         using var browser = new Browser(site);
         browser.SetClock(app.Clock.GetUtcNow());
         var axe = new Axe(browser);
@@ -79,6 +84,18 @@ public sealed class FieldErrorTests(ITestOutputHelper output)
         Refused("Mon compte, contact", "#account-phone", "Numéro de téléphone non reconnu");
         browser.WaitFor("#privacy-erasure-confirm").FindElement(By.XPath("ancestor::form")).FindElement(By.CssSelector("button[type=submit]")).Click();
         Refused("Mon compte, erasure request", "#privacy-erasure-confirm", "Cochez la case pour confirmer");
+
+        browser.Open($"/#/creneau?point={adults}&holds={bag}");
+        browser.WaitUntil(() => browser.FindAll(".slot-page[data-state=shown] .day-slots input[type=radio]").Count > 0, "the day's slots drawn"); // drawn by their labels
+        Submit("form.slot-form");
+        Refused("booking, no slot chosen", ".day-slots input[type=radio]:not(:disabled)", "Choisissez un créneau.");
+
+        // The browser's own checks (min, max, required…) are said the same way, not in its bubble (tieNativeValidation).
+        browser.Open("/#/selection");
+        browser.Type("#sel-count", "40");
+        Submit("form.selection-form");
+        Refused("surprise selection, the browser's check", "#sel-count", "Au plus 10.");
+        Assert.Contains("Le formulaire n’est pas envoyé", browser.Find("form.selection-form .form-error").Text);
         browser.Find("#nav-sign-out button").Click();
 
         // Staff pages, as the director (who reaches every form).
@@ -99,6 +116,23 @@ public sealed class FieldErrorTests(ITestOutputHelper output)
         Submit("#record-contact form");
         Refused("patron record, contact", "#record-sms", "Le consentement SMS demande un numéro de téléphone.");
 
+        // The phone desk: finding the caller (the browser's check), a selection asked for an unknown card, a slot booked
+        // for the caller without a document.
+        browser.Open("/staff/#/lecteurs");
+        Submit("form.patron-search");
+        Refused("phone desk, find the caller", "#patrons-q", "Ce champ est obligatoire.");
+        browser.Screenshot("field-error-patron-search");
+
+        browser.Open("/staff/#/demande-selection");
+        browser.Type("#sel-card", "Z9999");
+        Submit("form.selection-form");
+        Refused("phone desk, selection for an unknown card", "#sel-card", "Z9999");
+
+        browser.Open("/staff/#/lecteur/T9301");
+        browser.WaitFor($"#book-hold-{bag}").Click(); // unticked: nothing to collect
+        Submit("form.book-form");
+        Refused("phone desk, book a slot", $"#book-hold-{bag}", "Choisissez au moins une réservation à retirer.");
+
         browser.Open("/staff/#/chiffres");
         browser.WaitFor("#fig-to");
         browser.Script("document.getElementById('fig-from').value = '2026-03-10'; document.getElementById('fig-to').value = '2026-03-01';");
@@ -116,8 +150,16 @@ public sealed class FieldErrorTests(ITestOutputHelper output)
         browser.Type("#net-branch-name", "Bibliothèque refusée");
         browser.Find("#net-branch-code").FindElement(By.XPath("ancestor::form")).FindElement(By.CssSelector("button[type=submit]")).Click();
         Refused("network, new branch", "#net-branch-code", "Majuscules sans accent");
+        var loanDays = browser.WaitFor(".policies-form tbody tr input[type=number]");
+        loanDays.Clear();
+        loanDays.SendKeys("0");
+        Submit("form.policies-form");
+        Refused("loan rules, the browser's check", ".policies-form tbody tr input[type=number]", "Au moins 1.");
+        browser.Screenshot("field-error-loan-rules");
 
-        var adults = await Library.PickupPointIdAsync(app, Library.CentralAdults);
+        browser.Open("/staff/#/imports");
+        Submit("form.import-form");
+        Refused("imports, no file", "form.import-form input[type=file]", "Choisissez un fichier.");
         browser.Open($"/staff/#/comptoir?point={adults}&date=2026-03-10");
         browser.Type("#counter-scan", "NOPE-404" + Keys.Enter);
         Refused("counter, scan", "#counter-scan", "NOPE-404");

@@ -16,6 +16,7 @@ import { selectionRequestView } from './selection-form.js';
 import { parseHash, setUpLanguageSwitch, startRouter } from './shell.js';
 import { signInForm } from './sign-in.js';
 import { titleView } from './title.js';
+import { tieNativeValidation } from './field-errors.js';
 
 const main = document.getElementById('main');
 let patron = null; // GET /api/patrons/me when signed in
@@ -144,6 +145,7 @@ window.addEventListener('hashchange', () => {
 });
 
 setUpLanguageSwitch();
+tieNativeValidation(document); // #19 RGAA 11.10: the browser's own checks said beside their fields
 showLockdownBanner(document.getElementById('lockdown-banner'));
 document.querySelector('#nav-sign-out button').addEventListener('click', signOut);
 loadPatron().then(() => {

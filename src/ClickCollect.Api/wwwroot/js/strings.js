@@ -601,6 +601,23 @@ const fr = {
 
   // #19 RGAA 11.10: refusals the page finds itself, tied to their field like the server's
   'privacy.erasure.confirmFirst': 'Cochez la case pour confirmer votre demande d’effacement.',
+
+  // #19 RGAA 11.10: the browser's own checks (required, min, max…) said beside the field, in the page's language
+  'field.notSent': { one: 'Le formulaire n’est pas envoyé : un champ est à corriger.', other: 'Le formulaire n’est pas envoyé : {n} champs sont à corriger.' },
+  'field.missing': 'Ce champ est obligatoire.',
+  'field.missingChoice': 'Choisissez une option.',
+  'field.missingBox': 'Cochez cette case pour continuer.',
+  'field.missingFile': 'Choisissez un fichier.',
+  'field.email': 'Adresse électronique non valide (exemple : nom@exemple.fr).',
+  'field.min': 'Au moins {min}.',
+  'field.max': 'Au plus {max}.',
+  'field.minDay': 'Pas avant le {min}.',
+  'field.maxDay': 'Pas après le {max}.',
+  'field.tooShort': { one: 'Au moins {n} caractère.', other: 'Au moins {n} caractères.' },
+  'field.tooLong': { one: 'Au plus {n} caractère.', other: 'Au plus {n} caractères.' },
+  'field.step': 'Valeur non permise : par pas de {step}.',
+  'field.pattern': 'Format non reconnu.',
+  'field.invalid': 'Valeur non valide.',
 };
 
 const en = {
@@ -1201,6 +1218,23 @@ const en = {
 
   // #19 RGAA 11.10: refusals the page finds itself, tied to their field like the server's
   'privacy.erasure.confirmFirst': 'Tick the box to confirm your erasure request.',
+
+  // #19 RGAA 11.10: the browser's own checks (required, min, max…) said beside the field, in the page's language
+  'field.notSent': { one: 'The form was not sent: one field needs correcting.', other: 'The form was not sent: {n} fields need correcting.' },
+  'field.missing': 'This field is required.',
+  'field.missingChoice': 'Choose an option.',
+  'field.missingBox': 'Tick this box to go on.',
+  'field.missingFile': 'Choose a file.',
+  'field.email': 'Not a valid email address (example: name@example.org).',
+  'field.min': 'At least {min}.',
+  'field.max': 'At most {max}.',
+  'field.minDay': 'Not before {min}.',
+  'field.maxDay': 'Not after {max}.',
+  'field.tooShort': { one: 'At least {n} character.', other: 'At least {n} characters.' },
+  'field.tooLong': { one: 'At most {n} character.', other: 'At most {n} characters.' },
+  'field.step': 'Value not allowed: in steps of {step}.',
+  'field.pattern': 'Format not recognised.',
+  'field.invalid': 'Not a valid value.',
 };
 
 export const strings = { fr: fr, en: en };

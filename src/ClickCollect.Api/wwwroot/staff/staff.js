@@ -23,6 +23,7 @@ import { staffTitleView } from './title.js';
 import { ilsView } from './ils.js';
 import { erasuresView } from './erasures.js';
 import { accessLogView } from './access-log.js';
+import { tieNativeValidation } from '../js/field-errors.js';
 
 const main = document.getElementById('main');
 let staff = null; // GET /api/staff/me when signed in: { id, username, displayName, role, branchId, active }
@@ -118,6 +119,7 @@ async function signOut() {
 }
 
 setUpLanguageSwitch();
+tieNativeValidation(document); // #19 RGAA 11.10: the browser's own checks said beside their fields
 document.getElementById('sign-out').addEventListener('click', signOut);
 loadStaff().then(() => {
   router = startRouter(main, views, 'accueil');
