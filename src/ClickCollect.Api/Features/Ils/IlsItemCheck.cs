@@ -1,5 +1,6 @@
 using ClickCollect.Api.Features.Catalogue;
 using ClickCollect.Api.Features.Holds;
+using ClickCollect.Api.Features.Network;
 using ClickCollect.Api.Infrastructure.Database;
 using Dapper;
 
@@ -18,7 +19,7 @@ namespace ClickCollect.Api.Features.Ils;
 /// cannot be reached, allocation goes on from ClickCollect's own statuses, as without SIP2, and a
 /// warning says so.
 /// </remarks>
-internal sealed class IlsItemCheck(LibrarySystem ils, Db db, CopyStatusSync statuses, ILogger<IlsItemCheck> logger)
+internal sealed class IlsItemCheck(LibrarySystem ils, Db db, PickupPointStore pickupPoints, CopyStatusSync statuses, ILogger<IlsItemCheck> logger)
 {
     /// <summary>At most this many copies asked about per hold (each question is a round trip to the library system).</summary>
     internal const int MaxQuestions = 5;
@@ -40,9 +41,10 @@ internal sealed class IlsItemCheck(LibrarySystem ils, Db db, CopyStatusSync stat
     {
         if (!ils.Enabled) return 0;
         IEnumerable<Candidate> candidates;
+        var branch = await pickupPoints.BranchOfAsync(pickupPointId, ct);
         await using (var c = await db.OpenAsync(ct))
             candidates = (await c.QueryAsync<Candidate>(new CommandDefinition(CandidatesSql,
-                new { TitleId = titleId, CopyId = copyId, PickupPointId = pickupPointId, Limit = MaxQuestions }, cancellationToken: ct))).AsList();
+                new { TitleId = titleId, CopyId = copyId, PickupBranchId = branch, Limit = MaxQuestions }, cancellationToken: ct))).AsList();
 
         var marked = new List<CopyStatusRow>();
         foreach (var copy in candidates)

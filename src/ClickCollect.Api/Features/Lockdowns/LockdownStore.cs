@@ -8,7 +8,7 @@ using Dapper;
 namespace ClickCollect.Api.Features.Lockdowns;
 
 /// <summary>Lockdowns and their branches. Their effects are recomputed by <see cref="LockdownEffectsStore"/>.</summary>
-internal sealed class LockdownStore(Db db, ConfigurationCache cache)
+internal sealed class LockdownStore(Db db, PickupPointStore pickupPoints, ConfigurationCache cache)
 {
     /// <summary>"Today" for a lockdown's state is the network's date (branches may have zones of their own for effects).</summary>
     static readonly TimeZoneInfo NetworkZone = TimeZoneInfo.FindSystemTimeZoneById(BranchRequest.DefaultTimeZone);
@@ -111,22 +111,21 @@ internal sealed class LockdownStore(Db db, ConfigurationCache cache)
             r.SuspendFines, r.SuspendReminders, r.ShiftDueDatesDays, r.SpreadDays, r.SlotCapacityCap, r.ExtendPickupDeadlines)).ToList();
     }
 
-    const string PickupBranchSql = "select branch_id from pickup_point_branches where pickup_point_id = @Id";
-
     /// <summary>The lockdowns (not cancelled) that apply to the pickup point's branch: its slot caps (cached, <see cref="ConfigurationCache"/>).</summary>
     public async Task<IReadOnlyList<LockdownPeriod>> PeriodsForPickupPointAsync(long pickupPointId, CancellationToken ct) =>
         await cache.GetOrLoadAsync<IReadOnlyList<LockdownPeriod>>("lockdowns", pickupPointId, async () =>
         {
+            if (await pickupPoints.BranchOfAsync(pickupPointId, ct) is not { } branch) return [];
             await using var c = await db.OpenAsync(ct);
-            var branch = await c.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(PickupBranchSql, new { Id = pickupPointId }, cancellationToken: ct));
-            return branch is { } b ? (await PeriodsAsync(c, null, ct)).For(b) : [];
+            return (await PeriodsAsync(c, null, ct)).For(branch);
         }) ?? [];
 
     /// <summary>As the unit of work sees them (a booking reads them under <see cref="LockKeys.Lending"/>): one round trip.</summary>
     public async Task<IReadOnlyList<LockdownPeriod>> PeriodsForPickupPointAsync(UnitOfWork uow, long pickupPointId, CancellationToken ct)
     {
-        await using var read = await uow.QueryMultipleAsync($"{PickupBranchSql};\n{PeriodsSql};\n{ActiveScopeSql}", new { Id = pickupPointId }, ct);
-        var branch = await read.ReadSingleOrDefaultAsync<long?>();
+        // The branch from the configuration cache (the view joined here cost PostgreSQL more to plan than to run, #17).
+        var branch = await pickupPoints.BranchOfAsync(pickupPointId, ct);
+        await using var read = await uow.QueryMultipleAsync($"{PeriodsSql};\n{ActiveScopeSql}", null, ct);
         var periods = Periods(await read.ReadAsync<LockdownRow>(), await read.ReadAsync<ScopeRow>());
         return branch is { } b ? periods.For(b) : [];
     }

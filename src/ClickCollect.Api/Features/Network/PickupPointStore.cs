@@ -1,3 +1,4 @@
+using ClickCollect.Api.Infrastructure.Caching;
 using ClickCollect.Api.Infrastructure.Database;
 using Dapper;
 
@@ -6,7 +7,7 @@ namespace ClickCollect.Api.Features.Network;
 /// <summary>How a pickup point's slots are offered (Slots: OpeningRequest).</summary>
 internal sealed record SlotSettings(int LeadTimeMinutes, int HorizonDays, int PickupOpenDays, int StopSlotMinutes, int StopSlotCapacity);
 
-internal sealed class PickupPointStore(Db db)
+internal sealed class PickupPointStore(Db db, ConfigurationCache cache)
 {
     // A stop's stock comes from its bibliobus's home branch (DESIGN: "its stock comes from there").
     const string SelectSql = """
@@ -39,6 +40,18 @@ internal sealed class PickupPointStore(Db db)
         await using var c = await db.OpenAsync(ct);
         return await c.QuerySingleOrDefaultAsync<PickupPointRow>(new CommandDefinition(GetSql, new { Id = id }, cancellationToken: ct));
     }
+
+    sealed record Branch(long Id);
+
+    /// <summary>
+    /// The branch whose stock serves the pickup point (a counter's branch, a bibliobus's home branch), or null when there
+    /// is no such pickup point: read by key (the pickup_point_branches view, joined on every hold and booking, took
+    /// PostgreSQL longer to plan than to run, #17) and cached with the rest of the network's configuration
+    /// (<see cref="ConfigurationCache"/>), so the holds and bookings that ask it on every request run no query for it.
+    /// </summary>
+    public async Task<long?> BranchOfAsync(long pickupPointId, CancellationToken ct) =>
+        (await cache.GetOrLoadAsync("branch", pickupPointId, async () =>
+            await GetAsync(pickupPointId, ct) is { } point ? new Branch(point.BranchId) : null))?.Id;
 
     const string UpdateSql = "update pickup_points set name = @Name, active = @Active where id = @Id";
 
