@@ -54,7 +54,9 @@ internal static class HttpBench
                         report.Say("PostgreSQL: server binaries not found (Debian's postgresql package, or PG_BIN): not measured.");
                         continue;
                     }
-                    var server = PostgresServer.Start(durable: true);
+                    // pg_stat_statements (shipped with Debian's server) tells where the server's time goes in the booking runs.
+                    var server = PostgresServer.Start(durable: true,
+                        "-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_planning=on");
                     connectionString = $"Host=127.0.0.1;Port={server.Port};Username=postgres;Database=postgres";
                 }
                 else connectionString = $"Data Source={Path.Combine(folder, "bench.db")}";
@@ -156,6 +158,8 @@ internal static class HttpBench
         report.Say("| connections | call | req/s | p50 ms | p90 ms | p99 ms | 2xx | 409 | errors | ratio | CPU ms/req | peak RSS MB | load |");
         report.Say("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         var errors = 0L;
+        if (provider == "postgres") await ServerStatements.ResetAsync(connectionString);
+        var bookings = 0L;
         for (var i = 0; i < options.Connections.Length; i++)
         {
             var n = options.Connections[i];
@@ -169,6 +173,7 @@ internal static class HttpBench
             report.Say($"| {n} | bare insert | {bare.Rate:F0} | {bare.P50:F1} | {bare.P90:F1} | {bare.P99:F1} | {bare.Ok} | {bare.Refused} | {bare.Errors} | | {bare.CpuMs:F2} | {PeakMb(baseline.Id)} | {load} |");
             report.Say($"| {n} | booking | {book.Rate:F0} | {book.P50:F1} | {book.P90:F1} | {book.P99:F1} | {book.Ok} | {book.Refused} | {book.Errors} | {book.Rate / bare.Rate:F2}× | {book.CpuMs:F2} | {rss} | {load} |");
             errors += book.Errors + bare.Errors;
+            bookings += book.Ok + book.Refused;
             var ratio = book.Rate / bare.Rate;
             if (provider == "sqlite" && n == 64)
                 report.Target(ratio >= 1.0 && book.P99 < 50, $"SQLite booking ≥ 1.0× the bare durable insert with p99 < 50 ms at 64 connections: {ratio:F2}×, p99 {book.P99:F0} ms");
@@ -177,6 +182,7 @@ internal static class HttpBench
             if (n == 256) report.Target(rss != "?" && int.Parse(rss, CultureInfo.InvariantCulture) < 200, $"{name}: under 200 MB resident at 256 connections: {rss} MB");
         }
         report.Say();
+        if (provider == "postgres") await ServerStatements.ReportAsync(connectionString, bookings, report.Say);
 
         // Reads, as patrons and staff make them.
         var search = await Drive(searchLines, 16);

@@ -97,9 +97,9 @@ internal sealed class AppointmentStore(Db db, Notify notify)
         where patron_id = @PatronId and pickup_point_id = @PickupPointId and slot_start = @SlotStart and status in {AppointmentStatuses.OpenSql}
         """;
 
-    // What a booking checks, read in one round trip: the holds, then under the slot's lock the documents already in
-    // the slot (when it has a cap), the patron's appointment in that slot, their appointments that day, and what the
-    // confirmation SMS will say.
+    // What a booking checks, read in one round trip under the patron's lock: the holds, the documents already in the
+    // slot (when it has a cap: then under the slot's lock too), the patron's appointment in that slot, their
+    // appointments that day, and what the confirmation SMS will say.
     static string BookChecksSql(SqlDialect sql, bool countItems) =>
         $"{HoldsSql(sql)};\n{(countItems ? ItemsInSlotSql + ";\n" : "")}{SameSlotSql};\n{SameDaySql};\n{NotificationStore.PlaceNoticeSql}";
 
@@ -110,9 +110,14 @@ internal sealed class AppointmentStore(Db db, Notify notify)
     /// </summary>
     public async Task<BookOutcome> BookAsync(UnitOfWork uow, NewAppointment a, int capacity, int maxPerDay, (DateTimeOffset Start, DateTimeOffset End) day, CancellationToken ct)
     {
-        // The patron's lock, then the slot's (always in that order), taken by the round trip that reads what is checked.
+        // The patron's lock, then the slot's (always in that order). The patron's is taken by the round trip that reads
+        // what is checked. The slot's is held until COMMIT by every booking of that slot in turn, so it is taken as late
+        // as it can be: with the statement that takes a place (slot_places), unless the slot caps its documents (then the count
+        // of documents read with the checks needs it too). Under the morning rush the wait for a popular slot's lock was
+        // most of a booking's time on PostgreSQL (pg_stat_statements in make bench, #17).
         uow.LockWithNextStatement(LockKeys.Patron(a.PatronId));
-        uow.LockWithNextStatement(LockKeys.Slot(a.PickupPointId, a.Slot.Start));
+        var slotLockedEarly = a.Slot.MaxItems is not null;
+        if (slotLockedEarly) uow.LockWithNextStatement(LockKeys.Slot(a.PickupPointId, a.Slot.Start));
         List<HoldCheck> holds;
         long items = 0, sameDay;
         long? existing;
@@ -143,6 +148,7 @@ internal sealed class AppointmentStore(Db db, Notify notify)
         }
         if (sameDay >= maxPerDay)
             return Refuse("appointment_limit", "Trop de rendez-vous ce jour-là", $"{maxPerDay} rendez-vous par jour au plus.");
+        if (!slotLockedEarly) uow.LockWithNextStatement(LockKeys.Slot(a.PickupPointId, a.Slot.Start));
         var booking = new
         {
             a.PatronId,

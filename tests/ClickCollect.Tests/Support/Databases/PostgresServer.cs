@@ -47,9 +47,10 @@ public sealed class PostgresServer
 
     /// <summary>
     /// Starts a server of its own, stopped when the process ends. The tests' (<see cref="Instance"/>) is not durable;
-    /// <paramref name="durable"/> keeps PostgreSQL's defaults (fsync, synchronous commit), as the benchmark needs (#17).
+    /// <paramref name="durable"/> keeps PostgreSQL's defaults (fsync, synchronous commit), as the benchmark needs (#17);
+    /// <paramref name="settings"/> adds server options (<c>-c name=value</c> …).
     /// </summary>
-    public static PostgresServer Start(bool durable)
+    public static PostgresServer Start(bool durable, string settings = "")
     {
         var binaries = FindBinaries();
         if (binaries is null)
@@ -65,7 +66,7 @@ public sealed class PostgresServer
         // Durability is not under test in the suite; fsync off keeps it fast.
         var speed = durable ? "" : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
         Run(Path.Combine(binaries, "pg_ctl"),
-            $"-D {data}/db -l {data}/server.log -w -t 60 -o \"-p {port} -c listen_addresses=127.0.0.1 -k {data} -c max_connections=300{speed}\" start",
+            $"-D {data}/db -l {data}/server.log -w -t 60 -o \"-p {port} -c listen_addresses=127.0.0.1 -k {data} -c max_connections=300{speed} {settings}\" start",
             asRoot);
         return new PostgresServer(data, port);
     }
