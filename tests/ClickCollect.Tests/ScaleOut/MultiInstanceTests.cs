@@ -20,10 +20,11 @@ namespace ClickCollect.Tests.ScaleOut;
 /// port with <c>deploy/nginx/clickcollect-proxy.conf</c>, the file shipped for production), one throw-away
 /// PostgreSQL database, the fake Twilio server. Clients through nginx race for the same slot and the same
 /// copies and repeat Idempotency-Keys; a token from one instance is used on the other; patrons say "I'm
-/// here" while a staff session polls the counter's board, its polls answered by both instances; then one
-/// instance is killed (SIGKILL) in the middle of a booking load. Exactly the capacity is admitted, each copy
-/// goes to one hold, each key creates once, each arrival shows on the board once, nothing acknowledged is
-/// lost, and the survivor sends every SMS, each once.
+/// here" while a staff session polls the counter's board, its polls answered by both instances, and staff
+/// hand the documents over from it; then one instance is killed (SIGKILL) in the middle of a booking load.
+/// Exactly the capacity is admitted, each copy goes to one hold, each key creates once, each arrival shows
+/// on the board once, each appointment is handed over once, nothing acknowledged is lost, and the survivor
+/// sends every SMS, each once.
 /// </summary>
 public sealed class MultiInstanceTests(ITestOutputHelper output)
 {
@@ -219,7 +220,7 @@ public sealed class MultiInstanceTests(ITestOutputHelper output)
 
         var figures = $"multi-instance: 2 instances behind nginx on PostgreSQL, requests answered by A {seenBy.A} / B {seenBy.B} of {seenBy.A + seenBy.B}; " +
                       $"slot of {capacity} raced by {Racers}: {capacity} admitted; 3 copies raced by {Racers}: 3 allocated; 4 repeats of one key: 1 created; " +
-                      $"{Arrivers} patrons said I'm here (a double tap each), the board polled {arrivals.Polls} times (A {arrivals.ByA} / B {arrivals.ByB}) noticed each arrival once ({arrivals.Took.TotalSeconds:0.0} s); " +
+                      $"{Arrivers} patrons said I'm here (a double tap each), the board polled {arrivals.Polls} times (A {arrivals.ByA} / B {arrivals.ByB}) noticed each arrival once, and staff handed each over once (a double click each) ({arrivals.Took.TotalSeconds:0.0} s); " +
                       $"instance A killed after {killedAt} bookings, {acknowledgedHolds.Count} reservations and {acknowledgedAppointments.Count} bookings acknowledged, 0 lost, {retried} calls retried with their key; " +
                       $"{sent.Count} SMS sent once each; start {started.TotalSeconds:0.0} s, total {watch.Elapsed.TotalSeconds:0.0} s";
         output.WriteLine(figures);
@@ -230,11 +231,13 @@ public sealed class MultiInstanceTests(ITestOutputHelper output)
     /// #18 item 1, the counter's arrivals refresh on several instances. The pickup point opens now (lead
     /// time 0, 5-minute slots round the clock, set by the director through the API), so its next slot is
     /// within the 30 minutes before a slot when "I'm here" is taken, whatever the time of the run. Each
-    /// patron reserves a copy there and books that slot, then, one after the other, says "I'm here" (a double tap) through nginx, while
-    /// the director's board polls the day's appointments through nginx as counter.js does (every 5 s there,
-    /// every 50 ms here) and notices the arrivals that were not in its previous answer. Every arrival is
-    /// noticed exactly once: none vanishes when the other instance answers the next poll; the board goes on
-    /// until each instance has answered a poll showing all of them.
+    /// patron reserves a copy there and books that slot (staff mark it ready), then, one after the other, says
+    /// "I'm here" (a double tap) through nginx, while the director's board polls the day's appointments through
+    /// nginx as counter.js does (every 5 s there, every 50 ms here) and notices the arrivals that were not in
+    /// its previous answer. Every arrival is noticed exactly once: none vanishes when the other instance
+    /// answers the next poll; the board goes on until each instance has answered a poll showing all of them.
+    /// Then staff hand each appointment over with a double click: one loan, one receipt, the other click told
+    /// the appointment is over.
     /// </summary>
     static async Task<(int Polls, int ByA, int ByB, TimeSpan Took)> ArrivalsAsync(HttpClient http, string director, JsonElement quarter, long title,
         IReadOnlyList<HttpClient> arrivers, AppProcess a, AppProcess b)
@@ -255,16 +258,18 @@ public sealed class MultiInstanceTests(ITestOutputHelper output)
         var slot = (await http.GetFromJsonAsync<JsonElement[]>($"/api/pickup-points/{point}/slots"))!
             .Select(s => s.GetProperty("start").GetDateTimeOffset()).First(start => start > DateTimeOffset.UtcNow.AddMinutes(1));
         Assert.True(slot < DateTimeOffset.UtcNow.AddMinutes(25), $"the next slot ({slot:u}) is not within the arrival window");
-        var appointments = await Task.WhenAll(arrivers.Select(async patron =>
-        {
-            var hold = await ReadAsync(await patron.PostAsJsonAsync("/api/holds", new { titleId = title, pickupPointId = point }), HttpStatusCode.Created);
-            var booked = await ReadAsync(await patron.PostAsJsonAsync("/api/appointments",
-                new { pickupPointId = point, slotStart = slot, holdIds = new[] { hold.GetProperty("id").GetInt64() } }), HttpStatusCode.Created);
-            return booked.GetProperty("id").GetInt64();
-        }));
-
         using var board = new HttpClient { BaseAddress = http.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         board.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", director);
+        var booked = await Task.WhenAll(arrivers.Select(async patron =>
+        {
+            var hold = (await ReadAsync(await patron.PostAsJsonAsync("/api/holds", new { titleId = title, pickupPointId = point }), HttpStatusCode.Created)).GetProperty("id").GetInt64();
+            var appointment = await ReadAsync(await patron.PostAsJsonAsync("/api/appointments",
+                new { pickupPointId = point, slotStart = slot, holdIds = new[] { hold } }), HttpStatusCode.Created);
+            // Picked and staged by the staff, so there is something to hand over when the patron comes.
+            await ReadAsync(await board.PostAsync($"/api/holds/{hold}/ready", null), HttpStatusCode.OK);
+            return (Hold: hold, Appointment: appointment.GetProperty("id").GetInt64());
+        }));
+        var appointments = booked.Select(x => x.Appointment).ToArray();
         var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(slot, zone).DateTime);
         var (instanceA, instanceB) = ($"127.0.0.1:{a.Port}", $"127.0.0.1:{b.Port}");
         var answered = new Dictionary<string, int> { [instanceA] = 0, [instanceB] = 0 };
@@ -308,6 +313,21 @@ public sealed class MultiInstanceTests(ITestOutputHelper output)
         await arriving;
         Assert.True(showedAll.Count == 2, $"both instances must answer a poll with every arrival; polls answered: {string.Join(", ", answered)}");
         Assert.All(noticed, n => Assert.True(n.Value == 1, $"appointment {n.Key} noticed {n.Value} times by the board"));
+
+        // The staff hand each arrived patron's document over from the board, with a double click (two
+        // calls at once, likely on both instances): one receipt, the other told the appointment is over.
+        foreach (var (hold, appointment) in booked)
+        {
+            var taps = await Task.WhenAll(board.PostAsync($"/api/appointments/{appointment}/handover", null), board.PostAsync($"/api/appointments/{appointment}/handover", null));
+            var receipt = await ReadAsync(Assert.Single(taps, t => t.StatusCode == HttpStatusCode.OK), HttpStatusCode.OK);
+            Assert.Equal(hold, Assert.Single(receipt.GetProperty("loans").EnumerateArray()).GetProperty("holdId").GetInt64());
+            await ProblemAssert.IsProblemAsync(Assert.Single(taps, t => t.StatusCode != HttpStatusCode.OK), HttpStatusCode.Conflict, "appointment_closed");
+        }
+        var handedOver = (await ReadAsync(await board.GetAsync($"/api/appointments?pickupPointId={point}&date={day:yyyy-MM-dd}"), HttpStatusCode.OK)).EnumerateArray()
+            .Where(x => appointments.Contains(x.GetProperty("id").GetInt64())).ToList();
+        Assert.All(handedOver, x => Assert.Equal("completed", x.GetProperty("status").GetString()));
+        foreach (var (hold, _) in booked)
+            Assert.Equal("collected", (await ReadAsync(await board.GetAsync($"/api/holds/{hold}"), HttpStatusCode.OK)).GetProperty("status").GetString());
         return (answered.Values.Sum(), answered[instanceA], answered[instanceB], took.Elapsed);
     }
 

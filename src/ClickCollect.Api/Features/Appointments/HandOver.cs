@@ -34,8 +34,7 @@ internal static class HandOver
         IlsTransactions ils, IlsOutboxStore ilsOutbox, TimeProvider clock, CancellationToken ct)
     {
         if (await appointments.GetAsync(id, ct) is not { } appointment) return Problems.NotFound("Le rendez-vous", id);
-        if (!AppointmentStatuses.Open.Contains(appointment.Status))
-            return Problems.Conflict("appointment_closed", "Rendez-vous terminé", $"Le rendez-vous est « {DapperSetup.ToDb(appointment.Status)} ».");
+        if (!AppointmentStatuses.Open.Contains(appointment.Status)) return Closed(appointment);
         var patron = (await patrons.FindByCardAsync(appointment.PatronCardNumber, ct))!;
         if (patron.BlockedReason is { } reason)
             return Problems.Conflict("patron_blocked", "Carte bloquée", $"Prêt impossible : {reason}");
@@ -80,6 +79,14 @@ internal static class HandOver
         var lines = new List<ReceiptLine>();
         await using (var uow = await db.WriteAsync(ct))
         {
+            // The lending lock (shared), then the patron's, in LockKeys' order, before anything is written: two
+            // hand-overs of one appointment at once (a double click, on one instance or two) run one after the
+            // other, and the second, finding the appointment completed, says so; it was told "copy unavailable"
+            // by the first one's loan (#18).
+            await uow.LockSharedAsync(LockKeys.Lending, ct);
+            await uow.LockAsync(LockKeys.Patron(patron.Id), ct);
+            if (await AppointmentStore.GetAsync(uow, id, ct) is { } current && !AppointmentStatuses.Open.Contains(current.Status))
+                return Closed(current);
             // Loans first: LoanStore.CreateAsync takes the lending lock before anything else is written.
             foreach (var hold in readyHolds)
             {
@@ -95,4 +102,7 @@ internal static class HandOver
         return TypedResults.Ok(new HandOverReceipt(id, appointment.PatronCardNumber, appointment.PatronName, appointment.PickupPointName, now,
             lines, appointment.Holds.Where(h => h.Status != HoldStatus.Ready).Select(h => h.Title).ToList(), refused, queued.Count));
     }
+
+    static ProblemHttpResult Closed(AppointmentResponse appointment) =>
+        Problems.Conflict("appointment_closed", "Rendez-vous terminé", $"Le rendez-vous est « {DapperSetup.ToDb(appointment.Status)} ».");
 }

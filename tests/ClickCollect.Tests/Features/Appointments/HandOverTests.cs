@@ -52,6 +52,21 @@ public abstract class HandOverTests<TDb> where TDb : ITestDatabase, new()
         await ProblemAssert.IsProblemAsync(await staff.PostAsync($"/api/appointments/{appointment}/handover", null), HttpStatusCode.Conflict, "appointment_closed");
     }
 
+    [Fact] // #18: a double click on "Remettre" (two calls at once, on one instance or two) was told "copy unavailable"
+    public async Task Handing_over_sent_several_times_at_once_lends_once_and_tells_the_others_the_appointment_is_over()
+    {
+        await using var app = await TestApp.StartAsync<TDb>();
+        var (appointment, ready, _, staff) = await ArrangeAsync(app, "P0001");
+
+        var clicks = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => staff.PostAsync($"/api/appointments/{appointment}/handover", null)));
+
+        var receipt = await ReadAsync(Assert.Single(clicks, c => c.StatusCode == HttpStatusCode.OK), HttpStatusCode.OK);
+        Assert.Equal(ready, Assert.Single(receipt.GetProperty("loans").EnumerateArray()).GetProperty("holdId").GetInt64());
+        foreach (var other in clicks.Where(c => c.StatusCode != HttpStatusCode.OK))
+            await ProblemAssert.IsProblemAsync(other, HttpStatusCode.Conflict, "appointment_closed");
+        Assert.Single((await staff.GetFromJsonAsync<JsonElement[]>("/api/loans?patronCardNumber=P0001"))!);
+    }
+
     [Fact]
     public async Task The_due_date_falls_on_a_day_the_branch_is_open()
     {
