@@ -86,14 +86,14 @@ public sealed class Browser : IDisposable
     public object? Script(string script, params object[] args) => driver.ExecuteScript(script, args);
 
     /// <summary>
-    /// Saves the whole page (not just the viewport) at phone and at desktop width to
-    /// artifacts/browser/&lt;name&gt;-&lt;width&gt;.png (repository root, git-ignored) and returns the paths;
-    /// the viewport is then put back as it was.
+    /// Saves the whole page (not just the viewport) at phone and at desktop width (or at
+    /// <paramref name="widths"/> when given) to artifacts/browser/&lt;name&gt;-&lt;width&gt;.png (repository root,
+    /// git-ignored) and returns the paths; the viewport is then put back as it was.
     /// </summary>
-    public IReadOnlyList<string> Screenshot(string name)
+    public IReadOnlyList<string> Screenshot(string name, params int[] widths)
     {
         var paths = new List<string>();
-        foreach (var w in new[] { PhoneWidth, DesktopWidth })
+        foreach (var w in widths.Length > 0 ? widths : new[] { PhoneWidth, DesktopWidth })
         {
             SetViewport(w);
             var pageHeight = Convert.ToInt32(Script("return Math.ceil(document.documentElement.scrollHeight);"), CultureInfo.InvariantCulture);

@@ -8,6 +8,8 @@ import { append, clear, el, field } from '../js/dom.js';
 import { clearFieldErrors, refuse } from '../js/field-errors.js';
 import '../js/counter-strings.js';
 
+const COPY_COLUMNS = ['stitle.col.branch', 'stitle.col.shelf', 'stitle.col.call', 'stitle.col.barcode', 'stitle.col.status'];
+
 // me(): the signed-in staff member, whose own pickup point is offered first.
 export function staffTitleView(me) {
   async function render(main, params, path) {
@@ -38,11 +40,11 @@ export function staffTitleView(me) {
     if (!copies.length) return el('p', { i18n: 'stitle.noCopies' });
     return el('div', { className: 'table-wrap' }, el('table', { className: 'copies' },
       el('caption', { i18n: 'stitle.copies', args: { n: copies.length } }),
-      el('thead', {}, el('tr', {}, ['stitle.col.branch', 'stitle.col.shelf', 'stitle.col.call', 'stitle.col.barcode', 'stitle.col.status']
-        .map((k) => el('th', { scope: 'col', i18n: k })))),
+      el('thead', {}, el('tr', {}, COPY_COLUMNS.map((k) => el('th', { scope: 'col', i18n: k })))),
       el('tbody', {}, copies.map((c) => el('tr', { className: 'copy-' + c.status },
-        el('td', {}, c.branchName), el('td', {}, c.shelfLocation || ''), el('td', {}, c.callNumber || ''), el('td', {}, c.barcode || ''),
-        el('td', { i18n: 'stitle.status.' + c.status, args: { fallback: c.status } }))))));
+        // Each cell names its column, shown before it when a phone or 200 % zoom stacks the table into cards (#19).
+        [c.branchName, c.shelfLocation || '', c.callNumber || '', c.barcode || ''].map((text, i) => el('td', { i18nAttrs: { 'data-label': COPY_COLUMNS[i] } }, text)),
+        el('td', { i18nAttrs: { 'data-label': COPY_COLUMNS[4] }, i18n: 'stitle.status.' + c.status, args: { fallback: c.status } }))))));
   }
 
   function reserveForm(title, points) {
