@@ -155,12 +155,15 @@ internal static class HttpBench
         report.Say($"{library.Sizes}; prepared in {preparing.Elapsed.TotalSeconds:F0} s. Warmed up for {warming.Elapsed.TotalSeconds:F0} s " +
                    $"({warmLines.Count:N0} booking lines, search, calendar, bare insert). Load average {LoadAverage()} before the runs.");
         report.Say();
-        report.Say("| connections | call | req/s | p50 ms | p90 ms | p99 ms | 2xx | 409 | errors | ratio | CPU ms/req | peak RSS MB | load |");
-        report.Say("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         var errors = 0L;
         if (provider == "postgres") await ServerStatements.ResetAsync(connectionString);
         var bookings = 0L;
-        for (var i = 0; i < options.Connections.Length; i++)
+        if (options.Measures("booking"))
+        {
+            report.Say("| connections | call | req/s | p50 ms | p90 ms | p99 ms | 2xx | 409 | errors | ratio | CPU ms/req | peak RSS MB | load |");
+            report.Say("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        }
+        for (var i = 0; i < options.Connections.Length && options.Measures("booking"); i++)
         {
             var n = options.Connections[i];
             var baseCpu = CpuMs(baseline.Id);
@@ -181,47 +184,58 @@ internal static class HttpBench
                 report.Target(ratio >= 0.6, $"PostgreSQL booking ≥ 0.6× the bare transaction at 64 connections: {ratio:F2}×");
             if (n == 256) report.Target(rss != "?" && int.Parse(rss, CultureInfo.InvariantCulture) < 200, $"{name}: under 200 MB resident at 256 connections: {rss} MB");
         }
-        report.Say();
-        if (provider == "postgres") await ServerStatements.ReportAsync(connectionString, bookings, report.Say);
+        if (options.Measures("booking"))
+        {
+            report.Say();
+            if (provider == "postgres") await ServerStatements.ReportAsync(connectionString, bookings, report.Say);
+        }
 
-        // Reads, as patrons and staff make them.
-        var search = await Drive(searchLines, 16);
-        var searchLoad = LoadAverage(1);
-        var calendar = await Drive([$"GET {calendarPath} - "], 16);
-        var calendarLoad = LoadAverage(1);
-        using var staff = Client(url, library.StaffToken);
-        using var director = Client(url, library.DirectorToken);
-        using var librarian = Client(url, library.LibrarianToken);
-        var pickDay = library.PickDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        var pickLines = (await staff.GetFromJsonAsync<JsonElement>($"/api/pick-lists/{library.PickPoint}/{pickDay}")).GetProperty("lineCount").GetInt32();
-        var pickJson = await TimeAsync(() => staff.GetAsync($"/api/pick-lists/{library.PickPoint}/{pickDay}"), 10);
-        var pickPdf = await TimeAsync(() => staff.GetAsync($"/api/pick-lists/{library.PickPoint}/{pickDay}?format=pdf"), 10);
-        var pickLoad = LoadAverage(1);
-        var figures = await TimeAsync(() => director.GetAsync($"/api/figures?from={today.AddDays(-365):yyyy-MM-dd}&to={today:yyyy-MM-dd}"), 5);
-        var bundle = await BundleAsync(url, library, librarian, 5);
-        var readsLoad = LoadAverage(1);
-
-        // The morning rush: patrons search, reserve, book and look at their reservations, all at once.
-        var rush = await Drive(RushLines(library, words, days, Booking), 64);
-        var rushLoad = LoadAverage(1);
-
+        // Reads, as patrons and staff make them (--only reads, or search alone), then the morning rush (--only rush).
+        var rows = new List<string>();
+        if (options.Measures("search"))
+        {
+            var search = await Drive(searchLines, 16);
+            rows.Add($"| search, 16 connections ({string.Join(", ", library.CommonWords.Take(3).Select(w => $"\"{w}\""))} among the words) | {search.P50:F1} | {search.P99:F1} | {search.Rate:F0} | {search.Errors + search.Refused} | {search.CpuMs:F2} | {LoadAverage(1)} |");
+            errors += search.Errors;
+            report.Target(search.P99 < 20, $"{name}: search p99 < 20 ms at 16 connections on 100,000 titles, common words included: {search.P99:F1} ms");
+        }
+        if (options.Measures("reads"))
+        {
+            var calendar = await Drive([$"GET {calendarPath} - "], 16);
+            rows.Add($"| slot calendar, two weeks, 16 connections | {calendar.P50:F1} | {calendar.P99:F1} | {calendar.Rate:F0} | {calendar.Errors + calendar.Refused} | {calendar.CpuMs:F2} | {LoadAverage(1)} |");
+            errors += calendar.Errors;
+            report.Target(calendar.Rate >= 2000, $"{name}: slot calendar ≥ 2,000 req/s: {calendar.Rate:F0} req/s");
+            using var staff = Client(url, library.StaffToken);
+            using var director = Client(url, library.DirectorToken);
+            using var librarian = Client(url, library.LibrarianToken);
+            var pickDay = library.PickDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            var pickLines = (await staff.GetFromJsonAsync<JsonElement>($"/api/pick-lists/{library.PickPoint}/{pickDay}")).GetProperty("lineCount").GetInt32();
+            var pickJson = await TimeAsync(() => staff.GetAsync($"/api/pick-lists/{library.PickPoint}/{pickDay}"), 10);
+            var pickPdf = await TimeAsync(() => staff.GetAsync($"/api/pick-lists/{library.PickPoint}/{pickDay}?format=pdf"), 10);
+            var pickLoad = LoadAverage(1);
+            var figures = await TimeAsync(() => director.GetAsync($"/api/figures?from={today.AddDays(-365):yyyy-MM-dd}&to={today:yyyy-MM-dd}"), 5);
+            var bundle = await BundleAsync(url, library, librarian, 5);
+            var readsLoad = LoadAverage(1);
+            rows.Add($"| pick list of {pickLines} lines, JSON (p50 and slowest of 10) | {pickJson.P50:F0} | {pickJson.Max:F0} | | | | {pickLoad} |");
+            rows.Add($"| pick list of {pickLines} lines, PDF (p50 and slowest of 10) | {pickPdf.P50:F0} | {pickPdf.Max:F0} | | | | {pickLoad} |");
+            rows.Add($"| figures over a year (p50 and slowest of 5) | {figures.P50:F0} | {figures.Max:F0} | | | | {readsLoad} |");
+            rows.Add($"| surprise bundle of {bundle.Items} items: propose (p50 and slowest of {bundle.Runs}) | {bundle.Propose.P50:F0} | {bundle.Propose.Max:F0} | | | | {readsLoad} |");
+            rows.Add($"| surprise bundle of {bundle.Items} items: confirm (p50 and slowest of {bundle.Runs}) | {bundle.Confirm.P50:F0} | {bundle.Confirm.Max:F0} | | | | {readsLoad} |");
+            report.Target(pickPdf.P50 < 300 && pickLines == BenchLibrary.PickListLines, $"{name}: pick list PDF of {pickLines} lines under 300 ms: {pickPdf.P50:F0} ms (p50)");
+        }
+        rows.Add($"| start-up to the first answer of /health/ready (CPU {startupCpu:F0} ms) | {startup.TotalMilliseconds:F0} | | | | | {startupLoad} |");
+        report.Target(startup.TotalMilliseconds < 1500, $"{name}: start-up under 1.5 s to the first answer: {startup.TotalMilliseconds:F0} ms");
+        if (options.Measures("rush"))
+        {
+            // The morning rush: patrons search, reserve, book and look at their reservations, all at once.
+            var rush = await Drive(RushLines(library, words, days, Booking), 64);
+            rows.Add($"| morning rush, 64 connections: 40 % search, 20 % hold, 20 % booking, 20 % my reservations ({rush.Ok} 2xx, {rush.Refused} 409) | {rush.P50:F1} | {rush.P99:F1} | {rush.Rate:F0} | {rush.Errors} | {rush.CpuMs:F2} | {LoadAverage(1)} |");
+            errors += rush.Errors;
+        }
         report.Say("| measured | p50 ms | p99 ms | req/s | errors | CPU ms/req | load |");
         report.Say("|---|---:|---:|---:|---:|---:|---:|");
-        report.Say($"| search, 16 connections ({string.Join(", ", library.CommonWords.Take(3).Select(w => $"\"{w}\""))} among the words) | {search.P50:F1} | {search.P99:F1} | {search.Rate:F0} | {search.Errors + search.Refused} | {search.CpuMs:F2} | {searchLoad} |");
-        report.Say($"| slot calendar, two weeks, 16 connections | {calendar.P50:F1} | {calendar.P99:F1} | {calendar.Rate:F0} | {calendar.Errors + calendar.Refused} | {calendar.CpuMs:F2} | {calendarLoad} |");
-        report.Say($"| pick list of {pickLines} lines, JSON (p50 and slowest of 10) | {pickJson.P50:F0} | {pickJson.Max:F0} | | | | {pickLoad} |");
-        report.Say($"| pick list of {pickLines} lines, PDF (p50 and slowest of 10) | {pickPdf.P50:F0} | {pickPdf.Max:F0} | | | | {pickLoad} |");
-        report.Say($"| figures over a year (p50 and slowest of 5) | {figures.P50:F0} | {figures.Max:F0} | | | | {readsLoad} |");
-        report.Say($"| surprise bundle of {bundle.Items} items: propose (p50 and slowest of {bundle.Runs}) | {bundle.Propose.P50:F0} | {bundle.Propose.Max:F0} | | | | {readsLoad} |");
-        report.Say($"| surprise bundle of {bundle.Items} items: confirm (p50 and slowest of {bundle.Runs}) | {bundle.Confirm.P50:F0} | {bundle.Confirm.Max:F0} | | | | {readsLoad} |");
-        report.Say($"| start-up to the first answer of /health/ready (CPU {startupCpu:F0} ms) | {startup.TotalMilliseconds:F0} | | | | | {startupLoad} |");
-        report.Say($"| morning rush, 64 connections: 40 % search, 20 % hold, 20 % booking, 20 % my reservations ({rush.Ok} 2xx, {rush.Refused} 409) | {rush.P50:F1} | {rush.P99:F1} | {rush.Rate:F0} | {rush.Errors} | {rush.CpuMs:F2} | {rushLoad} |");
+        foreach (var row in rows) report.Say(row);
         report.Say();
-        errors += search.Errors + calendar.Errors + rush.Errors;
-        report.Target(search.P99 < 20, $"{name}: search p99 < 20 ms at 16 connections on 100,000 titles, common words included: {search.P99:F1} ms");
-        report.Target(calendar.Rate >= 2000, $"{name}: slot calendar ≥ 2,000 req/s: {calendar.Rate:F0} req/s");
-        report.Target(pickPdf.P50 < 300 && pickLines == BenchLibrary.PickListLines, $"{name}: pick list PDF of {pickLines} lines under 300 ms: {pickPdf.P50:F0} ms (p50)");
-        report.Target(startup.TotalMilliseconds < 1500, $"{name}: start-up under 1.5 s to the first answer: {startup.TotalMilliseconds:F0} ms");
 
         var (appPeak, basePeak) = (PeakMb(app.Id), PeakMb(baseline.Id));
         app.Stop();

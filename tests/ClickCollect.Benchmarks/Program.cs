@@ -9,7 +9,8 @@ using ClickCollect.Benchmarks;
 // --marc-only (a 200,000-record MARC import, #12: make bench-marc).
 // Options: --seconds N (10: each wrk run), --connections 16,64,256, --databases sqlite,postgres, --patrons N (2000),
 // --readers N (300), --runs N (200), --seed N (2020), --marc-records N (200000), --keep (the SQLite database stays, to profile),
-// --app DLL (another build of the app, to compare before and after a change).
+// --app DLL (another build of the app, to compare before and after a change; make bench passes the published app),
+// --only booking,reads,search,rush (only those parts; start-up is measured on every run; default all).
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var options = Options.Parse(args);
 if (Array.IndexOf(args, "--baseline-server") is var at and >= 0)
@@ -42,6 +43,11 @@ internal sealed record Options(int Readers, int Runs, int Seed, int MarcRecords,
     /// <summary>Another build of the app to measure (before/after a change), instead of src/ClickCollect.Api/bin/Release.</summary>
     public string? App { get; init; }
 
+    /// <summary>The parts to measure (--only): booking (16/64/256 connections and memory), reads (search, calendar, pick list, figures, bundle), search alone, rush; empty: all.</summary>
+    public string[] Only { get; init; } = [];
+
+    public bool Measures(string part) => Only.Length == 0 || Only.Contains("all") || Only.Contains(part) || (part == "search" && Only.Contains("reads"));
+
     public static Options Parse(string[] args)
     {
         string? Text(string name)
@@ -53,6 +59,6 @@ internal sealed record Options(int Readers, int Runs, int Seed, int MarcRecords,
         string[] List(string name, string fallback) => (Text(name) ?? fallback).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         return new Options(Get("--readers", 300), Get("--runs", 200), Get("--seed", 2020), Get("--marc-records", 200_000), Get("--seconds", 10),
             Get("--patrons", 2_000), [.. List("--connections", "16,64,256").Select(c => int.Parse(c, CultureInfo.InvariantCulture))],
-            List("--databases", "sqlite,postgres")) { Keep = args.Contains("--keep"), App = Text("--app") };
+            List("--databases", "sqlite,postgres")) { Keep = args.Contains("--keep"), App = Text("--app"), Only = List("--only", "all") };
     }
 }
