@@ -156,6 +156,14 @@ public sealed class FieldErrorTests(ITestOutputHelper output)
         Submit("form.policies-form");
         Refused("loan rules, the browser's check", ".policies-form tbody tr input[type=number]", "Au moins 1.");
         browser.Screenshot("field-error-loan-rules");
+        // Two fields at once: a name left empty, a password too short; the summary counts them, the first has the focus.
+        browser.Type("#net-new-username", "accueil2");
+        browser.Type("#net-new-password", "court");
+        Submit("form.net-new-staff");
+        Refused("network, new staff account", "#net-new-name", "Ce champ est obligatoire.");
+        Assert.Equal("true", browser.Find("#net-new-password").GetAttribute("aria-invalid"));
+        Assert.Contains("Au moins 10 caractères.", browser.Find("#net-new-password-error").Text);
+        Assert.Contains("2 champs sont à corriger", browser.Find("form.net-new-staff .field-summary").Text);
 
         browser.Open("/staff/#/imports");
         Submit("form.import-form");
@@ -163,6 +171,8 @@ public sealed class FieldErrorTests(ITestOutputHelper output)
         browser.Open($"/staff/#/comptoir?point={adults}&date=2026-03-10");
         browser.Type("#counter-scan", "NOPE-404" + Keys.Enter);
         Refused("counter, scan", "#counter-scan", "NOPE-404");
+        browser.Type("#counter-return", "NOPE-405" + Keys.Enter);
+        Refused("counter, return", "#counter-return", "NOPE-405");
 
         browser.Open("/staff/#/sms?patronCardNumber=Z9999");
         Refused("SMS, filter", "#sms-card", "La carte Z9999 n'existe pas.");
