@@ -19,7 +19,7 @@ internal sealed class HoldAllocator(CopyStatusStore copies, PickupPointStore pic
 
     /// <summary>
     /// Which on-shelf copy (alias <c>c</c>) a hold collected at a pickup point of branch <c>@PickupBranchId</c> takes first
-    /// (<see cref="PickupPointStore.BranchOfAsync"/>, cached: no view joined on the hot path, #17); the SIP2 item check asks in the same order.
+    /// (<see cref="PickupPointStore.BranchOfAsync(long, CancellationToken)"/>, cached: no view joined on the hot path, #17); the SIP2 item check asks in the same order.
     /// </summary>
     internal const string CandidateOrderSql = """
         case when c.branch_id = @PickupBranchId then 0 else 1 end,
@@ -37,7 +37,7 @@ internal sealed class HoldAllocator(CopyStatusStore copies, PickupPointStore pic
     /// <summary>True when the queued hold got a copy.</summary>
     public async Task<bool> AllocateAsync(UnitOfWork uow, long holdId, long titleId, long? copyId, long pickupPointId, DateTimeOffset now, CancellationToken ct)
     {
-        var branch = await pickupPoints.BranchOfAsync(pickupPointId, ct)
+        var branch = await pickupPoints.BranchOfAsync(uow, pickupPointId, ct)
             ?? throw new InvalidOperationException($"Pickup point {pickupPointId} has no branch.");
         var candidates = (await uow.QueryAsync<Candidate>(CandidatesSql, new { TitleId = titleId, CopyId = copyId, PickupBranchId = branch }, ct)).AsList();
         foreach (var candidate in candidates)
@@ -78,7 +78,7 @@ internal sealed class HoldAllocator(CopyStatusStore copies, PickupPointStore pic
             await copies.SetAsync(uow, copyId, CopyStatus.OnShelf, now, ct);
             return;
         }
-        var local = copy.BranchId == await pickupPoints.BranchOfAsync(next.PickupPointId, ct);
+        var local = copy.BranchId == await pickupPoints.BranchOfAsync(uow, next.PickupPointId, ct);
         await copies.SetAsync(uow, copyId, local ? CopyStatus.Held : CopyStatus.InTransit, now, ct);
         await uow.ExecuteAsync(AssignSql, new { CopyId = copyId, Status = local ? "toPick" : "inTransit", Now = now, HoldId = next.Id }, ct);
     }

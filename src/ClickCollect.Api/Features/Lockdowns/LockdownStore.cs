@@ -120,11 +120,11 @@ internal sealed class LockdownStore(Db db, PickupPointStore pickupPoints, Config
             return (await PeriodsAsync(c, null, ct)).For(branch);
         }) ?? [];
 
-    /// <summary>As the unit of work sees them (a booking reads them under <see cref="LockKeys.Lending"/>): one round trip.</summary>
+    /// <summary>As the unit of work sees them (a booking reads them under <see cref="LockKeys.Lending"/>): one round trip (two when the pickup point's branch is not cached).</summary>
     public async Task<IReadOnlyList<LockdownPeriod>> PeriodsForPickupPointAsync(UnitOfWork uow, long pickupPointId, CancellationToken ct)
     {
         // The branch from the configuration cache (the view joined here cost PostgreSQL more to plan than to run, #17).
-        var branch = await pickupPoints.BranchOfAsync(pickupPointId, ct);
+        var branch = await pickupPoints.BranchOfAsync(uow, pickupPointId, ct);
         await using var read = await uow.QueryMultipleAsync($"{PeriodsSql};\n{ActiveScopeSql}", null, ct);
         var periods = Periods(await read.ReadAsync<LockdownRow>(), await read.ReadAsync<ScopeRow>());
         return branch is { } b ? periods.For(b) : [];

@@ -41,7 +41,10 @@ internal sealed class PickupPointStore(Db db, ConfigurationCache cache)
         return await c.QuerySingleOrDefaultAsync<PickupPointRow>(new CommandDefinition(GetSql, new { Id = id }, cancellationToken: ct));
     }
 
-    sealed record Branch(long Id);
+    sealed record Branch(long Id)
+    {
+        public static Branch? Of(PickupPointRow? point) => point is null ? null : new(point.BranchId);
+    }
 
     /// <summary>
     /// The branch whose stock serves the pickup point (a counter's branch, a bibliobus's home branch), or null when there
@@ -50,8 +53,16 @@ internal sealed class PickupPointStore(Db db, ConfigurationCache cache)
     /// (<see cref="ConfigurationCache"/>), so the holds and bookings that ask it on every request run no query for it.
     /// </summary>
     public async Task<long?> BranchOfAsync(long pickupPointId, CancellationToken ct) =>
+        (await cache.GetOrLoadAsync("branch", pickupPointId, async () => Branch.Of(await GetAsync(pickupPointId, ct))))?.Id;
+
+    /// <summary>
+    /// <see cref="BranchOfAsync(long, CancellationToken)"/> for a caller inside a unit of work: when the cache does not hold it,
+    /// it is read through the unit of work's connection (asking the pool for a second connection while holding one could
+    /// leave every request waiting for another's under load on PostgreSQL).
+    /// </summary>
+    public async Task<long?> BranchOfAsync(UnitOfWork uow, long pickupPointId, CancellationToken ct) =>
         (await cache.GetOrLoadAsync("branch", pickupPointId, async () =>
-            await GetAsync(pickupPointId, ct) is { } point ? new Branch(point.BranchId) : null))?.Id;
+            Branch.Of(await uow.QuerySingleOrDefaultAsync<PickupPointRow>(GetSql, new { Id = pickupPointId }, ct))))?.Id;
 
     const string UpdateSql = "update pickup_points set name = @Name, active = @Active where id = @Id";
 
