@@ -88,6 +88,7 @@ internal sealed class SmsDispatcher(DispatchStore store, OutboxStore outbox, Twi
             if (lookup.Messages.FirstOrDefault(x => !recorded.Contains(x.Sid)) is { Sid: not null } found)
             {
                 logger.LogInformation("SMS {Id} had reached Twilio before ({Sid}): not sent again", m.Id, found.Sid);
+                Metrics.SmsSent(SmsSegments.Count(m.Body)); // accepted by Twilio, though its answer was lost: sent (and billed) all the same
                 await store.MarkSentAsync(m.Id, Name, found.Sid, found.Status, Clock.GetUtcNow(), ct);
                 return;
             }
