@@ -429,6 +429,23 @@ internal sealed class AppointmentStore(Db db, Notify notify)
     public async Task<bool> CompleteAsync(UnitOfWork uow, long id, DateTimeOffset now, CancellationToken ct) =>
         await uow.ExecuteAsync(CompleteSql, new { Id = id, Now = now }, ct) == 1;
 
+    const string ClaimHandOverSql = $"""
+        update appointments set handover_until = @Until
+        where id = @Id and status in {AppointmentStatuses.OpenSql} and (handover_until is null or handover_until < @Now)
+        """;
+    const string ReleaseHandOverSql = "update appointments set handover_until = null where id = @Id and handover_until = @Until";
+
+    /// <summary>
+    /// Claims an open appointment's hand-over until <paramref name="until"/> (whole seconds: the release
+    /// compares it, and PostgreSQL keeps microseconds only). False when it is closed or another hand-over holds it.
+    /// </summary>
+    public Task<bool> ClaimHandOverAsync(long id, DateTimeOffset now, DateTimeOffset until, CancellationToken ct) =>
+        db.WriteAsync(async uow => await uow.ExecuteAsync(ClaimHandOverSql, new { Id = id, Now = now, Until = until }, ct) == 1, ct);
+
+    /// <summary>Gives the claim back (the hand-over ended without completing the appointment), unless it ran out and another took it.</summary>
+    public Task ReleaseHandOverAsync(long id, DateTimeOffset until, CancellationToken ct) =>
+        db.WriteAsync(uow => uow.ExecuteAsync(ReleaseHandOverSql, new { Id = id, Until = until }, ct), ct);
+
     /// <summary>Appointments not completed by the end of their slot plus grace become no-shows (kept and counted).</summary>
     public Task<int> MarkNoShowsAsync(DateTimeOffset now, TimeSpan grace, CancellationToken ct) =>
         db.WriteAsync(uow => uow.ExecuteAsync(NoShowSql, new { Now = now, Cutoff = now - grace }, ct), ct);

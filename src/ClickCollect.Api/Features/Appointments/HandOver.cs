@@ -45,6 +45,37 @@ internal static class HandOver
         var calendar = (await slots.LoadAsync(appointment.PickupPointId, ct))!;
         var now = clock.GetUtcNow();
         var today = calendar.Today(now);
+        // With the library system, the checkouts below go out before the unit of work: the appointment is claimed
+        // first (a conditional update, no lock held across the network), so a second click does not check the
+        // copies out again, which the library system may take for a renewal (#18).
+        DateTimeOffset? claim = null;
+        if (ils.Enabled)
+        {
+            var until = now + ils.AtMost(ready.Count) + TimeSpan.FromMinutes(1);
+            claim = until.AddTicks(-(until.Ticks % TimeSpan.TicksPerSecond));
+            if (!await appointments.ClaimHandOverAsync(id, now, claim.Value, ct))
+                return await appointments.GetAsync(id, ct) is { } again && !AppointmentStatuses.Open.Contains(again.Status)
+                    ? Closed(again)
+                    : Problems.Conflict("handover_in_progress", "Remise en cours",
+                        "Ce rendez-vous est déjà en train d'être remis, à ce poste ou à un autre : attendez son reçu.");
+        }
+        var completed = false;
+        try
+        {
+            var receipt = await HandOverClaimedAsync(id, appointment, patron, ready, today, now, appointments, holds, loans, db, ils, ilsOutbox, ct);
+            completed = receipt.Result is Ok<HandOverReceipt>;
+            return receipt;
+        }
+        finally
+        {
+            if (claim is { } held && !completed) await appointments.ReleaseHandOverAsync(id, held, CancellationToken.None);
+        }
+    }
+
+    static async Task<Results<Ok<HandOverReceipt>, ProblemHttpResult>> HandOverClaimedAsync(long id, AppointmentResponse appointment, PatronRow patron,
+        List<AppointmentHold> ready, DateOnly today, DateTimeOffset now, AppointmentStore appointments, HoldStore holds, LoanStore loans, Db db,
+        IlsTransactions ils, IlsOutboxStore ilsOutbox, CancellationToken ct)
+    {
         var readyHolds = new List<HoldRow>();
         foreach (var h in ready) readyHolds.Add((await holds.GetAsync(h.HoldId, ct))!); // read before the unit of work holds a connection
         // With the library system as the record of loans, each copy is checked out there first (outside

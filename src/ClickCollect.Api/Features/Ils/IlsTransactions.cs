@@ -20,9 +20,13 @@ internal abstract record IlsCheckoutOutcome
 /// earlier transaction on the same copy still waits, so the library system sees them in order), and
 /// sent again by <see cref="IlsOutboxWorker"/>.
 /// </summary>
-internal sealed class IlsTransactions(LibrarySystem ils, IlsOutboxStore outbox, IOptions<IlsOptions> options, ILogger<IlsTransactions> logger)
+internal sealed class IlsTransactions(LibrarySystem ils, IlsOutboxStore outbox, IOptions<IlsOptions> options, IOptions<Sip2Options> sip2,
+    ILogger<IlsTransactions> logger)
 {
     public bool Enabled => options.Value.IsSip2;
+
+    /// <summary>The longest <paramref name="checkouts"/> checkouts in a row can take: each waits its timeout on every try.</summary>
+    public TimeSpan AtMost(int checkouts) => sip2.Value.Timeout * ((sip2.Value.Retries + 1) * Math.Max(1, checkouts));
 
     public async Task<IlsCheckoutOutcome> CheckoutAsync(string cardNumber, string barcode, CancellationToken ct)
     {

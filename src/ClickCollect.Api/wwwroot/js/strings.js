@@ -427,6 +427,9 @@ const fr = {
   'problem.appointment_limit.detail': '{fallback}',
   'problem.appointment_closed': '{fallback}',
   'problem.appointment_closed.detail': '{fallback}',
+  // Hand-over clicked twice with the library system on (#18)
+  'problem.handover_in_progress': '{fallback}',
+  'problem.handover_in_progress.detail': '{fallback}',
   'problem.arrival_too_early': '{fallback}',
   'problem.arrival_too_early.detail': '{fallback}',
   'problem.appointment_over': '{fallback}',
@@ -996,6 +999,9 @@ const en = {
   'problem.appointment_limit.detail': 'You already have as many appointments that day as allowed.',
   'problem.appointment_closed': 'Appointment over',
   'problem.appointment_closed.detail': 'This appointment is closed.',
+  // Hand-over clicked twice with the library system on (#18)
+  'problem.handover_in_progress': 'Hand-over under way',
+  'problem.handover_in_progress.detail': 'This appointment is already being handed over, here or at another desk: wait for its receipt.',
   'problem.arrival_too_early': 'A little early',
   'problem.arrival_too_early.detail': 'Tell us you have arrived from 30 minutes before the slot.',
   'problem.appointment_over': 'Slot over',

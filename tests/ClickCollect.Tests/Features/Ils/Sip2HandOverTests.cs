@@ -13,12 +13,16 @@ public sealed class Sip2HandOverTests
 {
     const string Today11 = "2026-03-10T10:00:00+00:00"; // Tuesday 11:00 in Paris
 
-    static async Task<(TestApp App, long Appointment, long Hold, string Barcode, HttpClient Staff)> ArrangeAsync(FakeSip2Server server)
+    internal static async Task<(TestApp App, long Appointment, long Hold, string Barcode, HttpClient Staff)> ArrangeAsync(FakeSip2Server server) =>
+        await ArrangeAsync<SqliteTestDatabase>(server);
+
+    internal static async Task<(TestApp App, long Appointment, long Hold, string Barcode, HttpClient Staff)> ArrangeAsync<TDb>(FakeSip2Server server)
+        where TDb : ITestDatabase, new()
     {
         var settings = Sip2SignInTests<SqliteTestDatabase>.Settings(server);
         settings["Patrons:Authentication"] = "local";
         server.Patrons["P0001"] = new("P0001", "1234", "Patron, Demo");
-        var app = await TestApp.StartAsync(settings);
+        var app = await TestApp.StartAsync<TDb>(settings);
         var point = await PickupPointIdAsync(app, CentralAdults);
         var (title, _) = await BookAsync(app, "Germinal", "Zola, Émile", "R ZOL", "Romans adultes", "CENTRALE");
         var patron = await PatronAsync(app, "P0001");
@@ -60,6 +64,9 @@ public sealed class Sip2HandOverTests
         Assert.Contains("Carte expirée : renouvelez votre abonnement", refused.GetProperty("detail").GetString());
         Assert.Equal("ready", (await staff.GetFromJsonAsync<JsonElement>($"/api/holds/{hold}")).GetProperty("status").GetString());
         Assert.Empty((await staff.GetFromJsonAsync<JsonElement[]>("/api/loans?patronCardNumber=P0001"))!);
+
+        server.RefusedCheckouts.Clear(); // the refused hand-over gave its claim on the appointment back: the next one goes
+        await ReadAsync(await staff.PostAsync($"/api/appointments/{appointment}/handover", null), HttpStatusCode.OK);
     }
 
     [Fact]
@@ -85,3 +92,31 @@ public sealed class Sip2HandOverTests
         Assert.Equal(["11", "09"], server.Received.Where(m => m.StartsWith("11") || m.StartsWith("09")).Select(m => m[..2]));
     }
 }
+
+/// <summary>#18: a hand-over clicked twice at once checks the copy out in the library system once (a second checkout may count as a renewal there).</summary>
+public abstract class Sip2HandOverTwiceTests<TDb> where TDb : ITestDatabase, new()
+{
+    [Fact]
+    public async Task A_hand_over_clicked_several_times_at_once_checks_the_copy_out_in_the_library_system_once()
+    {
+        await using var server = new FakeSip2Server();
+        var (app, appointment, hold, barcode, staff) = await Sip2HandOverTests.ArrangeAsync<TDb>(server);
+        await using var _ = app;
+
+        var clicks = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => staff.PostAsync($"/api/appointments/{appointment}/handover", null)));
+
+        var receipt = await ReadAsync(Assert.Single(clicks, c => c.StatusCode == HttpStatusCode.OK), HttpStatusCode.OK);
+        Assert.Equal(hold, Assert.Single(receipt.GetProperty("loans").EnumerateArray()).GetProperty("holdId").GetInt64());
+        foreach (var other in clicks.Where(c => c.StatusCode != HttpStatusCode.OK))
+        {
+            var problem = await ProblemAssert.IsProblemAsync(other, HttpStatusCode.Conflict);
+            Assert.Contains(problem.GetProperty("code").GetString(), new[] { "handover_in_progress", "appointment_closed" });
+        }
+        Assert.Single(server.ReceivedWithCode("11"));
+        Assert.Contains($"|AB{barcode}|", server.ReceivedWithCode("11").Single());
+        Assert.Single((await staff.GetFromJsonAsync<JsonElement[]>("/api/loans?patronCardNumber=P0001"))!);
+    }
+}
+
+public sealed class Sip2HandOverTwiceTests_Sqlite : Sip2HandOverTwiceTests<SqliteTestDatabase>;
+public sealed class Sip2HandOverTwiceTests_Postgres : Sip2HandOverTwiceTests<PostgresTestDatabase>;
