@@ -13,7 +13,7 @@ internal sealed record NewAppointment(long PatronId, long PickupPointId, Slot Sl
 internal sealed record AppointmentFilter(long? PatronId = null, long? PickupPointId = null, DateTimeOffset? From = null,
     DateTimeOffset? To = null, long? AppointmentId = null);
 
-internal sealed class AppointmentStore(Db db, Notify notify)
+internal sealed class AppointmentStore(Db db, Notify notify, SlotPlacesCache places)
 {
     sealed class HoldCheck
     {
@@ -48,6 +48,10 @@ internal sealed class AppointmentStore(Db db, Notify notify)
     // which is therefore the capacity check: one statement, so on PostgreSQL the row's lock makes two bookings racing
     // for the last place see each other (ON CONFLICT DO UPDATE re-checks `taken < @Capacity` on the latest row), and
     // on SQLite the single writer runs it alone. No row comes back when the slot is full.
+    // Each change of these rows is also told to the slot calendar's cache (SlotPlacesCache): to this instance's after the
+    // commit (Changed), and on PostgreSQL to every instance's by a notification sent from one of the transaction's
+    // statements (NotifyPlaces: PostgreSQL delivers it at COMMIT, and only then). The demo's past appointments
+    // (InsertPastAsync) are not told: the calendar shows no past slot.
     const string TakePlaceSql = """
         insert into slot_places (pickup_point_id, slot_start, taken)
         select @PickupPointId, @SlotStart, 1 where @Capacity > 0
@@ -81,15 +85,25 @@ internal sealed class AppointmentStore(Db db, Notify notify)
         """;
     // PostgreSQL: the place taken, the appointment inserted only if it was, and the holds linked to it, in one
     // statement (one round trip, #17). SQLite runs TakePlaceSql, BookSql and LinkSql one after the other.
-    const string BookAndLinkSql = $"""
+    static readonly string BookAndLinkSql = $"""
         with place as ({TakePlaceSql}),
         booked as (
             insert into appointments (patron_id, pickup_point_id, slot_start, slot_end, status, channel, created_at, updated_at)
             select @PatronId, @PickupPointId, @SlotStart, @SlotEnd, 'booked', @Channel, @Now, @Now from place
             returning id),
         linked as (insert into appointment_holds (appointment_id, hold_id) select booked.id, h.id from booked, unnest(@HoldIds) as h (id))
-        select id from booked
+        select booked.id from booked, {NotifyPlaces("@PickupPointId")}
         """;
+
+    /// <summary>
+    /// A FROM item sending <c>pg_notify</c> on <see cref="SlotPlacesListener.Channel"/> with the pickup point's id
+    /// (<paramref name="pickupPointId"/>, an SQL expression), for the other app instances' calendars.
+    /// </summary>
+    static string NotifyPlaces(string pickupPointId) => $"pg_notify('{SlotPlacesListener.Channel}', ({pickupPointId})::text)";
+
+    /// <summary>This instance's calendar: the pickup point's places taken changed, once (and only if) the unit of work commits.</summary>
+    void PlacesChanged(UnitOfWork uow, long pickupPointId) => uow.AfterCommit(() => places.Changed(pickupPointId));
+
     const string LinkSql = "insert into appointment_holds (appointment_id, hold_id) values (@AppointmentId, @HoldId)";
 
     const string SameSlotSql = $"""
@@ -170,6 +184,7 @@ internal sealed class AppointmentStore(Db db, Notify notify)
         }
         else id = await uow.QuerySingleOrDefaultAsync<long?>(BookAndLinkSql, booking, ct);
         if (id is null) return Refuse("slot_full", "Créneau complet", "Plus de place dans ce créneau : choisissez-en un autre.");
+        PlacesChanged(uow, a.PickupPointId);
         // Booked on the web or by SMS: the patron is waiting for the confirmation, quiet hours or not.
         if (place is not null)
             await notify.AppointmentBookedAsync(uow, NotificationStore.BookedNotice(place, id.Value, a.PatronId, a.Slot.Start, a.Slot.End, a.HoldIds.Count, a.Now),
@@ -244,6 +259,11 @@ internal sealed class AppointmentStore(Db db, Notify notify)
         update appointments set slot_start = @SlotStart, slot_end = @SlotEnd, updated_at = @Now
         where id = @Id and status = 'booked' and slot_start = @From
         """;
+    // PostgreSQL: the move, with the notification of the places it took and freed (rolled back with it if refused).
+    static readonly string MoveAndNotifySql = $"""
+        with moved as ({MoveSql} returning pickup_point_id)
+        select count(*) from moved, {NotifyPlaces("moved.pickup_point_id")}
+        """;
 
     /// <summary>
     /// Moves a booked appointment to another slot of its pickup point (<c>POST /api/appointments/{id}/move</c>) under the
@@ -273,9 +293,11 @@ internal sealed class AppointmentStore(Db db, Notify notify)
         if (await uow.QuerySingleOrDefaultAsync<int?>(TakePlaceSql, to, ct) is null)
             return Refuse("slot_full", "Créneau complet", "Plus de place dans ce créneau : choisissez-en un autre."); // rolled back, freed place included
         if (from.SlotStart > to.SlotStart) await uow.ExecuteAsync(FreePlaceSql, from, ct);
-        var moved = await uow.ExecuteAsync(MoveSql, new { appointment.Id, SlotStart = slot.Start, SlotEnd = slot.End, From = appointment.SlotStart, Now = now }, ct);
+        var move = new { appointment.Id, SlotStart = slot.Start, SlotEnd = slot.End, From = appointment.SlotStart, Now = now };
+        var moved = uow.Dialect.IsSqlite ? await uow.ExecuteAsync(MoveSql, move, ct) : await uow.QuerySingleAsync<long>(MoveAndNotifySql, move, ct);
         if (moved == 0)
             return Refuse("appointment_closed", "Rendez-vous modifié", "Le rendez-vous vient d'être déplacé ou annulé."); // rolled back with the places
+        PlacesChanged(uow, appointment.PickupPointId);
         await notify.AppointmentMovedAsync(uow, appointment.Id, urgent: channel is HoldChannel.Web, now, ct);
         return new BookOutcome.Booked(appointment.Id);
     }
@@ -368,11 +390,12 @@ internal sealed class AppointmentStore(Db db, Notify notify)
         update appointments set status = 'cancelled', closed_at = @Now, updated_at = @Now where id = @Id and status in {AppointmentStatuses.OpenSql}
         returning pickup_point_id, slot_start
         """;
-    // PostgreSQL: the cancellation and the place it frees in one statement. SQLite runs CancelSql, then FreePlaceSql.
-    const string CancelAndFreeSql = $"""
+    // PostgreSQL: the cancellation, the place it frees and the notification of it in one statement; the pickup point
+    // comes back, no row if nothing was cancelled. SQLite runs CancelSql, then FreePlaceSql.
+    static readonly string CancelAndFreeSql = $"""
         with cancelled as ({CancelSql}),
         freed as (update slot_places s set taken = s.taken - 1 from cancelled c where s.pickup_point_id = c.pickup_point_id and s.slot_start = c.slot_start)
-        select count(*) from cancelled
+        select cancelled.pickup_point_id from cancelled, {NotifyPlaces("cancelled.pickup_point_id")}
         """;
     const string NoShowSql = $"""
         update appointments set status = 'noShow', closed_at = @Now, updated_at = @Now where status in {AppointmentStatuses.OpenSql} and slot_end < @Cutoff
@@ -389,17 +412,19 @@ internal sealed class AppointmentStore(Db db, Notify notify)
     public async Task<int> CancelAsync(UnitOfWork uow, long id, DateTimeOffset now, CancelledBy by, CancellationToken ct)
     {
         var args = new { Id = id, Now = now };
-        int cancelled;
+        long? pickupPointId;
         if (uow.Dialect.IsSqlite)
         {
             // Open statuses all take a place: the one cancelled is freed.
             var place = await uow.QuerySingleOrDefaultAsync<Place>(CancelSql, args, ct);
             if (place is not null) await uow.ExecuteAsync(FreePlaceSql, place, ct);
-            cancelled = place is null ? 0 : 1;
+            pickupPointId = place?.PickupPointId;
         }
-        else cancelled = (int)await uow.QuerySingleAsync<long>(CancelAndFreeSql, args, ct);
-        if (cancelled == 1) await notify.AppointmentCancelledAsync(uow, id, by, now, ct);
-        return cancelled;
+        else pickupPointId = await uow.QuerySingleOrDefaultAsync<long?>(CancelAndFreeSql, args, ct);
+        if (pickupPointId is not { } point) return 0;
+        PlacesChanged(uow, point);
+        await notify.AppointmentCancelledAsync(uow, id, by, now, ct);
+        return 1;
     }
 
     const string DetachHoldSql = $"""

@@ -6,7 +6,7 @@ using Dapper;
 
 namespace ClickCollect.Api.Features.Slots;
 
-internal sealed class SlotStore(Db db, PickupPointStore pickupPoints, ConfigurationCache cache)
+internal sealed class SlotStore(Db db, PickupPointStore pickupPoints, ConfigurationCache cache, SlotPlacesCache places)
 {
     sealed class PointRow
     {
@@ -125,8 +125,14 @@ internal sealed class SlotStore(Db db, PickupPointStore pickupPoints, Configurat
         where pickup_point_id = @Id and slot_start >= @From and slot_start < @To and taken > 0
         """;
 
-    /// <summary>Appointments holding a place (<see cref="AppointmentStatuses.TakingPlace"/>), per slot start, in [from, to).</summary>
-    public async Task<Dictionary<DateTimeOffset, int>> BookedAsync(long id, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    /// <summary>
+    /// Appointments holding a place (<see cref="AppointmentStatuses.TakingPlace"/>), per slot start, in [from, to): from
+    /// <see cref="SlotPlacesCache"/> while it is exact, else from the database.
+    /// </summary>
+    public Task<Dictionary<DateTimeOffset, int>> BookedAsync(long id, DateTimeOffset from, DateTimeOffset to, CancellationToken ct) =>
+        places.GetOrReadAsync(id, from, to, () => ReadBookedAsync(id, from, to, ct));
+
+    async Task<Dictionary<DateTimeOffset, int>> ReadBookedAsync(long id, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
         var rows = await c.QueryAsync<BookedRow>(new CommandDefinition(BookedSql, new { Id = id, From = from, To = to }, cancellationToken: ct));

@@ -16,6 +16,8 @@ internal static class SlotsEndpoints
     {
         services.AddSingleton<SlotStore>();
         services.AddSingleton<SlotWindows>();
+        services.AddSingleton<SlotPlacesCache>();
+        services.AddHostedService<SlotPlacesListener>();
         services.AddSingleton<IValidator<OpeningRequest>, OpeningRequestValidator>();
         services.AddSingleton<IValidator<ClosureRequest>, ClosureRequestValidator>();
     }

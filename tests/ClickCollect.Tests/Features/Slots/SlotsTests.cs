@@ -141,8 +141,9 @@ public abstract class SlotsTests<TDb> where TDb : ITestDatabase, new()
     // #17: the calendar is kept computed per pickup point and period (SlotWindows) and written from prepared JSON; the
     // places taken are counted live, and a change of the configuration makes a new window.
     const string Wednesday11 = "2026-03-11T09:00:00+00:00"; // 10:00 in Paris
+    const string Wednesday1115 = "2026-03-11T09:15:00+00:00";
 
-    static (int Booked, int Remaining) Counts(JsonElement[]? slots, string start)
+    internal static (int Booked, int Remaining) Counts(JsonElement[]? slots, string start)
     {
         var slot = slots!.Single(s => s.GetProperty("start").GetString() == start);
         return (slot.GetProperty("booked").GetInt32(), slot.GetProperty("remaining").GetInt32());
@@ -164,8 +165,14 @@ public abstract class SlotsTests<TDb> where TDb : ITestDatabase, new()
             new { pickupPointId = adults, slotStart = Wednesday11, holdIds = new[] { hold.GetProperty("id").GetInt64() } }), HttpStatusCode.Created);
         Assert.Equal((1, 3), Counts(await anyone.GetFromJsonAsync<JsonElement[]>(path), Wednesday11));
 
-        await Library.ReadAsync(await patron.DeleteAsync($"/api/appointments/{booked.GetProperty("id").GetInt64()}"), HttpStatusCode.OK);
-        Assert.Equal((0, 4), Counts(await anyone.GetFromJsonAsync<JsonElement[]>(path), Wednesday11));
+        // Moved a quarter of an hour later: the place freed and the one taken, both at once (#17: the counts are cached).
+        var id = booked.GetProperty("id").GetInt64();
+        await Library.ReadAsync(await patron.PostAsJsonAsync($"/api/appointments/{id}/move", new { slotStart = Wednesday1115 }), HttpStatusCode.OK);
+        var slots = await anyone.GetFromJsonAsync<JsonElement[]>(path);
+        Assert.Equal(((0, 4), (1, 3)), (Counts(slots, Wednesday11), Counts(slots, Wednesday1115)));
+
+        await Library.ReadAsync(await patron.DeleteAsync($"/api/appointments/{id}"), HttpStatusCode.OK);
+        Assert.Equal((0, 4), Counts(await anyone.GetFromJsonAsync<JsonElement[]>(path), Wednesday1115));
     }
 
     [Fact]

@@ -1,0 +1,73 @@
+using System.Globalization;
+using ClickCollect.Api.Infrastructure.Database;
+using Npgsql;
+
+namespace ClickCollect.Api.Features.Slots;
+
+/// <summary>
+/// PostgreSQL: keeps <see cref="SlotPlacesCache"/> exact across app instances. One dedicated connection (not from the
+/// pool) LISTENs on <see cref="Channel"/>, where every transaction that changes a pickup point's slot_places rows sends
+/// the pickup point's id (AppointmentStore, folded into one of its statements: no round trip more), delivered by
+/// PostgreSQL at COMMIT; each notification drops that pickup point's cached counts. The cache is in use only while
+/// this connection listens: lost (or not open yet), every calendar reads the database, and once it listens again the
+/// cache starts empty. It reconnects after 1 s, then 2, 4… up to 30 s (on the app's clock); TCP keepalives every 10 s
+/// make a connection that died silently fail its wait. SQLite (one instance) needs none of this.
+/// </summary>
+internal sealed class SlotPlacesListener(Db db, SlotPlacesCache cache, IConfiguration configuration, TimeProvider clock,
+    ILogger<SlotPlacesListener> logger) : BackgroundService
+{
+    internal const string Channel = "slot_places";
+    internal const string ApplicationName = "ClickCollect slot_places listener";
+    static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1), LastRetry = TimeSpan.FromSeconds(30);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (db.Dialect.IsSqlite) return;
+        var connectionString = new NpgsqlConnectionStringBuilder(configuration.GetConnectionString("ClickCollect"))
+        {
+            Pooling = false,
+            KeepAlive = 10,
+            ApplicationName = ApplicationName,
+        }.ConnectionString;
+        var retry = FirstRetry;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = new NpgsqlConnection(connectionString);
+                connection.Notification += (_, e) =>
+                {
+                    if (long.TryParse(e.Payload, NumberStyles.None, CultureInfo.InvariantCulture, out var pickupPointId)) cache.Changed(pickupPointId);
+                    else cache.Clear();
+                };
+                await connection.OpenAsync(stoppingToken);
+                await using (var listen = new NpgsqlCommand($"listen {Channel}", connection))
+                    await listen.ExecuteNonQueryAsync(stoppingToken);
+                cache.Listening(); // from now on every change is heard; what was cached before may have missed some
+                retry = FirstRetry;
+                while (true) await connection.WaitAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "The slot calendar's listener lost PostgreSQL: calendars read the database until it reconnects (in {Retry})", retry);
+            }
+            finally
+            {
+                cache.NotListening();
+            }
+            try
+            {
+                await Task.Delay(retry, clock, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+            retry = retry * 2 < LastRetry ? retry * 2 : LastRetry;
+        }
+    }
+}
