@@ -15,9 +15,10 @@ namespace ClickCollect.Api.Features.Slots;
 /// date out again, 60 % of the request). A window is built from a <see cref="PickupCalendar"/> and lockdown periods,
 /// the very objects <see cref="Infrastructure.Caching.ConfigurationCache"/> hands out, and is used only with those same
 /// objects: once the configuration changes (or the cache's entry expires) the cache hands out new ones and the window
-/// is built again, so a closure, an opening or a lockdown shows at once. The places taken are not part of it: they are
-/// read on every request from the per-slot counts the bookings keep in the database (slot_places), so a booked place
-/// shows at once, whichever app instance took it.
+/// is built again, so a closure, an opening or a lockdown shows at once. The places taken are not part of it: they come
+/// from the per-slot counts the bookings keep in the database (slot_places), through <see cref="SlotPlacesCache"/>, which
+/// every booking, move and cancellation invalidates (on PostgreSQL on every app instance, by NOTIFY), so a booked place
+/// shows at once here and as soon as the notification arrives on another instance.
 /// </summary>
 internal sealed class SlotWindows(IOptions<JsonOptions> json)
 {
