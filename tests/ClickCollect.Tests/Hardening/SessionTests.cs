@@ -2,10 +2,12 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using ClickCollect.Api.Infrastructure.Auth;
 using ClickCollect.Api.Infrastructure.Database;
 using ClickCollect.Tests.Support;
 using ClickCollect.Tests.Support.Databases;
 using Dapper;
+using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace ClickCollect.Tests.Hardening;
@@ -61,6 +63,9 @@ public abstract class SessionTests<TDb> where TDb : ITestDatabase, new()
     public async Task Signing_out_on_the_page_ends_its_cookie_and_its_token_even_where_they_were_copied()
     {
         await using var app = await TestApp.StartAsync<TDb>();
+        // Tokens already read are remembered (#17): the session check alone must end them.
+        Assert.IsType<RememberedTickets>(app.Service<Microsoft.Extensions.Options.IOptionsMonitor<BearerTokenOptions>>()
+            .Get(BearerTokenDefaults.AuthenticationScheme).BearerTokenProtector);
         var patron = await SignInAsync(app, "/api/patrons/sign-in", new { cardNumber = "P0001", pin = "1234" });
         var other = await SignInAsync(app, "/api/patrons/sign-in", new { cardNumber = "P0001", pin = "1234" }); // the same reader on their phone
         Assert.Equal(HttpStatusCode.OK, await GetAsync(app, "/api/patrons/me", cookie: patron.Cookie));

@@ -51,6 +51,11 @@ internal static class AuthSetup
                 o.Events.OnRedirectToLogin = c => { c.Response.StatusCode = StatusCodes.Status401Unauthorized; return Task.CompletedTask; };
                 o.Events.OnRedirectToAccessDenied = c => { c.Response.StatusCode = StatusCodes.Status403Forbidden; return Task.CompletedTask; };
             });
+        // After the default ticket format is set up: tokens already read are answered from memory (RememberedTickets, #17).
+        builder.Services.AddOptions<BearerTokenOptions>(BearerTokenDefaults.AuthenticationScheme).PostConfigure<TimeProvider>((o, clock) =>
+        {
+            if (o.BearerTokenProtector is not RememberedTickets) o.BearerTokenProtector = new RememberedTickets(o.BearerTokenProtector, clock);
+        });
         Policies.Add(builder.Services.AddAuthorizationBuilder());
         builder.Services.AddSingleton<TokenIssuer>();
         builder.Services.AddSingleton<SessionStore>();
