@@ -81,7 +81,7 @@ public sealed class RoundTripTests_Postgres : IDisposable
         };
         var (booked, booking) = await TracedAsync(patron, keyed);
         var id = (await ReadAsync(booked, HttpStatusCode.Created)).GetProperty("id").GetInt64();
-        AtMost(12, booking, "A booking with an Idempotency-Key");
+        AtMost(11, booking, "A booking with an Idempotency-Key"); // 12 while the patron was read again (#17)
         NoView(booking, "A booking");
 
         // Without a key (as the benchmark books), in another slot: was 17 with the calendar cached, 20 without.
@@ -90,7 +90,7 @@ public sealed class RoundTripTests_Postgres : IDisposable
             Content = JsonContent.Create(new { pickupPointId = point, slotStart = "2026-03-11T09:15:00+00:00", holdIds = new[] { holds[1] } }),
         });
         await ReadAsync(bookedToo, HttpStatusCode.Created);
-        AtMost(11, plain, "A booking without a key");
+        AtMost(10, plain, "A booking without a key"); // 11 while the patron was read again (#17)
         NoView(plain, "A booking");
 
         app.Clock.SetUtcNow(DateTimeOffset.Parse(Wednesday11) - TimeSpan.FromMinutes(20));

@@ -56,9 +56,9 @@ internal static class AppointmentsEndpoints
     static async Task<Results<Created<AppointmentResponse>, Ok<AppointmentResponse>, ProblemHttpResult>> Book(
         BookAppointmentRequest request, CurrentUser user, PatronResolver patrons, BookAppointment booking, HttpContext http, CancellationToken ct)
     {
-        var patron = await patrons.ResolveAsync(user, request.PatronCardNumber, ct);
-        if (patron.Problem is { } refused) return refused;
-        return (await booking.RunAsync(patron.Row!.Id, request, user.IsStaff ? HoldChannel.Phone : HoldChannel.Web, ct, IdempotencyClaim.Of(http))).ToHttp();
+        var (patronId, refused) = await patrons.ResolveIdAsync(user, request.PatronCardNumber, ct);
+        if (refused is not null) return refused;
+        return (await booking.RunAsync(patronId!.Value, request, user.IsStaff ? HoldChannel.Phone : HoldChannel.Web, ct, IdempotencyClaim.Of(http))).ToHttp();
     }
 
     static async Task<Results<Ok<IReadOnlyList<AppointmentResponse>>, ProblemHttpResult>> List(

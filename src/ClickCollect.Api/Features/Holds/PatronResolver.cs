@@ -17,7 +17,7 @@ internal sealed class PatronResolver(PatronStore patrons)
     {
         if (user.IsPatron)
         {
-            if (!string.IsNullOrWhiteSpace(cardNumber) && !string.Equals(cardNumber.Trim(), user.CardNumber, StringComparison.OrdinalIgnoreCase))
+            if (!OwnCard(user, cardNumber))
                 return new(null, Problems.Create(StatusCodes.Status403Forbidden, "other_patron", "Action réservée au titulaire",
                     "Un lecteur ne peut agir que pour sa propre carte."));
             return new(await patrons.GetAsync(user.Id, ct), null);
@@ -27,4 +27,19 @@ internal sealed class PatronResolver(PatronStore patrons)
         var row = await patrons.FindByCardAsync(cardNumber.Trim(), ct);
         return row is null ? new(null, Problems.Field("patronCardNumber", $"La carte {cardNumber} n'existe pas.")) : new(row, null);
     }
+
+    /// <summary>
+    /// Like <see cref="ResolveAsync"/> for a call that needs only the patron's id (the booking): a patron acting for
+    /// themself is not read again, their id is in their ticket and their session was just checked. The read was one
+    /// connection and one statement more on every booking, about 3 % of its CPU (#17).
+    /// </summary>
+    public async Task<(long? Id, ProblemHttpResult? Problem)> ResolveIdAsync(CurrentUser user, string? cardNumber, CancellationToken ct)
+    {
+        if (user.IsPatron && OwnCard(user, cardNumber)) return (user.Id, null);
+        var resolved = await ResolveAsync(user, cardNumber, ct);
+        return (resolved.Row?.Id, resolved.Problem);
+    }
+
+    static bool OwnCard(CurrentUser user, string? cardNumber) =>
+        string.IsNullOrWhiteSpace(cardNumber) || string.Equals(cardNumber.Trim(), user.CardNumber, StringComparison.OrdinalIgnoreCase);
 }
