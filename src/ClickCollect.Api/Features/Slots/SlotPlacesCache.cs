@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using ClickCollect.Api.Infrastructure.Database;
 
 namespace ClickCollect.Api.Features.Slots;
@@ -23,13 +24,11 @@ internal sealed class SlotPlacesCache(Db db)
     const int MaxEntries = 10_000;
 
     readonly ConcurrentDictionary<(long PickupPointId, DateTimeOffset From, DateTimeOffset To), Entry> entries = new();
-    readonly ConcurrentDictionary<long, StrongBox> versions = new();
+    readonly ConcurrentDictionary<long, StrongBox<long>> versions = new();
     long epoch;
     volatile bool inUse = db.Dialect.IsSqlite;
 
     sealed record Entry(Dictionary<DateTimeOffset, int> Taken, long Epoch, long Version);
-
-    sealed class StrongBox { public long Value; }
 
     /// <summary>
     /// Whether the calendar may use what is cached: always on SQLite (one instance: its own writes are all there is);
@@ -55,7 +54,7 @@ internal sealed class SlotPlacesCache(Db db)
     /// stays until <see cref="MaxEntries"/> empties the cache or a read of the same period replaces it).</summary>
     public void Changed(long pickupPointId)
     {
-        Interlocked.Increment(ref versions.GetOrAdd(pickupPointId, _ => new StrongBox()).Value);
+        Interlocked.Increment(ref versions.GetOrAdd(pickupPointId, _ => new StrongBox<long>()).Value);
     }
 
     /// <summary>Something changed, which pickup point is not known: nothing cached is used again.</summary>
@@ -71,7 +70,7 @@ internal sealed class SlotPlacesCache(Db db)
     {
         if (!inUse) return await read();
         var key = (pickupPointId, from, to);
-        var version = versions.GetOrAdd(pickupPointId, _ => new StrongBox());
+        var version = versions.GetOrAdd(pickupPointId, _ => new StrongBox<long>());
         var (seenEpoch, seenVersion) = (Interlocked.Read(ref epoch), Interlocked.Read(ref version.Value));
         if (entries.TryGetValue(key, out var entry) && entry.Epoch == seenEpoch && entry.Version == seenVersion) return entry.Taken;
         var taken = await read();
