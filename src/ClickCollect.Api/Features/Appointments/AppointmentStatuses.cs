@@ -27,3 +27,26 @@ internal static class AppointmentStatuses
     public static readonly AppointmentStatus[] Closed = StatusList.Parse<AppointmentStatus>(ClosedSql);
     public static readonly AppointmentStatus[] TakingPlace = StatusList.Parse<AppointmentStatus>(TakingPlaceSql);
 }
+
+/// <summary>
+/// The open appointment of each hold <c>h</c> (its latest, when a hold was ever booked twice), joined as <c>a</c> with
+/// <c>a.id</c>, <c>a.slot_start</c> and <c>a.status</c>, null when it has none: found by key from appointment_holds
+/// whatever the number of holds and appointments (#17). PostgreSQL runs it as a lateral subquery, i.e. once per hold
+/// through appointment_holds_hold and the appointments' key. Written as a plain join "a.id = (the hold's open
+/// appointment)" its planner hashed the whole appointments table on every call once the holds were many (QueryPlanTests:
+/// a pick list of 3,000 allocated holds among 33,000 appointments); written as "a.id in (the hold's appointments)" it
+/// walked every open appointment for each hold (2.3 s for a 500-line pick list among 50,000 appointments). SQLite has
+/// no LATERAL and reads the plain join by key.
+/// </summary>
+internal static class OpenAppointmentOfHold
+{
+    const string Latest = $"""
+        from appointment_holds ah join appointments x on x.id = ah.appointment_id
+        where ah.hold_id = h.id and x.status in {AppointmentStatuses.OpenSql}
+        order by ah.appointment_id desc limit 1
+        """;
+
+    public static string Join(SqlDialect dialect) => dialect.Pick(
+        $"left join appointments a on a.id = (select x.id {Latest})",
+        $"left join lateral (select x.id, x.slot_start, x.status {Latest}) a on true");
+}
