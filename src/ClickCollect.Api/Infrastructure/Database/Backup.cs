@@ -24,11 +24,11 @@ internal static class Backup
         for (var n = 2; File.Exists(path); n++) path = $"{stem}-{n}.db";
         var partial = path + ".partial"; // never a half-written file under the final name
 
-        await using (var source = (SqliteConnection)await db.OpenAsync(ct))
+        await using (var read = (PreparedConnection)await db.OpenAsync(ct)) // SQLite's read connections are kept prepared (Db.OpenAsync)
         await using (var target = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = partial, Pooling = false }.ToString()))
         {
             await target.OpenAsync(ct);
-            source.BackupDatabase(target);
+            read.Inner.BackupDatabase(target);
             await using var check = target.CreateCommand();
             check.CommandText = "pragma integrity_check";
             var integrity = (string?)await check.ExecuteScalarAsync(ct);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
@@ -27,7 +28,11 @@ internal sealed class Db : IAsyncDisposable
     {
         this.source = source;
         Dialect = dialect;
-        if (dialect.IsSqlite) writer = new(() => new GroupCommit(OpenAsync, dialect) { ConnectionOpened = connectionOpened });
+        if (dialect.IsSqlite)
+        {
+            writer = new(() => new GroupCommit(OpenSqliteAsync, dialect) { ConnectionOpened = connectionOpened });
+            readers = [];
+        }
     }
 
     public SqlDialect Dialect { get; }
@@ -80,7 +85,52 @@ internal sealed class Db : IAsyncDisposable
         return csb.ConnectionString;
     }
 
+    /// <summary>
+    /// A connection for reads (on PostgreSQL, from Npgsql's pool). On SQLite, one of the read connections this keeps open
+    /// with their prepared statements (<see cref="PreparedConnection"/>): disposing it gives it back. A read connection
+    /// from Microsoft.Data.Sqlite's pool parses and plans every statement again (its prepared statements go with the
+    /// <see cref="SqliteConnection"/> object, a new one at every open): 11 % of a booking's CPU went to preparing the
+    /// session check and the read-back on pooled connections in the profile of make bench (#17).
+    /// </summary>
     public async Task<DbConnection> OpenAsync(CancellationToken ct)
+    {
+        if (readers is null) return await OpenPooledAsync(ct);
+        if (readers.TryTake(out var kept))
+        {
+            Interlocked.Decrement(ref idleReaders);
+            connectionOpened?.Invoke(kept.Inner);
+            return kept;
+        }
+        return new PreparedConnection(await OpenSqliteAsync(ct), KeepReader);
+    }
+
+    /// <summary>The read connections kept open (SQLite): as many as were ever used at once, up to <see cref="MaxIdleReaders"/>.</summary>
+    readonly ConcurrentBag<PreparedConnection>? readers;
+    int idleReaders;
+    volatile bool disposed;
+
+    /// <summary>
+    /// Read connections kept idle at most; more at once are opened and closed as needed. Reads on SQLite run on the thread
+    /// that asked (Microsoft.Data.Sqlite's async calls complete synchronously), so about as many as there are busy threads
+    /// are in use at once.
+    /// </summary>
+    internal const int MaxIdleReaders = 32;
+
+    bool KeepReader(PreparedConnection connection)
+    {
+        if (disposed || Interlocked.Increment(ref idleReaders) > MaxIdleReaders)
+        {
+            if (!disposed) Interlocked.Decrement(ref idleReaders);
+            return false;
+        }
+        readers!.Add(connection);
+        return true;
+    }
+
+    /// <summary>A plain connection from Microsoft.Data.Sqlite's pool, given this app's settings (the writer wraps its own).</summary>
+    async Task<SqliteConnection> OpenSqliteAsync(CancellationToken ct) => (SqliteConnection)await OpenPooledAsync(ct);
+
+    async Task<DbConnection> OpenPooledAsync(CancellationToken ct)
     {
         var connection = await source.OpenConnectionAsync(ct);
         if (connection is SqliteConnection sqlite && sqlite.Handle is { } handle && !configured.TryGetValue(handle, out _))
@@ -134,6 +184,8 @@ internal sealed class Db : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (writer is { IsValueCreated: true }) await writer.Value.DisposeAsync();
+        disposed = true;
+        while (readers?.TryTake(out var reader) == true) await reader.DisposeAsync(); // declined by KeepReader now: closed
         await source.DisposeAsync();
     }
 }

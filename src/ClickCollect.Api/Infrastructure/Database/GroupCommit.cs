@@ -23,7 +23,7 @@ namespace ClickCollect.Api.Infrastructure.Database;
 /// taken (a cancelled caller takes it and leaves at once), so a turn that leaves the transaction open
 /// for a waiting one can count on it to commit or pass it on. The connection stays open between groups.
 /// </remarks>
-internal sealed class GroupCommit(Func<CancellationToken, Task<DbConnection>> open, SqlDialect dialect) : IAsyncDisposable
+internal sealed class GroupCommit(Func<CancellationToken, Task<SqliteConnection>> open, SqlDialect dialect) : IAsyncDisposable
 {
     public const int MaxGroup = 64;
     // The turn's savepoint statements, run through the connection's kept commands (parsed once, not at every turn).
@@ -75,7 +75,7 @@ internal sealed class GroupCommit(Func<CancellationToken, Task<DbConnection>> op
 
     async Task BeginAsync()
     {
-        connection ??= new PreparedConnection((SqliteConnection)await open(CancellationToken.None));
+        connection ??= new PreparedConnection(await open(CancellationToken.None));
         if (ConnectionOpened is { } seen && seen != connectionSeen)
         {
             seen(connection.Inner);

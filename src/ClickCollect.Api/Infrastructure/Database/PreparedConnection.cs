@@ -6,7 +6,8 @@ using Microsoft.Data.Sqlite;
 namespace ClickCollect.Api.Infrastructure.Database;
 
 /// <summary>
-/// The SQLite writer's connection, keeping each statement it runs prepared for the next time (#17 item 2).
+/// A SQLite connection kept open, keeping each statement it runs prepared for the next time (#17 item 2): the writer's,
+/// and the read connections <see cref="Db.OpenAsync"/> hands out.
 /// Microsoft.Data.Sqlite parses and plans a statement once per <see cref="SqliteCommand"/> object, and Dapper makes a
 /// new command for every call, so every statement of every write was parsed and planned again (13 % of the CPU of a
 /// booking). Commands made here hand each SQL text to a command kept for that text on this connection: the statement
@@ -17,12 +18,17 @@ namespace ClickCollect.Api.Infrastructure.Database;
 /// of its own; one given back with its reader still open is disposed, as any command would be. Nothing is kept beyond
 /// <see cref="Capacity"/> texts (statements built from filters vary). The writer's connection lives as long as the writer
 /// keeps it; disposing this disposes the kept commands, then the connection.
+/// A read connection is made with <paramref name="giveBack"/>: disposing it offers it back to its owner (which keeps it
+/// for the next read, with its prepared statements) when it is clean: open, no transaction left open, every command it
+/// handed out given back (so no statement still holds a read snapshot). Otherwise, or when the owner declines, it is
+/// disposed as above.
 /// </remarks>
-internal sealed class PreparedConnection(SqliteConnection inner) : DbConnection
+internal sealed class PreparedConnection(SqliteConnection inner, Func<PreparedConnection, bool>? giveBack = null) : DbConnection
 {
     public const int Capacity = 256;
 
     readonly Dictionary<string, SqliteCommand> kept = new(StringComparer.Ordinal);
+    int takenOut; // commands taken out and not given back yet
 
     public SqliteConnection Inner => inner;
 
@@ -46,6 +52,7 @@ internal sealed class PreparedConnection(SqliteConnection inner) : DbConnection
 
     SqliteCommand Take(string sql)
     {
+        takenOut++;
         if (kept.Remove(sql, out var command)) return command;
         command = inner.CreateCommand();
         command.CommandText = sql;
@@ -54,6 +61,7 @@ internal sealed class PreparedConnection(SqliteConnection inner) : DbConnection
 
     void Give(SqliteCommand command, bool readerOpen)
     {
+        takenOut--;
         command.Parameters.Clear();
         command.Transaction = null;
         command.CommandTimeout = inner.DefaultTimeout;
@@ -78,12 +86,20 @@ internal sealed class PreparedConnection(SqliteConnection inner) : DbConnection
     protected override DbTransaction BeginDbTransaction(IsolationLevel isolationLevel) => inner.BeginTransaction(isolationLevel);
     protected override DbCommand CreateDbCommand() => new Command(this);
 
+    /// <summary>Nothing of a caller is left on the connection: it can serve the next one as if just opened.</summary>
+    bool Clean => takenOut == 0 && inner.State == ConnectionState.Open && SQLitePCL.raw.sqlite3_get_autocommit(inner.Handle) != 0;
+
     protected override void Dispose(bool disposing)
     {
+        if (disposing && giveBack is not null && Clean && giveBack(this)) return; // kept open by its owner for the next caller
         if (disposing)
         {
             foreach (var command in kept.Values) command.Dispose();
             kept.Clear();
+            // A transaction its caller left open (begun by SQL text, unknown to Microsoft.Data.Sqlite) is rolled back here:
+            // its pool would otherwise hand the physical connection, transaction and all, to the next open.
+            if (inner.State == ConnectionState.Open && SQLitePCL.raw.sqlite3_get_autocommit(inner.Handle) == 0)
+                SQLitePCL.raw.sqlite3_exec(inner.Handle, "rollback");
             inner.Dispose();
         }
         base.Dispose(disposing);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Data.Common;
 using ClickCollect.Api.Infrastructure.Database;
 using ClickCollect.Tests.Support.Databases;
 using Dapper;
@@ -6,7 +7,10 @@ using Microsoft.Data.Sqlite;
 
 namespace ClickCollect.Tests.Infrastructure.Database;
 
-/// <summary>#17 item 2: SQLite's per-connection settings cost one statement per physical connection, not one per open.</summary>
+/// <summary>
+/// #17 item 2: SQLite's per-connection settings cost one statement per physical connection, not one per open; read
+/// connections are kept open with their prepared statements.
+/// </summary>
 public sealed class SqliteSettingsTests
 {
     [Fact]
@@ -15,23 +19,61 @@ public sealed class SqliteSettingsTests
         await using var db = Db.Create(new DatabaseOptions(), SqliteTestDatabase.ConnectionString(SqliteTestDatabase.NewFile()));
         var statements = new ConcurrentQueue<string>();
         SQLitePCL.sqlite3 handle;
-        await using (var first = (SqliteConnection)await db.OpenAsync(default))
+        await using (var first = await db.OpenAsync(default))
         {
             Assert.Equal(2, await first.ExecuteScalarAsync<long>("pragma synchronous")); // 2 = FULL
-            handle = first.Handle!;
+            handle = Handle(first);
             SQLitePCL.raw.sqlite3_trace(handle, (_, sql) => statements.Enqueue(sql), null); // stays on the pooled connection
         }
 
-        await using (var again = (SqliteConnection)await db.OpenAsync(default))
+        await using (var again = await db.OpenAsync(default))
         {
-            Assert.Same(handle, again.Handle); // the pool gave the same physical connection back
+            Assert.Same(handle, Handle(again)); // the same physical connection back
             Assert.Equal(2, await again.ExecuteScalarAsync<long>("pragma synchronous"));
             // A second physical connection, opened while the first is in use, gets the setting too.
-            await using var other = (SqliteConnection)await db.OpenAsync(default);
-            Assert.NotSame(handle, other.Handle);
+            await using var other = await db.OpenAsync(default);
+            Assert.NotSame(handle, Handle(other));
             Assert.Equal(2, await other.ExecuteScalarAsync<long>("pragma synchronous"));
         }
 
         Assert.DoesNotContain(statements, s => s.Contains("synchronous = full", StringComparison.OrdinalIgnoreCase));
     }
+
+    [Fact]
+    public async Task A_read_connection_is_kept_open_with_its_prepared_statements_and_only_when_its_caller_left_nothing_behind()
+    {
+        await using var db = Db.Create(new DatabaseOptions(), SqliteTestDatabase.ConnectionString(SqliteTestDatabase.NewFile()));
+        const string Count = "select count(*) from sqlite_master where type = @type";
+        DbConnection first;
+        await using (var c = await db.OpenAsync(default))
+        {
+            first = c;
+            Assert.Equal(0, await c.ExecuteScalarAsync<long>(Count, new { type = "table" }));
+        }
+
+        // Given back, handed out again with the statement still prepared (kept, not made again).
+        await using (var c = await db.OpenAsync(default))
+        {
+            Assert.Same(first, c);
+            Assert.Equal(1, ((PreparedConnection)c).Kept);
+            Assert.Equal(0, await c.ExecuteScalarAsync<long>(Count, new { type = "index" }));
+            Assert.Equal(1, ((PreparedConnection)c).Kept);
+        }
+
+        // A caller that leaves a transaction open (or a command out) does not pass it on: the connection is closed instead.
+        await using (var c = await db.OpenAsync(default))
+        {
+            Assert.Same(first, c);
+            await c.ExecuteAsync("begin transaction");
+        }
+        await using (var c = await db.OpenAsync(default))
+        {
+            Assert.NotSame(first, c);
+            Assert.Equal(0, ((PreparedConnection)c).Kept);
+            Assert.NotEqual(0, SQLitePCL.raw.sqlite3_get_autocommit(Handle(c))); // no transaction left open on it
+            Assert.Equal(0, await c.ExecuteScalarAsync<long>(Count, new { type = "table" })); // and nothing half-done shows here
+        }
+    }
+
+    static SQLitePCL.sqlite3 Handle(DbConnection c) => ((PreparedConnection)c).Inner.Handle!;
 }
