@@ -29,7 +29,11 @@ internal sealed class BookAppointmentRequestValidator : AbstractValidator<BookAp
 
 internal abstract record BookOutcome
 {
-    public sealed record Booked(long AppointmentId) : BookOutcome;
+    public sealed record Booked(long AppointmentId) : BookOutcome
+    {
+        /// <summary>The appointment as its read-back would answer, when the store could tell it from what it read (SQLite).</summary>
+        public AppointmentResponse? Answer { get; init; }
+    }
     /// <summary>The holds joined the patron's appointment already in that slot (answered 200, no extra place used).</summary>
     public sealed record Joined(long AppointmentId) : BookOutcome;
     /// <summary>A refusal: the stable code and the French explanation of a 409 problem.</summary>
@@ -114,12 +118,12 @@ internal sealed class BookAppointment(SlotStore slots, AppointmentStore store, L
             }
             if (outcome is BookOutcome.Booked or BookOutcome.Joined) await uow.CommitAsync(ct);
         }
-        return await ResultAsync(outcome, id => store.GetAsync(id, ct)); // read back outside the writer's turn
+        return await ResultAsync(outcome, id => store.GetAsync(id, ct)); // read back (when the store did not tell the answer) outside the writer's turn
     }
 
     static async Task<BookingResult> ResultAsync(BookOutcome outcome, Func<long, Task<AppointmentResponse?>> readBack) => outcome switch
     {
-        BookOutcome.Booked(var id) => new BookingResult.Booked((await readBack(id))!),
+        BookOutcome.Booked booked => new BookingResult.Booked(booked.Answer ?? (await readBack(booked.AppointmentId))!),
         BookOutcome.Joined(var id) => new BookingResult.Joined((await readBack(id))!),
         BookOutcome.UnknownHolds(var ids) => Refuse(Problems.Field("holdIds", $"Réservations inconnues pour ce lecteur : {string.Join(", ", ids)}.")),
         BookOutcome.Refused(var code, var title, var detail) => Refuse(Problems.Conflict(code, title, detail)),

@@ -70,6 +70,29 @@ public abstract class AppointmentsTests<TDb> where TDb : ITestDatabase, new()
         await ProblemAssert.IsProblemAsync(other, HttpStatusCode.UnprocessableEntity, "idempotency_key_reused");
     }
 
+    [Fact] // #17: on SQLite the 201 is built from what the booking read, not read back: it must say what GET says
+    public async Task The_answer_to_a_booking_is_the_appointment_as_get_reads_it()
+    {
+        await using var app = await TestApp.StartAsync<TDb>();
+        var point = await PickupPointIdAsync(app, CentralAdults);
+        var patron = await PatronAsync(app, "P0003");
+        var holds = new List<long>();
+        // Titles whose order differs by case and accent from their creation order, and two of one title (ordered by hold).
+        foreach (var title in new[] { "été indien", "Zoé", "abeilles", "Zoé" })
+        {
+            var (id, _) = await BookAsync(app, title, "Auteur, Test", "R TES", "Romans adultes", "CENTRALE");
+            holds.Add((await ReadAsync(await patron.PostAsJsonAsync("/api/holds", new { titleId = id, pickupPointId = point }), HttpStatusCode.Created))
+                .GetProperty("id").GetInt64());
+        }
+
+        var response = await patron.PostAsJsonAsync("/api/appointments", new { pickupPointId = point, slotStart = Wednesday11, holdIds = holds });
+        var booked = await ReadAsync(response, HttpStatusCode.Created);
+        var read = await patron.GetAsync(response.Headers.Location);
+
+        Assert.Equal(await read.Content.ReadAsStringAsync(), booked.GetRawText());
+        Assert.Equal(4, booked.GetProperty("holds").GetArrayLength());
+    }
+
     [Fact]
     public async Task Booking_runs_without_http_and_refuses_a_slot_beyond_the_horizon_with_its_problem()
     {
