@@ -16,7 +16,8 @@ internal static class ServerStatements
         await c.ExecuteAsync("create extension if not exists pg_stat_statements; select pg_stat_statements_reset();");
     }
 
-    public static async Task ReportAsync(string connectionString, long bookings, Action<string> say)
+    /// <summary>Per request of the measure just made (<paramref name="what"/>: booking, search…), since the last reset.</summary>
+    public static async Task ReportAsync(string connectionString, long bookings, Action<string> say, string what = "booking")
     {
         await using var c = new NpgsqlConnection(connectionString);
         var rows = (await c.QueryAsync<(string Query, long Calls, long Plans, double PlanMs, double ExecMs)>(
@@ -26,7 +27,7 @@ internal static class ServerStatements
             order by total_plan_time + total_exec_time desc
             """)).ToList();
         var per = Math.Max(1, bookings);
-        say($"Server time per booking request ({bookings:N0} requests): planning {rows.Sum(r => r.PlanMs) / per:F2} ms, " +
+        say($"Server time per {what} request ({bookings:N0} requests): planning {rows.Sum(r => r.PlanMs) / per:F2} ms, " +
             $"execution {rows.Sum(r => r.ExecMs) / per:F2} ms, {rows.Sum(r => r.Calls) / (double)per:F1} statements " +
             "(pg_stat_statements, the bare baseline's statements left out). The heaviest:");
         say("");
