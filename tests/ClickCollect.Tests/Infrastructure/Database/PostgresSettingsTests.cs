@@ -14,4 +14,11 @@ public sealed class PostgresSettingsTests
         var chosen = new NpgsqlConnectionStringBuilder(Db.WithAutoPrepare("Host=127.0.0.1;Max Auto Prepare=20;Auto Prepare Min Usages=3"));
         Assert.Equal((20, 3), (chosen.MaxAutoPrepare, chosen.AutoPrepareMinUsages));
     }
+
+    [Fact]
+    public void Pooled_connections_are_not_reset_on_return_unless_the_connection_string_asks_for_it()
+    {
+        Assert.True(new NpgsqlConnectionStringBuilder(Db.WithAutoPrepare("Host=127.0.0.1;Username=app")).NoResetOnClose);
+        Assert.False(new NpgsqlConnectionStringBuilder(Db.WithAutoPrepare("Host=127.0.0.1;No Reset On Close=false")).NoResetOnClose);
+    }
 }
