@@ -91,12 +91,25 @@ internal sealed class CatalogueStore(Db db, SearchCache cache)
         var match = byWords ? dialect.Pick(SearchTerms.ToFts5(search.Words), SearchTerms.ToPostgres(search.Words)) : null;
         var offset = (long)(search.Page - 1) * search.PageSize;
         await using var c = await db.OpenAsync(ct);
+        var cacheable = SearchCache.Caches(search, match);
+        long? catalogueVersion = null;
+        // PostgreSQL, a search already ranked at the catalogue version this instance last read: one round trip, the
+        // version read again in the same batch as the page, the page kept only if the version is still that one
+        // (#17: the separate version read was one of a cached search's two round trips).
+        if (cacheable && !dialect.IsSqlite && cache.LastCatalogueVersion is { } guess
+            && cache.Get(cache.KeyFor(search, match!, guess)) is { } guessed && Serves(guessed, offset, search.PageSize))
+        {
+            var (read, rows) = await VersionAndPageAsync(c, guessed.Ids, offset, search, ct);
+            if (read == guess) return (rows, guessed.Total, guessed.Estimated);
+            catalogueVersion = read; // an import committed since: ranked again below, under the new version
+        }
         // The version is read before ranking: a ranking made after an import committed may sit under the
         // version before it (one miss more), but one made before never sits under the version after.
-        var key = SearchCache.Caches(search, match)
-            ? cache.KeyFor(search, match!, await c.ExecuteScalarAsync<long>(new CommandDefinition(CatalogueVersionSql, cancellationToken: ct)))
-            : null;
-        if (key is not null && cache.Get(key) is { } cached && (offset + search.PageSize <= cached.Ids.Length || cached.Total <= cached.Ids.Length))
+        if (cacheable && catalogueVersion is null)
+            catalogueVersion = await c.ExecuteScalarAsync<long>(new CommandDefinition(CatalogueVersionSql, cancellationToken: ct));
+        if (catalogueVersion is { } v) cache.LastCatalogueVersion = v;
+        var key = cacheable ? cache.KeyFor(search, match!, catalogueVersion!.Value) : null;
+        if (key is not null && cache.Get(key) is { } cached && Serves(cached, offset, search.PageSize))
             return (await PageAsync(c, cached.Ids, offset, search, ct), cached.Total, cached.Estimated);
 
         var tsQuery = byWords && !dialect.IsSqlite
@@ -138,15 +151,35 @@ internal sealed class CatalogueStore(Db db, SearchCache cache)
         return (await PageAsync(c, ids, offset, search, ct), (int)total, estimated);
     }
 
+    /// <summary>Whether a cached ranking holds the page asked for (or every hit there is).</summary>
+    static bool Serves(SearchCache.Hits hits, long offset, int pageSize) => offset + pageSize <= hits.Ids.Length || hits.Total <= hits.Ids.Length;
+
+    static List<long> PageOf(long[] ranked, long offset, int pageSize) => ranked.Skip((int)Math.Min(offset, ranked.Length)).Take(pageSize).ToList();
+
+    string PageSql(TitleSearch search) => $"select {Columns(search)} from titles t where {db.Dialect.InKeys("t.id", "@Ids")}";
+
+    static IReadOnlyList<TitleRow> InRankOrder(List<long> page, IEnumerable<TitleRow> rows)
+    {
+        var byId = rows.ToDictionary(r => r.Id);
+        return page.Where(byId.ContainsKey).Select(id => byId[id]).ToList();
+    }
+
     /// <summary>The titles of one page of ranked ids, in that order, each with its copies on the shelf counted now.</summary>
     async Task<IReadOnlyList<TitleRow>> PageAsync(DbConnection c, long[] ranked, long offset, TitleSearch search, CancellationToken ct)
     {
-        var page = ranked.Skip((int)Math.Min(offset, ranked.Length)).Take(search.PageSize).ToList();
+        var page = PageOf(ranked, offset, search.PageSize);
         if (page.Count == 0) return [];
-        var sql = $"select {Columns(search)} from titles t where {db.Dialect.InKeys("t.id", "@Ids")}";
-        var rows = (await c.QueryAsync<TitleRow>(new CommandDefinition(sql, new { Ids = db.Dialect.KeyList(page), search.BranchId }, cancellationToken: ct)))
-            .ToDictionary(r => r.Id);
-        return page.Where(rows.ContainsKey).Select(id => rows[id]).ToList();
+        return InRankOrder(page, await c.QueryAsync<TitleRow>(new CommandDefinition(PageSql(search), new { Ids = db.Dialect.KeyList(page), search.BranchId }, cancellationToken: ct)));
+    }
+
+    /// <summary>The catalogue's version and, in the same batch after it, the page as <see cref="PageAsync"/> reads it.</summary>
+    async Task<(long Version, IReadOnlyList<TitleRow> Rows)> VersionAndPageAsync(DbConnection c, long[] ranked, long offset, TitleSearch search, CancellationToken ct)
+    {
+        var page = PageOf(ranked, offset, search.PageSize);
+        var sql = page.Count == 0 ? CatalogueVersionSql : $"{CatalogueVersionSql};\n{PageSql(search)}";
+        await using var grid = await c.QueryMultipleAsync(new CommandDefinition(sql, new { Ids = db.Dialect.KeyList(page), search.BranchId }, cancellationToken: ct));
+        var version = await grid.ReadSingleAsync<long>();
+        return (version, page.Count == 0 ? [] : InRankOrder(page, await grid.ReadAsync<TitleRow>()));
     }
 
     // A counter's branch, or the home branch of the bibliobus serving a stop: where its copies come from.

@@ -32,6 +32,17 @@ internal sealed class SearchCache : IDisposable
     public Key KeyFor(TitleSearch search, string match, long catalogueVersion) =>
         new(Interlocked.Read(ref version), catalogueVersion, match, search.Audience, search.Format, search.Language);
 
+    /// <summary>
+    /// The catalogue version this instance read last: the version a cached search guesses, and checks in the same
+    /// round trip as its page (CatalogueStore). Only a guess: a ranking is used only under the version read with it.
+    /// </summary>
+    public long? LastCatalogueVersion
+    {
+        get => Interlocked.Read(ref lastCatalogueVersion) is var v && v >= 0 ? v : null;
+        set => Interlocked.Exchange(ref lastCatalogueVersion, value ?? -1);
+    }
+    long lastCatalogueVersion = -1;
+
     public Hits? Get(Key key) => cache.TryGetValue(key, out Hits? hits) ? hits : null;
 
     public void Set(Key key, Hits hits)
