@@ -30,6 +30,11 @@ public sealed class PostgresServer
     /// <summary>The server's log (auto_explain writes its plans there).</summary>
     public string LogFile => Path.Combine(dataDirectory, "server.log");
 
+    /// <summary>The server's main process (postmaster.pid), or null once it is gone: the benchmark reads the CPU time of it and its backends.</summary>
+    public int? ProcessId =>
+        File.Exists(Path.Combine(dataDirectory, "db", "postmaster.pid"))
+        && int.TryParse(File.ReadLines(Path.Combine(dataDirectory, "db", "postmaster.pid")).FirstOrDefault(), out var pid) ? pid : null;
+
     public string ConnectionString(string database) =>
         $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Pooling=true;Maximum Pool Size=50;Timeout=30";
 
