@@ -1,6 +1,7 @@
 using ClickCollect.Api.Infrastructure.Telemetry;
 using ClickCollect.Api.Features.Holds;
 using ClickCollect.Api.Features.Lockdowns;
+using ClickCollect.Api.Features.Network;
 using ClickCollect.Api.Features.Slots;
 using ClickCollect.Api.Infrastructure.Database;
 using ClickCollect.Api.Infrastructure.Http;
@@ -65,7 +66,7 @@ internal abstract record BookingResult
 /// read under <see cref="LockKeys.Lending"/> held shared, so a lockdown declared now applies to every
 /// booking after it; the store's conditional insert decides who gets the last place. Testable without HTTP.
 /// </summary>
-internal sealed class BookAppointment(SlotStore slots, AppointmentStore store, LockdownStore lockdowns, Db db,
+internal sealed class BookAppointment(SlotStore slots, AppointmentStore store, PickupPointStore pickupPoints, Db db,
     IOptions<AppointmentOptions> options, ClickCollectMetrics metrics, TimeProvider clock)
 {
     /// <param name="idempotency">The request's <c>Idempotency-Key</c>, if any: its answer is recorded in the booking's own transaction.</param>
@@ -101,12 +102,16 @@ internal sealed class BookAppointment(SlotStore slots, AppointmentStore store, L
                    SlotCalculator.ToUtc(date.AddDays(1).ToDateTime(TimeOnly.MinValue), calendar.Zone));
         var appointment = new NewAppointment(patronId, request.PickupPointId, slot, date, request.HoldIds, channel, now);
 
+        // The slot's capacity, lowered by the cap of a lockdown of the pickup point's branch (cached: a pickup point's branch
+        // does not move) in force that day, read with the booking's checks in their round trip (#17).
+        var branch = await pickupPoints.BranchOfAsync(request.PickupPointId, ct);
+        int Capacity(IReadOnlyList<LockdownPeriod> lockdowns) => LockdownRules.CappedCapacity(slot.Capacity, date, branch is { } b ? lockdowns.For(b) : []);
+
         BookOutcome outcome;
         await using (var uow = await db.WriteAsync(ct))
         {
-            uow.LockSharedWithNextStatement(LockKeys.Lending); // taken by the lockdowns' read, in its round trip
-            var capacity = LockdownRules.CappedCapacity(slot.Capacity, date, await lockdowns.PeriodsForPickupPointAsync(uow, request.PickupPointId, ct));
-            outcome = await store.BookAsync(uow, appointment, capacity, options.Value.MaxPerPatronPerDay, day, ct);
+            uow.LockSharedWithNextStatement(LockKeys.Lending); // taken by the checks' round trip, before the lockdowns are read
+            outcome = await store.BookAsync(uow, appointment, Capacity, options.Value.MaxPerPatronPerDay, day, ct);
             if (idempotency is not null)
             {
                 // The answer is stored with the booking (one COMMIT), so it is read back in the unit of work.

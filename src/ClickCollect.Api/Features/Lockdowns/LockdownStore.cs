@@ -134,6 +134,16 @@ internal sealed class LockdownStore(Db db, PickupPointStore pickupPoints, Config
         select b.id from branches b where {sql.InKeys("b.id", "@Ids")}
         """;
 
+    /// <summary>
+    /// The lockdowns (not cancelled) in two result sets, for a caller that reads them in a round trip of its own statements
+    /// (a booking, with its checks, #17); read them with <see cref="ReadPeriodsAsync"/>, then keep those of the branch (<c>For</c>).
+    /// </summary>
+    internal const string ActivePeriodsSql = PeriodsSql + ";\n" + ActiveScopeSql;
+
+    /// <summary>What <see cref="ActivePeriodsSql"/> read.</summary>
+    internal static async Task<IReadOnlyList<LockdownPeriod>> ReadPeriodsAsync(SqlMapper.GridReader read) =>
+        Periods(await read.ReadAsync<LockdownRow>(), await read.ReadAsync<ScopeRow>());
+
     /// <summary>The ids among <paramref name="ids"/> that are not branches.</summary>
     public async Task<IReadOnlyList<long>> UnknownBranchesAsync(IReadOnlyList<long> ids, CancellationToken ct)
     {

@@ -70,9 +70,22 @@ internal sealed class Notify(NotificationStore store, OutboxStore outbox)
     /// no read, #17). <paramref name="urgent"/>: the patron booked it just now, so quiet hours do not hold it back.
     /// </summary>
     public Task<bool> AppointmentBookedAsync(UnitOfWork uow, AppointmentNotice a, bool urgent, DateTimeOffset now, CancellationToken ct) =>
-        outbox.EnqueueAsync(uow, new OutboxMessage(a.PatronId, SmsKinds.AppointmentBooked,
-            Messages.AppointmentBooked(a.SlotStart, SmsRules.Zone(a.TimeZone), a.PickupPointName, (int)a.Items), now, urgent,
-            $"{SmsKinds.AppointmentBooked}:{a.Id}", a.BranchId), now, ct, a.Recipient);
+        outbox.EnqueueAsync(uow, AppointmentBooked(a, urgent, now), now, ct, a.Recipient);
+
+    /// <summary>
+    /// <see cref="AppointmentBookedAsync"/>'s row, for the booking's own statement to insert (PostgreSQL, #17: see
+    /// <see cref="OutboxStore.EnqueueFromSql"/>); its dedupe key, which holds the appointment's id, is
+    /// <see cref="AppointmentBookedKeySql"/> there. <paramref name="a"/>'s id is not read.
+    /// </summary>
+    public OutboxRow AppointmentBookedRow(AppointmentNotice a, bool urgent, DateTimeOffset now) =>
+        outbox.Row(AppointmentBooked(a, urgent, now), a.Recipient!, now);
+
+    /// <summary><see cref="AppointmentBookedAsync"/>'s dedupe key as SQL, from <paramref name="appointmentId"/> (an SQL expression).</summary>
+    public static string AppointmentBookedKeySql(string appointmentId) => $"'{SmsKinds.AppointmentBooked}:' || {appointmentId}";
+
+    static OutboxMessage AppointmentBooked(AppointmentNotice a, bool urgent, DateTimeOffset now) =>
+        new(a.PatronId, SmsKinds.AppointmentBooked, Messages.AppointmentBooked(a.SlotStart, SmsRules.Zone(a.TimeZone), a.PickupPointName, (int)a.Items),
+            now, urgent, $"{SmsKinds.AppointmentBooked}:{a.Id}", a.BranchId);
 
     /// <summary>Cancelled (AppointmentStore.CancelAsync): a queued reminder is dropped, and the patron told unless they cancelled by SMS.</summary>
     public async Task AppointmentCancelledAsync(UnitOfWork uow, long appointmentId, CancelledBy by, DateTimeOffset now, CancellationToken ct)

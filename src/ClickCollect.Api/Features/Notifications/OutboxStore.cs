@@ -22,6 +22,11 @@ internal sealed class SmsRecipient
     public string? TimeZone { get; init; }
 }
 
+/// <summary>An outbox row to insert (<see cref="OutboxStore.Row"/>), its fields named as <see cref="OutboxStore.EnqueueFromSql"/>'s parameters.</summary>
+internal sealed record OutboxRow(long SmsPatronId, string? SmsToNumber, string SmsKind, string SmsBody, int SmsSegments, bool SmsUrgent,
+    SmsStatus SmsStatus, string? SmsReason, string? SmsDedupeKey, long? SmsBranchId, DateTimeOffset SmsNotBefore, DateTimeOffset SmsNextAttemptAt,
+    DateTimeOffset SmsNow);
+
 internal sealed record OutboxFilter(SmsStatus? Status = null, long? PatronId = null, string? Kind = null, int Limit = 200);
 
 /// <summary>
@@ -38,17 +43,50 @@ internal sealed class OutboxStore(Db db, IOptions<SmsOptions> options)
         left join branches b on b.id = coalesce(@BranchId, p.home_branch_id)
         where p.id = @PatronId
         """;
-    const string EnqueueSql = """
+    const string EnqueueColumns = """
         insert into sms_outbox (patron_id, to_number, kind, body, segments, urgent, status, last_error, dedupe_key, branch_id,
                                 not_before, next_attempt_at, created_at, updated_at)
-        values (@PatronId, @ToNumber, @Kind, @Body, @Segments, @Urgent, @Status, @Reason, @DedupeKey, @BranchId, @NotBefore, @NextAttemptAt, @Now, @Now)
+        """;
+    static string EnqueueValues(string dedupeKey) => $"""
+        @SmsPatronId, @SmsToNumber, @SmsKind, @SmsBody, @SmsSegments, @SmsUrgent, @SmsStatus, @SmsReason, {dedupeKey}, @SmsBranchId,
+        @SmsNotBefore, @SmsNextAttemptAt, @SmsNow, @SmsNow
+        """;
+    static readonly string EnqueueSql = $"""
+        {EnqueueColumns}
+        values ({EnqueueValues("@SmsDedupeKey")})
         on conflict (dedupe_key) do nothing
         """;
 
     /// <summary>
+    /// <see cref="EnqueueAsync"/>'s insert as a data-modifying CTE's body, for a message queued by the statement of the change
+    /// that causes it (PostgreSQL): one row per row of <paramref name="from"/>, with its dedupe key computed there
+    /// (<paramref name="dedupeKey"/>, an SQL expression); the parameters are a <see cref="Row"/>'s. The booking queues its
+    /// confirmation so, in the statement that takes the place, because that statement holds the slot's lock until COMMIT (#17).
+    /// </summary>
+    internal static string EnqueueFromSql(string from, string dedupeKey) => $"""
+        {EnqueueColumns}
+        select {EnqueueValues(dedupeKey)} from {from}
+        on conflict (dedupe_key) do nothing
+        """;
+
+    /// <summary>
+    /// The values an outbox row gets (the parameters of <see cref="EnqueueFromSql"/>, each named <c>Sms…</c> so they can
+    /// sit beside the caller's own): what <paramref name="message"/> says, to <paramref name="to"/>, due when quiet hours
+    /// allow. A patron who may not get SMS still gets a row, status skipped with the reason, so staff can see who to phone instead.
+    /// </summary>
+    internal OutboxRow Row(OutboxMessage message, SmsRecipient to, DateTimeOffset now)
+    {
+        var reason = SmsRules.SkipReason(to.Phone, to.SmsConsent, to.OptedOut > 0);
+        var o = options.Value;
+        var due = message.NotBefore < now ? now : message.NotBefore;
+        if (!message.Urgent) due = SmsRules.QuietUntil(due, SmsRules.Zone(to.TimeZone), o.QuietHoursStart, o.QuietHoursEnd);
+        return new OutboxRow(message.PatronId, to.Phone, message.Kind, message.Body, SmsSegments.Count(message.Body), message.Urgent,
+            reason is null ? SmsStatus.Pending : SmsStatus.Skipped, reason, message.DedupeKey, to.BranchId, message.NotBefore, due, now);
+    }
+
+    /// <summary>
     /// Queues the message in the caller's unit of work; returns false when its dedupe key was already
-    /// used (or the patron does not exist). A patron who may not get SMS still gets a row, status
-    /// skipped with the reason, so staff can see who to phone instead.
+    /// used (or the patron does not exist). A patron who may not get SMS still gets a row (<see cref="Row"/>).
     /// </summary>
     /// <param name="to">The recipient when the caller read it with its own query (one round trip fewer, #17): the patron's phone,
     /// consent and opt-out, and the message's branch (its <see cref="OutboxMessage.BranchId"/>) with its zone. Null: read here.</param>
@@ -56,26 +94,7 @@ internal sealed class OutboxStore(Db db, IOptions<SmsOptions> options)
     {
         to ??= await uow.QuerySingleOrDefaultAsync<SmsRecipient>(RecipientSql, new { message.PatronId, message.BranchId }, ct);
         if (to is null) return false;
-        var reason = SmsRules.SkipReason(to.Phone, to.SmsConsent, to.OptedOut > 0);
-        var o = options.Value;
-        var due = message.NotBefore < now ? now : message.NotBefore;
-        if (!message.Urgent) due = SmsRules.QuietUntil(due, SmsRules.Zone(to.TimeZone), o.QuietHoursStart, o.QuietHoursEnd);
-        return await uow.ExecuteAsync(EnqueueSql, new
-        {
-            message.PatronId,
-            ToNumber = to.Phone,
-            message.Kind,
-            message.Body,
-            Segments = SmsSegments.Count(message.Body),
-            message.Urgent,
-            Status = reason is null ? SmsStatus.Pending : SmsStatus.Skipped,
-            Reason = reason,
-            message.DedupeKey,
-            to.BranchId,
-            message.NotBefore,
-            NextAttemptAt = due,
-            Now = now,
-        }, ct) == 1;
+        return await uow.ExecuteAsync(EnqueueSql, Row(message, to, now), ct) == 1;
     }
 
     const string SkipPendingSql = """
