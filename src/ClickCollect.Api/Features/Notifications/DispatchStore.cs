@@ -122,6 +122,31 @@ internal sealed class DispatchStore(Db db)
     public Task<bool> CloseAsync(long id, string worker, SmsStatus status, string reason, bool tried, DateTimeOffset now, CancellationToken ct) =>
         WriteOneAsync(CloseSql, new { Id = id, Worker = worker, Status = status, Reason = reason, Untried = tried ? 0 : 1, Now = now }, ct);
 
+    static string CloseUntriedSql(SqlDialect sql) => $"""
+        update sms_outbox
+        set status = @Status, last_error = @Reason, attempts = attempts - 1, claimed_until = null, updated_at = @Now
+        where {sql.InKeys("id", "@Ids")} and claimed_by = @Worker and status = 'sending'
+        """;
+
+    /// <summary>
+    /// <see cref="CloseAsync"/> for many messages Twilio was not called for (tried: false), in one unit of work: one
+    /// statement per status and reason.
+    /// </summary>
+    public Task CloseUntriedAsync(string worker, IReadOnlyList<(long Id, SmsStatus Status, string Reason)> closes, DateTimeOffset now, CancellationToken ct) =>
+        db.WriteAsync(async uow =>
+        {
+            foreach (var group in closes.GroupBy(c => (c.Status, c.Reason)))
+                await uow.ExecuteAsync(CloseUntriedSql(uow.Dialect), new
+                {
+                    Ids = uow.Dialect.KeyList(group.Select(c => c.Id).ToList()),
+                    Worker = worker,
+                    group.Key.Status,
+                    group.Key.Reason,
+                    Now = now,
+                }, ct);
+            return 0;
+        }, ct);
+
     /// <summary>A message Twilio accepted (its sid) that has had no delivery report since <c>updated_at</c>.</summary>
     internal sealed record AwaitingReport(long Id, string Sid);
 

@@ -36,17 +36,43 @@ internal sealed class SmsDispatcher(DispatchStore store, OutboxStore outbox, Twi
     {
         var o = sms.Value;
         if (twilioOptions.Value.IsConfigured) await CheckDeliveriesAsync(ct);
+        var configured = twilioOptions.Value.IsConfigured;
         for (var round = 0; round < MaxRounds; round++)
         {
             var claimedAt = Clock.GetUtcNow();
-            var batch = await store.ClaimAsync(Name, claimedAt, o.Lease, o.Parallelism, ct);
+            var batch = await store.ClaimAsync(Name, claimedAt, o.Lease, configured ? o.Parallelism : UnsentBatch, ct);
             if (batch.Count == 0) return;
-            await Task.WhenAll(batch.Select(m => SendAsync(m, claimedAt, ct)));
+            if (configured) await Task.WhenAll(batch.Select(m => SendAsync(m, claimedAt, ct)));
+            else await CloseUnsentAsync(batch, ct);
         }
     }
 
     // A run ends now and then even with a backlog, so the loop's next tick (and shutdown) is not held up.
     const int MaxRounds = 250;
+
+    // Messages claimed at once when none can be sent (no provider): no Twilio call to run in parallel, only rows to close.
+    const int UnsentBatch = 200;
+
+    /// <summary>
+    /// No SMS provider: every claimed message is closed as <see cref="SendAsync"/> would close it (skipped with the reason
+    /// the patron's number, consent or a suspension gives, else "not configured"), all in one unit of work. Closed one by
+    /// one, four claimed at a time, each message cost a claim's share and a transaction of its own with its COMMIT: in make
+    /// bench, where the app has no provider, the dispatcher closed about 100 booking notices a second that way, on the
+    /// cores the bookings were measured on (#17).
+    /// </summary>
+    async Task CloseUnsentAsync(IReadOnlyList<ClaimedSms> batch, CancellationToken ct)
+    {
+        var now = Clock.GetUtcNow();
+        var closes = new List<(long Id, SmsStatus Status, string Reason)>();
+        foreach (var m in batch)
+        {
+            var phone = m.PatronPhone is null ? null : m.ToNumber;
+            var skipped = SmsRules.SkipReason(phone, m.SmsConsent == true, m.OptedOut > 0)
+                ?? await suspension.ReasonAsync(new SmsSuspensionQuery(m.Id, m.PatronId, m.BranchId, m.Kind), now, ct);
+            closes.Add(skipped is null ? (m.Id, SmsStatus.NotConfigured, NotConfiguredReason) : (m.Id, SmsStatus.Skipped, skipped));
+        }
+        await store.CloseUntriedAsync(Name, closes, now, ct);
+    }
 
     async Task SendAsync(ClaimedSms m, DateTimeOffset claimedAt, CancellationToken ct)
     {

@@ -231,8 +231,9 @@ public abstract class NotificationEventsTests<TDb> where TDb : ITestDatabase, ne
         var staff = await app.StaffClientAsync("counter");
         var rows = await staff.GetFromJsonAsync<JsonElement[]>($"/api/sms-outbox?status=notConfigured&patronCardNumber={Consenting}&kind=holdReady");
         var row = Assert.Single(rows!);
-        Assert.Equal(("notConfigured", SmsDispatcher.NotConfiguredReason, ConsentingPhone),
-            (row.GetProperty("status").GetString(), row.GetProperty("reason").GetString(), row.GetProperty("toNumber").GetString()));
+        Assert.Equal(("notConfigured", SmsDispatcher.NotConfiguredReason, ConsentingPhone, 0),
+            (row.GetProperty("status").GetString(), row.GetProperty("reason").GetString(), row.GetProperty("toNumber").GetString(),
+             row.GetProperty("attempts").GetInt32())); // Twilio was not called: no attempt counted
         Assert.Equal("non envoyé : aucun fournisseur SMS configuré", SmsDispatcher.NotConfiguredReason);
         Assert.Equal(2, (await staff.GetFromJsonAsync<JsonElement[]>("/api/sms-outbox"))!.Length);
         Assert.Empty((await staff.GetFromJsonAsync<JsonElement[]>("/api/sms-outbox?status=sent"))!);
