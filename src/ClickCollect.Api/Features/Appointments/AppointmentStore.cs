@@ -32,6 +32,7 @@ internal sealed class AppointmentStore(Db db, Notify notify, SlotPlacesCache pla
                (select count(*) from appointment_holds ah join appointments a on a.id = ah.appointment_id
                 where ah.hold_id = h.id and a.status in {AppointmentStatuses.OpenSql}) as booked, t.title
         from holds h join titles t on t.id = h.title_id where {sql.InKeys("h.id", "@Ids")}
+        order by t.title, h.id
         """;
     const string SameDaySql = $"""
         select count(*) from appointments
@@ -123,8 +124,9 @@ internal sealed class AppointmentStore(Db db, Notify notify, SlotPlacesCache pla
     // What a booking checks, read in one round trip under the patron's lock: the lockdowns in force (their slot caps), the
     // holds, the documents already in the slot (when it has a cap: then under the slot's lock too), the patron's
     // appointment in that slot, their appointments that day, and what the confirmation SMS will say.
-    // On SQLite also what the answer shows of the patron and the pickup point (AnswerSql): the 201 is built from what the
-    // booking read rather than read back.
+    // Also what the answer shows of the patron and the pickup point (AnswerSql): the 201 is built from what the booking
+    // read rather than read back (on PostgreSQL the read-back was a connection and a round trip more, in the booking's
+    // transaction, so under the slot's lock, when the request carries an Idempotency-Key, as the patron page's do).
     // PostgreSQL: first, the plans of the transaction's statements are the generic ones, prepared once per connection. The
     // holds' `id = any(@Ids)` was planned again at every booking (1.3-1.45 of 3.5-3.7 ms of planning per booking in make bench):
     // the planner takes an array parameter for 10 elements when it plans generically, so for the one or few holds a booking
@@ -132,7 +134,7 @@ internal sealed class AppointmentStore(Db db, Notify notify, SlotPlacesCache pla
     static string BookChecksSql(SqlDialect sql, bool countItems) =>
         (sql.IsSqlite ? "" : $"{GenericPlansSql};\n")
         + $"{LockdownStore.ActivePeriodsSql};\n{HoldsSql(sql)};\n{(countItems ? ItemsInSlotSql + ";\n" : "")}{SameSlotSql};\n{SameDaySql};\n{NotificationStore.PlaceNoticeSql}"
-        + (sql.IsSqlite ? $";\n{AnswerSql}" : "");
+        + $";\n{AnswerSql}";
     const string GenericPlansSql = "select set_config('plan_cache_mode', 'force_generic_plan', true)";
 
     const string AnswerSql = """
@@ -150,14 +152,17 @@ internal sealed class AppointmentStore(Db db, Notify notify, SlotPlacesCache pla
 
     /// <summary>
     /// The appointment just booked as <see cref="GetAsync(long, CancellationToken)"/> would read it back, from what the booking
-    /// read and wrote (SQLite, #17: the read-back was a read connection and two statements more per booking, 6 % of its CPU
-    /// in the profile of make bench). Instants as the database gives them back (UTC); holds in the read's order: by title as
-    /// SQLite's BINARY collation sorts (ordinal), then as the primary key of appointment_holds.
+    /// read and wrote (#17: the read-back was a read connection and two statements more per booking, 6 % of its CPU in the
+    /// profile of make bench on SQLite). Instants as the database gives them back (UTC; PostgreSQL keeps microseconds, and
+    /// Npgsql drops the rest); holds in the order the database read them, as the read-back's: by title in the database's
+    /// collation (SQLite's BINARY: ordinal), then by hold.
     /// </summary>
-    static AppointmentResponse Answer(long id, NewAppointment a, AnswerRow answer, List<HoldCheck> holds) =>
+    static AppointmentResponse Answer(long id, NewAppointment a, AnswerRow answer, List<HoldCheck> holds, SqlDialect sql) =>
         new(id, AppointmentStatus.Booked, a.PickupPointId, answer.PickupPointName, a.Slot.Start.ToUniversalTime(), a.Slot.End.ToUniversalTime(),
-            answer.CardNumber, answer.PatronName, a.Channel, a.Now.ToUniversalTime(), null,
-            holds.OrderBy(h => h.Title, StringComparer.Ordinal).ThenBy(h => h.Id).Select(h => new AppointmentHold(h.Id, h.Title, h.Status)).ToList());
+            answer.CardNumber, answer.PatronName, a.Channel, sql.IsSqlite ? a.Now.ToUniversalTime() : Microseconds(a.Now), null,
+            holds.Select(h => new AppointmentHold(h.Id, h.Title, h.Status)).ToList());
+
+    static DateTimeOffset Microseconds(DateTimeOffset t) => new(t.UtcTicks - t.UtcTicks % TimeSpan.TicksPerMicrosecond, TimeSpan.Zero);
 
     /// <summary>
     /// Books the slot for the holds, or says why not. Nothing is written unless the outcome is Booked or
@@ -199,7 +204,7 @@ internal sealed class AppointmentStore(Db db, Notify notify, SlotPlacesCache pla
             existing = await read.ReadSingleOrDefaultAsync<long?>();
             sameDay = await read.ReadSingleAsync<long>();
             place = await read.ReadSingleOrDefaultAsync<NotificationStore.PlaceNotice>();
-            if (uow.Dialect.IsSqlite) answer = await read.ReadSingleOrDefaultAsync<AnswerRow>();
+            answer = await read.ReadSingleOrDefaultAsync<AnswerRow>();
         }
         if (HoldsRefusal(holds, a.PatronId, a.PickupPointId, a.SlotDate, a.HoldIds) is { } refused) return refused;
         if (a.Slot.MaxItems is { } maxItems && items + a.HoldIds.Count > maxItems)
@@ -246,7 +251,7 @@ internal sealed class AppointmentStore(Db db, Notify notify, SlotPlacesCache pla
         }
         if (id is null) return Refuse("slot_full", "Créneau complet", "Plus de place dans ce créneau : choisissez-en un autre.");
         PlacesChanged(uow, a.PickupPointId);
-        return new BookOutcome.Booked(id.Value) { Answer = answer is null ? null : Answer(id.Value, a, answer, holds) };
+        return new BookOutcome.Booked(id.Value) { Answer = answer is null ? null : Answer(id.Value, a, answer, holds, uow.Dialect) };
     }
 
     /// <summary>
@@ -385,7 +390,7 @@ internal sealed class AppointmentStore(Db db, Notify notify, SlotPlacesCache pla
         select ah.appointment_id, h.id as hold_id, t.title, h.status
         from appointment_holds ah join holds h on h.id = ah.hold_id join titles t on t.id = h.title_id
         where {sql.InKeys("ah.appointment_id", "@Ids")}
-        order by t.title
+        order by t.title, h.id
         """;
 
     public async Task<IReadOnlyList<AppointmentResponse>> ListAsync(AppointmentFilter f, CancellationToken ct)
@@ -416,7 +421,7 @@ internal sealed class AppointmentStore(Db db, Notify notify, SlotPlacesCache pla
         select ah.appointment_id, h.id as hold_id, t.title, h.status
         from appointment_holds ah join holds h on h.id = ah.hold_id join titles t on t.id = h.title_id
         where ah.appointment_id = @AppointmentId
-        order by t.title
+        order by t.title, h.id
         """;
 
     static async Task<AppointmentResponse?> GetAsync(SqlMapper.GridReader read)
