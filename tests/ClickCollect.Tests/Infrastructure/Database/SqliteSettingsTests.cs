@@ -75,5 +75,15 @@ public sealed class SqliteSettingsTests
         }
     }
 
+    [Fact] // #17: parameters Dapper names without their prefix are bound by the SQL's '@' name, and other prefixes still work
+    public async Task Parameters_bind_by_their_at_name_and_by_other_prefixes()
+    {
+        await using var db = Db.Create(new DatabaseOptions(), SqliteTestDatabase.ConnectionString(SqliteTestDatabase.NewFile()));
+        await using var c = await db.OpenAsync(default);
+        Assert.Equal(123, await c.ExecuteScalarAsync<long>("select @a * 100 + $b * 10 + :c", new { a = 1, b = 2, c = 3 }));
+        Assert.Equal(12, await c.ExecuteScalarAsync<long>("select @Id * 10 + @Ids", new { Id = 1, Ids = 2 })); // one name the start of another
+        Assert.Equal(6, await db.WriteAsync(uow => uow.QuerySingleAsync<long>("select @a + @b + @a * 3", new { a = 1, b = 2 }, default), default));
+    }
+
     static SQLitePCL.sqlite3 Handle(DbConnection c) => ((PreparedConnection)c).Inner.Handle!;
 }
