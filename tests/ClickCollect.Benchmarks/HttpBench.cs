@@ -159,6 +159,9 @@ internal static class HttpBench
         report.Say();
         var errors = 0L;
         var statements = serverPid is null ? null : new ServerStatements(connectionString, serverPid);
+        // The same for the bare baseline's runs: its server CPU per request, beside the booking's.
+        var bareStatements = serverPid is null ? null : new ServerStatements(connectionString, serverPid);
+        var bareRequests = 0L;
         var bookings = 0L;
         var spread = new List<string>();
         if (options.Measures("booking"))
@@ -170,8 +173,11 @@ internal static class HttpBench
         {
             var n = options.Connections[i];
             var baseCpu = CpuMs(baseline.Id);
+            if (bareStatements is not null) await bareStatements.StartAsync();
             var bare = await Wrk.RunAsync(wrk, $"http://127.0.0.1:{basePort}", folder,
                 [.. Enumerable.Range(0, perRun).Select(j => $"POST /book - {{\"slot\":{j % 400}}}")], n, options.Seconds);
+            if (bareStatements is not null) await bareStatements.StopAsync();
+            bareRequests += bare.Requests;
             bare = bare with { CpuMs = (CpuMs(baseline.Id) - baseCpu) / Math.Max(1, bare.Requests) };
             if (statements is not null) await statements.StartAsync();
             var runLines = lines.Skip(i * perRun).Take(perRun).ToList();
@@ -198,6 +204,7 @@ internal static class HttpBench
             report.Say();
             report.Say($"Slots booked (the bare baseline's requests go to 400 slots in turn): {string.Join("; ", spread)}.");
             report.Say();
+            bareStatements?.Report(bareRequests, report.Say, "bare baseline");
             statements?.Report(bookings, report.Say);
         }
 

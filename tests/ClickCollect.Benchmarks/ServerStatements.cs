@@ -89,7 +89,7 @@ internal sealed class ServerStatements(string server, Func<int?> serverPid)
             $"{rows.Sum(r => r.Calls) / per:F1} statements ({rows.Where(r => r.Query.Length < 40 && !r.Query.Contains('$')).Sum(r => r.Calls) / per:F1} of them short " +
             $"utility statements: BEGIN, COMMIT, the pool's reset); planning {rows.Sum(r => r.PlanMs) / per:F2} ms; execution {rows.Sum(r => r.ExecMs) / per:F2} ms, " +
             $"of which {locks.Sum(r => r.ExecMs) / per:F2} ms waiting for advisory locks ({locks.Sum(r => r.Calls) / per:F2} per request). " +
-            $"From pg_stat_statements, counted during the {what} runs only (the bare baseline's left out).");
+            $"From pg_stat_statements, counted during the {what} runs only{(what == "bare baseline" ? "" : " (the bare baseline's left out)")}.");
         say("");
         say("| statement (heaviest first, lock waits apart) | runs per request | plans per request | plan ms per request | exec ms per request |");
         say("|---|---:|---:|---:|---:|");
