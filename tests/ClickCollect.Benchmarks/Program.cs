@@ -7,7 +7,7 @@ using ClickCollect.Benchmarks;
 // Other modes: --selection-only (the bundle builder's quality on generated readers, #7: make bench-selection),
 // --figures-only (the figures query in-process against a bare grouped count, #11: make bench-figures),
 // --marc-only (a 200,000-record MARC import, #12: make bench-marc).
-// Options: --seconds N (10: each wrk run), --connections 16,64,256, --databases sqlite,postgres, --patrons N (2000),
+// Options: --seconds N (10: each wrk run), --connections 16,64,256, --databases sqlite,postgres, --patrons N (3000),
 // --readers N (300), --runs N (200), --seed N (2020), --marc-records N (200000), --keep (the SQLite database stays, to profile),
 // --app DLL (another build of the app, to compare before and after a change; make bench passes the published app),
 // --only booking,reads,search,rush (only those parts; start-up is measured on every run; default all).
@@ -58,7 +58,7 @@ internal sealed record Options(int Readers, int Runs, int Seed, int MarcRecords,
         int Get(string name, int fallback) => int.TryParse(Text(name), CultureInfo.InvariantCulture, out var v) ? v : fallback;
         string[] List(string name, string fallback) => (Text(name) ?? fallback).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         return new Options(Get("--readers", 300), Get("--runs", 200), Get("--seed", 2020), Get("--marc-records", 200_000), Get("--seconds", 10),
-            Get("--patrons", 2_000), [.. List("--connections", "16,64,256").Select(c => int.Parse(c, CultureInfo.InvariantCulture))],
+            Get("--patrons", 3_000), [.. List("--connections", "16,64,256").Select(c => int.Parse(c, CultureInfo.InvariantCulture))],
             List("--databases", "sqlite,postgres")) { Keep = args.Contains("--keep"), App = Text("--app"), Only = List("--only", "all") };
     }
 }
