@@ -39,8 +39,12 @@ internal static class HandOver
         if (patron.BlockedReason is { } reason)
             return Problems.Conflict("patron_blocked", "Carte bloquée", $"Prêt impossible : {reason}");
         var ready = appointment.Holds.Where(h => h.Status == HoldStatus.Ready).ToList();
+        // None ready may also mean another click handed them over between the two statements of that read (PostgreSQL,
+        // READ COMMITTED: the appointment read before its commit, its holds after): judged on the appointment as it is now.
         if (ready.Count == 0)
-            return Problems.Conflict("nothing_ready", "Rien à remettre", "Aucun document de ce rendez-vous n'est encore prêt.");
+            return await appointments.GetAsync(id, ct) is { } current && !AppointmentStatuses.Open.Contains(current.Status)
+                ? Closed(current)
+                : Problems.Conflict("nothing_ready", "Rien à remettre", "Aucun document de ce rendez-vous n'est encore prêt.");
 
         var calendar = (await slots.LoadAsync(appointment.PickupPointId, ct))!;
         var now = clock.GetUtcNow();
