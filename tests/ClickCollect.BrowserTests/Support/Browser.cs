@@ -72,9 +72,18 @@ public sealed class Browser : IDisposable
         wait.Until(_ => condition());
     }
 
-    /// <summary>Waits until the element's text contains <paramref name="text"/>, and returns the whole text.</summary>
-    public string WaitForText(string css, string text) =>
-        WaitFor(css, e => e.Text.Contains(text, StringComparison.Ordinal), $"waiting for “{text}” in {css}").Text;
+    /// <summary>
+    /// Waits until the element's text contains <paramref name="text"/>, and returns the whole text. The text is read once,
+    /// inside the wait: a page that redraws the element between finding it and reading it (the counter's arrivals board
+    /// polls) makes the wait try again, rather than fail with a stale element.
+    /// </summary>
+    public string WaitForText(string css, string text)
+    {
+        var wait = new WebDriverWait(driver, Patience) { Message = $"waiting for “{text}” in {css}", PollingInterval = Poll };
+        wait.IgnoreExceptionTypes(typeof(StaleElementReferenceException));
+        return wait.Until(d => d.FindElements(By.CssSelector(css)).Where(e => e.Displayed).Select(e => e.Text)
+            .FirstOrDefault(t => t.Contains(text, StringComparison.Ordinal)))!;
+    }
 
     public void Type(string css, string text)
     {
