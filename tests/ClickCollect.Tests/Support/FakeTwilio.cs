@@ -44,8 +44,6 @@ public sealed partial class FakeTwilio : IAsyncDisposable
     public abstract record Answer
     {
         public sealed record Error(int HttpStatus, int Code, string Message = "error", string? RetryAfter = null) : Answer;
-        /// <summary>Takes the message, but answers only after <paramref name="Delay"/>.</summary>
-        public sealed record Slow(TimeSpan Delay) : Answer;
         /// <summary>Closes the connection without taking the message.</summary>
         public sealed record Drop : Answer;
         /// <summary>Takes the message, then closes the connection before answering.</summary>
@@ -150,9 +148,6 @@ public sealed partial class FakeTwilio : IAsyncDisposable
         lock (messages) messages.Add(sms);
         switch (answer)
         {
-            case Answer.Slow slow:
-                await Task.Delay(slow.Delay);
-                break;
             case Answer.TakeThenDrop:
                 http.Abort();
                 return Results.Empty;
