@@ -113,7 +113,7 @@ public sealed class RoundTripTests_Postgres : IDisposable
     /// queued by that same statement (it was one round trip more under the lock). Another transaction holds the slot's lock
     /// while a booking runs: the booking must be found waiting for it having read its checks (it holds the patron's lock and
     /// has read the holds) and written nothing; once the lock is free it books, and the round trip that waited is the one
-    /// that took the place and queued the SMS.
+    /// that took the place, queued the SMS and committed.
     /// </summary>
     [Fact]
     public async Task A_booking_waits_for_the_slots_lock_only_with_the_statement_that_takes_the_place()
@@ -165,6 +165,11 @@ public sealed class RoundTripTests_Postgres : IDisposable
         var place = Assert.Single(roundTrips, r => r.Contains("insert into slot_places", StringComparison.Ordinal));
         Assert.StartsWith("select pg_advisory_xact_lock(@lock_0);", place, StringComparison.Ordinal); // the slot's lock, with the place
         Assert.Contains("insert into sms_outbox", place, StringComparison.Ordinal); // and the SMS, in the same statement
+        // And the COMMIT, in the same round trip: the slot's lock is not held for a round trip more to the app and back.
+        Assert.EndsWith(";\ncommit", place, StringComparison.Ordinal);
+        // No NOTIFY from the transaction: its commit would take PostgreSQL's one lock for all notifying transactions and
+        // hold it through the WAL flush, every booking's commit after the other (SlotPlacesNotifier tells after the commit).
+        Assert.DoesNotContain(roundTrips, r => r.Contains("pg_notify", StringComparison.Ordinal));
         Assert.Single(roundTrips, r => r.Contains("sms_outbox", StringComparison.Ordinal));
         await using var check = await app.Service<Db>().OpenAsync(default);
         Assert.Equal($"appointmentBooked:{id}", await check.ExecuteScalarAsync<string>(

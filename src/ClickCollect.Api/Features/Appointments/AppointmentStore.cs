@@ -14,7 +14,7 @@ internal sealed record NewAppointment(long PatronId, long PickupPointId, Slot Sl
 internal sealed record AppointmentFilter(long? PatronId = null, long? PickupPointId = null, DateTimeOffset? From = null,
     DateTimeOffset? To = null, long? AppointmentId = null);
 
-internal sealed class AppointmentStore(Db db, Notify notify, SlotPlacesCache places)
+internal sealed class AppointmentStore(Db db, Notify notify, SlotPlacesCache places, SlotPlacesNotifier otherInstances)
 {
     sealed class HoldCheck
     {
@@ -51,10 +51,9 @@ internal sealed class AppointmentStore(Db db, Notify notify, SlotPlacesCache pla
     // which is therefore the capacity check: one statement, so on PostgreSQL the row's lock makes two bookings racing
     // for the last place see each other (ON CONFLICT DO UPDATE re-checks `taken < @Capacity` on the latest row), and
     // on SQLite the single writer runs it alone. No row comes back when the slot is full.
-    // Each change of these rows is also told to the slot calendar's cache (SlotPlacesCache): to this instance's after the
-    // commit (Changed), and on PostgreSQL to every instance's by a notification sent from one of the transaction's
-    // statements (NotifyPlaces: PostgreSQL delivers it at COMMIT, and only then). The demo's past appointments
-    // (InsertPastAsync) are not told: the calendar shows no past slot.
+    // Each change of these rows is also told to the slot calendar's cache (SlotPlacesCache) after the commit: to this
+    // instance's (Changed), and on PostgreSQL to the other instances' (SlotPlacesNotifier, which says why not from the
+    // transaction itself). The demo's past appointments (InsertPastAsync) are not told: the calendar shows no past slot.
     const string TakePlaceSql = """
         insert into slot_places (pickup_point_id, slot_start, taken)
         select @PickupPointId, @SlotStart, 1 where @Capacity > 0
@@ -89,7 +88,8 @@ internal sealed class AppointmentStore(Db db, Notify notify, SlotPlacesCache pla
     // PostgreSQL: the place taken, the appointment inserted only if it was, the holds linked to it and the confirmation SMS
     // queued (when the pickup point has a branch to tell of), in one statement (one round trip, #17). This statement takes the
     // slot's lock, which every booking of the slot then holds in turn until its COMMIT: nothing else runs between them (the
-    // SMS was one round trip more under the lock, 20 % of the time a popular slot was held). SQLite runs TakePlaceSql,
+    // SMS was one round trip more under the lock, 20 % of the time a popular slot was held), and the COMMIT goes with it
+    // when no idempotency record follows (UnitOfWork.QuerySingleOrDefaultAndCommitAsync). SQLite runs TakePlaceSql,
     // BookSql and LinkSql one after the other, then queues the SMS.
     static string BookAndLinkSql(bool notice) => $"""
         with place as ({TakePlaceSql}),
@@ -101,18 +101,16 @@ internal sealed class AppointmentStore(Db db, Notify notify, SlotPlacesCache pla
         ,
         notice as ({OutboxStore.EnqueueFromSql("booked", Notify.AppointmentBookedKeySql("booked.id"))})
         """ : "")}
-        select booked.id from booked, {NotifyPlaces("@PickupPointId")}
+        select id from booked
         """;
     static readonly string BookLinkAndNotifySql = BookAndLinkSql(notice: true), BookAndLinkOnlySql = BookAndLinkSql(notice: false);
 
-    /// <summary>
-    /// A FROM item sending <c>pg_notify</c> on <see cref="SlotPlacesListener.Channel"/> with the pickup point's id
-    /// (<paramref name="pickupPointId"/>, an SQL expression), for the other app instances' calendars.
-    /// </summary>
-    static string NotifyPlaces(string pickupPointId) => $"pg_notify('{SlotPlacesListener.Channel}', ({pickupPointId})::text)";
-
-    /// <summary>This instance's calendar: the pickup point's places taken changed, once (and only if) the unit of work commits.</summary>
-    void PlacesChanged(UnitOfWork uow, long pickupPointId) => uow.AfterCommit(() => places.Changed(pickupPointId));
+    /// <summary>The calendars (this instance's, the others'): the pickup point's places taken changed, once (and only if) the unit of work commits.</summary>
+    void PlacesChanged(UnitOfWork uow, long pickupPointId) => uow.AfterCommit(() =>
+    {
+        places.Changed(pickupPointId);
+        otherInstances.Changed(pickupPointId);
+    });
 
     const string LinkSql = "insert into appointment_holds (appointment_id, hold_id) values (@AppointmentId, @HoldId)";
 
@@ -170,8 +168,12 @@ internal sealed class AppointmentStore(Db db, Notify notify, SlotPlacesCache pla
     /// added to it (issue 10: one patron, one place, however many times they book).
     /// </summary>
     /// <param name="capacity">The slot's capacity under the lockdowns in force, which the booking reads with its checks.</param>
+    /// <param name="commitWithPlace">
+    /// Nothing follows the booking in <paramref name="uow"/>: on PostgreSQL the statement that takes the place also commits
+    /// (<see cref="UnitOfWork.QuerySingleOrDefaultAndCommitAsync"/>), and a Booked outcome comes back committed.
+    /// </param>
     public async Task<BookOutcome> BookAsync(UnitOfWork uow, NewAppointment a, Func<IReadOnlyList<LockdownPeriod>, int> capacity, int maxPerDay,
-        (DateTimeOffset Start, DateTimeOffset End) day, CancellationToken ct)
+        (DateTimeOffset Start, DateTimeOffset End) day, bool commitWithPlace, CancellationToken ct)
     {
         // The patron's lock, then the slot's (always in that order). The patron's is taken by the round trip that reads
         // what is checked. The slot's is held until COMMIT by every booking of that slot in turn, so it is taken as late
@@ -241,13 +243,16 @@ internal sealed class AppointmentStore(Db db, Notify notify, SlotPlacesCache pla
                 await notify.AppointmentBookedAsync(uow, NotificationStore.BookedNotice(place, id.Value, a.PatronId, a.Slot.Start, a.Slot.End, a.HoldIds.Count, a.Now),
                     urgent, a.Now, ct);
         }
-        else if (place is null) id = await uow.QuerySingleOrDefaultAsync<long?>(BookAndLinkOnlySql, booking, ct);
         else
         {
             var parameters = new DynamicParameters(booking);
-            parameters.AddDynamicParams(notify.AppointmentBookedRow(
-                NotificationStore.BookedNotice(place, 0, a.PatronId, a.Slot.Start, a.Slot.End, a.HoldIds.Count, a.Now), urgent, a.Now));
-            id = await uow.QuerySingleOrDefaultAsync<long?>(BookLinkAndNotifySql, parameters, ct);
+            if (place is not null)
+                parameters.AddDynamicParams(notify.AppointmentBookedRow(
+                    NotificationStore.BookedNotice(place, 0, a.PatronId, a.Slot.Start, a.Slot.End, a.HoldIds.Count, a.Now), urgent, a.Now));
+            var sql = place is null ? BookAndLinkOnlySql : BookLinkAndNotifySql;
+            // With its COMMIT when nothing follows (a refusal for a full slot then commits what was only read: nothing).
+            id = commitWithPlace ? await uow.QuerySingleOrDefaultAndCommitAsync<long>(sql, parameters, ct)
+                : await uow.QuerySingleOrDefaultAsync<long?>(sql, parameters, ct);
         }
         if (id is null) return Refuse("slot_full", "Créneau complet", "Plus de place dans ce créneau : choisissez-en un autre.");
         PlacesChanged(uow, a.PickupPointId);
@@ -321,11 +326,6 @@ internal sealed class AppointmentStore(Db db, Notify notify, SlotPlacesCache pla
         update appointments set slot_start = @SlotStart, slot_end = @SlotEnd, updated_at = @Now
         where id = @Id and status = 'booked' and slot_start = @From
         """;
-    // PostgreSQL: the move, with the notification of the places it took and freed (rolled back with it if refused).
-    static readonly string MoveAndNotifySql = $"""
-        with moved as ({MoveSql} returning pickup_point_id)
-        select count(*) from moved, {NotifyPlaces("moved.pickup_point_id")}
-        """;
 
     /// <summary>
     /// Moves a booked appointment to another slot of its pickup point (<c>POST /api/appointments/{id}/move</c>) under the
@@ -356,7 +356,7 @@ internal sealed class AppointmentStore(Db db, Notify notify, SlotPlacesCache pla
             return Refuse("slot_full", "Créneau complet", "Plus de place dans ce créneau : choisissez-en un autre."); // rolled back, freed place included
         if (from.SlotStart > to.SlotStart) await uow.ExecuteAsync(FreePlaceSql, from, ct);
         var move = new { appointment.Id, SlotStart = slot.Start, SlotEnd = slot.End, From = appointment.SlotStart, Now = now };
-        var moved = uow.Dialect.IsSqlite ? await uow.ExecuteAsync(MoveSql, move, ct) : await uow.QuerySingleAsync<long>(MoveAndNotifySql, move, ct);
+        var moved = await uow.ExecuteAsync(MoveSql, move, ct);
         if (moved == 0)
             return Refuse("appointment_closed", "Rendez-vous modifié", "Le rendez-vous vient d'être déplacé ou annulé."); // rolled back with the places
         PlacesChanged(uow, appointment.PickupPointId);
@@ -452,12 +452,12 @@ internal sealed class AppointmentStore(Db db, Notify notify, SlotPlacesCache pla
         update appointments set status = 'cancelled', closed_at = @Now, updated_at = @Now where id = @Id and status in {AppointmentStatuses.OpenSql}
         returning pickup_point_id, slot_start
         """;
-    // PostgreSQL: the cancellation, the place it frees and the notification of it in one statement; the pickup point
-    // comes back, no row if nothing was cancelled. SQLite runs CancelSql, then FreePlaceSql.
+    // PostgreSQL: the cancellation and the place it frees in one statement; the pickup point comes back, no row if nothing
+    // was cancelled. SQLite runs CancelSql, then FreePlaceSql.
     static readonly string CancelAndFreeSql = $"""
         with cancelled as ({CancelSql}),
         freed as (update slot_places s set taken = s.taken - 1 from cancelled c where s.pickup_point_id = c.pickup_point_id and s.slot_start = c.slot_start)
-        select cancelled.pickup_point_id from cancelled, {NotifyPlaces("cancelled.pickup_point_id")}
+        select pickup_point_id from cancelled
         """;
     const string NoShowSql = $"""
         update appointments set status = 'noShow', closed_at = @Now, updated_at = @Now where status in {AppointmentStatuses.OpenSql} and slot_end < @Cutoff

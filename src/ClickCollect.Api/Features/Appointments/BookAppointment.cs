@@ -111,7 +111,8 @@ internal sealed class BookAppointment(SlotStore slots, AppointmentStore store, P
         await using (var uow = await db.WriteAsync(ct))
         {
             uow.LockSharedWithNextStatement(LockKeys.Lending); // taken by the checks' round trip, before the lockdowns are read
-            outcome = await store.BookAsync(uow, appointment, Capacity, options.Value.MaxPerPatronPerDay, day, ct);
+            // Without an idempotency record to write after it, the booking's last statement carries its COMMIT (PostgreSQL).
+            outcome = await store.BookAsync(uow, appointment, Capacity, options.Value.MaxPerPatronPerDay, day, commitWithPlace: idempotency is null, ct);
             if (idempotency is not null)
             {
                 // The answer is stored with the booking (one COMMIT), so it is read back in the unit of work.
@@ -121,7 +122,7 @@ internal sealed class BookAppointment(SlotStore slots, AppointmentStore store, P
                 await uow.CommitAsync(ct);
                 return answer;
             }
-            if (outcome is BookOutcome.Booked or BookOutcome.Joined) await uow.CommitAsync(ct);
+            if (outcome is BookOutcome.Booked or BookOutcome.Joined) await uow.CommitAsync(ct); // nothing to do if committed already
         }
         return await ResultAsync(outcome, id => store.GetAsync(id, ct)); // read back (when the store did not tell the answer) outside the writer's turn
     }

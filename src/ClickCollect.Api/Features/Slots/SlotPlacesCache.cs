@@ -10,8 +10,8 @@ namespace ClickCollect.Api.Features.Slots;
 /// <list type="bullet">
 /// <item>AppointmentStore drops the pickup point's entries after each commit that changes its slot_places rows (a
 /// booking, a move, a cancellation), so this instance shows a change as soon as the request that made it has answered;</item>
-/// <item>on PostgreSQL those same transactions send <c>pg_notify('slot_places', '&lt;pickup point id&gt;')</c>, which
-/// PostgreSQL delivers at COMMIT to every instance, and <see cref="SlotPlacesListener"/> drops the entries on each one.
+/// <item>on PostgreSQL, after those same commits, <see cref="SlotPlacesNotifier"/> sends <c>pg_notify('slot_places',
+/// '&lt;pickup point id&gt;')</c> to every instance, and <see cref="SlotPlacesListener"/> drops the entries on each one.
 /// While that listener is not connected (start-up, a lost connection, reconnecting) the cache is not used at all
 /// (<see cref="InUse"/> false: every calendar reads the database), and it is emptied when the listener connects again,
 /// so no count older than a notification's delivery is ever shown.</item>

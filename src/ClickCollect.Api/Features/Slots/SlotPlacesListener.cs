@@ -6,9 +6,9 @@ namespace ClickCollect.Api.Features.Slots;
 
 /// <summary>
 /// PostgreSQL: keeps <see cref="SlotPlacesCache"/> exact across app instances. One dedicated connection (not from the
-/// pool) LISTENs on <see cref="Channel"/>, where every transaction that changes a pickup point's slot_places rows sends
-/// the pickup point's id (AppointmentStore, folded into one of its statements: no round trip more), delivered by
-/// PostgreSQL at COMMIT; each notification drops that pickup point's cached counts. The cache is in use only while
+/// pool) LISTENs on <see cref="Channel"/>, where each instance sends the id of every pickup point whose slot_places rows
+/// it changed, once the change is committed (<see cref="SlotPlacesNotifier"/>); each notification drops that pickup
+/// point's cached counts, any other payload all of them. The cache is in use only while
 /// this connection listens: lost (or not open yet), every calendar reads the database, and once it listens again the
 /// cache starts empty. It reconnects after 1 s, then 2, 4… up to 30 s (on the app's clock); TCP keepalives every 10 s
 /// make a connection that died silently fail its wait. SQLite (one instance) needs none of this.
@@ -41,6 +41,10 @@ internal sealed class SlotPlacesListener(Db db, SlotPlacesCache cache, IConfigur
                     else cache.Clear();
                 };
                 await connection.OpenAsync(stoppingToken);
+                // First, every other instance empties its cache: a change this instance committed but had not told them
+                // of when it stopped (SlotPlacesNotifier sends after the commit) is not shown by them any longer.
+                await using (var clear = new NpgsqlCommand($"select pg_notify('{Channel}', '*')", connection))
+                    await clear.ExecuteNonQueryAsync(stoppingToken);
                 await using (var listen = new NpgsqlCommand($"listen {Channel}", connection))
                     await listen.ExecuteNonQueryAsync(stoppingToken);
                 cache.Listening(); // from now on every change is heard; what was cached before may have missed some

@@ -18,6 +18,8 @@ internal static class SlotsEndpoints
         services.AddSingleton<SlotWindows>();
         services.AddSingleton<SlotPlacesCache>();
         services.AddHostedService<SlotPlacesListener>();
+        services.AddSingleton<SlotPlacesNotifier>();
+        services.AddHostedService(sp => sp.GetRequiredService<SlotPlacesNotifier>());
         services.AddSingleton<IValidator<OpeningRequest>, OpeningRequestValidator>();
         services.AddSingleton<IValidator<ClosureRequest>, ClosureRequestValidator>();
     }

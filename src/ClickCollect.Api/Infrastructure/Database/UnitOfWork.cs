@@ -59,19 +59,12 @@ internal sealed class UnitOfWork(DbConnection connection, DbTransaction transact
     /// </summary>
     public async Task<SqlMapper.GridReader> QueryMultipleAsync(string sql, object? parameters, CancellationToken ct)
     {
-        if (pendingLocks is not { } locks) return await connection.QueryMultipleAsync(Command(sql, parameters, ct));
-        pendingLocks = null;
-        var all = new DynamicParameters(parameters);
-        var text = new StringBuilder();
-        for (var i = 0; i < locks.Count; i++)
-        {
-            text.Append($"select {locks[i].Function}(@lock_{i});\n");
-            all.Add($"lock_{i}", locks[i].Key);
-        }
-        var grid = await connection.QueryMultipleAsync(Command(text.Append(sql).ToString(), all, ct));
+        if (pendingLocks is null) return await connection.QueryMultipleAsync(Command(sql, parameters, ct));
+        var (text, all, locks) = WithPendingLocks(sql, parameters);
+        var grid = await connection.QueryMultipleAsync(Command(text, all, ct));
         try
         {
-            for (var i = 0; i < locks.Count; i++) await grid.ReadAsync<object>();
+            for (var i = 0; i < locks; i++) await grid.ReadAsync<object>();
         }
         catch
         {
@@ -80,6 +73,53 @@ internal sealed class UnitOfWork(DbConnection connection, DbTransaction transact
         }
         return grid;
     }
+
+    /// <summary><paramref name="sql"/> after the statements taking the locks that wait for it (their parameters added); none left waiting.</summary>
+    (string Sql, object? Parameters, int Locks) WithPendingLocks(string sql, object? parameters)
+    {
+        if (pendingLocks is not { } locks) return (sql, parameters, 0);
+        pendingLocks = null;
+        var all = new DynamicParameters(parameters);
+        var text = new StringBuilder();
+        for (var i = 0; i < locks.Count; i++)
+        {
+            text.Append($"select {locks[i].Function}(@lock_{i});\n");
+            all.Add($"lock_{i}", locks[i].Key);
+        }
+        return (text.Append(sql).ToString(), all, locks.Count);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="sql"/> (one statement; the first column of its first row comes back, or null) and commits, in one
+    /// round trip on PostgreSQL: the COMMIT is sent with the statement (and the locks waiting for it), so whatever the
+    /// statement locks (a slot's lock, its slot_places row) is held for the statement and the WAL flush only, not for a round
+    /// trip more to the app and back (#17: the bookings of a slot hold its lock in turn; with the COMMIT sent apart, each hold
+    /// lasted as long as the app took to be scheduled again on a busy machine). The statement must be the unit of work's last:
+    /// whatever follows it is not in the transaction. If it fails, PostgreSQL skips the COMMIT and the unit of work is rolled
+    /// back as usual. SQLite: the statement, then <see cref="CommitAsync"/>.
+    /// </summary>
+    public async Task<T?> QuerySingleOrDefaultAndCommitAsync<T>(string sql, object? parameters, CancellationToken ct) where T : struct
+    {
+        if (turn is not null)
+        {
+            var value = await QuerySingleOrDefaultAsync<T?>(sql, parameters, ct);
+            await CommitAsync(ct);
+            return value;
+        }
+        var (text, all, locks) = WithPendingLocks(sql + ";\ncommit", parameters);
+        T? result = null;
+        commitSent = true;
+        await using (var reader = await connection.ExecuteReaderAsync(Command(text, all, ct)))
+        {
+            for (var i = 0; i < locks; i++) await reader.NextResultAsync(ct);
+            if (await reader.ReadAsync(ct) && !await reader.IsDBNullAsync(0, ct)) result = reader.GetFieldValue<T>(0);
+            while (await reader.NextResultAsync(ct)) { } // up to the COMMIT's answer: its error, if any, is thrown here
+        }
+        Committed();
+        return result;
+    }
+
+    bool commitSent, committed;
 
     /// <summary>
     /// Mutual exclusion on <paramref name="key"/> until the transaction ends. PostgreSQL: a transaction
@@ -131,11 +171,16 @@ internal sealed class UnitOfWork(DbConnection connection, DbTransaction transact
     /// follow the commit, not precede it (a cache emptied before the commit can be refilled with the old rows by a
     /// reader in between).
     /// </summary>
-    public void AfterCommit(Action action) => (afterCommit ??= []).Add(action);
+    public void AfterCommit(Action action)
+    {
+        if (committed) action();
+        else (afterCommit ??= []).Add(action);
+    }
 
     /// <summary>Commits; returns once the change is durable (on SQLite, once the writer's group is committed).</summary>
     public async Task CommitAsync(CancellationToken ct)
     {
+        if (committed) return; // already, with the unit of work's last statement (QuerySingleOrDefaultAndCommitAsync)
         await TakePendingLocksAsync(ct);
         if (turn is not null)
         {
@@ -145,9 +190,15 @@ internal sealed class UnitOfWork(DbConnection connection, DbTransaction transact
         else
         {
             await transaction.CommitAsync(ct);
-            done = true;
         }
+        Committed();
+    }
+
+    void Committed()
+    {
+        (done, committed) = (true, true);
         foreach (var action in afterCommit ?? []) action();
+        afterCommit = null;
     }
 
     public async ValueTask DisposeAsync()
@@ -160,7 +211,9 @@ internal sealed class UnitOfWork(DbConnection connection, DbTransaction transact
         }
         try
         {
-            if (!done) await transaction.RollbackAsync();
+            // A COMMIT sent with a statement that failed was skipped, or failed itself: the transaction's own disposal
+            // rolls back what is still open (a rollback asked of a transaction PostgreSQL already ended would throw).
+            if (!done && !commitSent) await transaction.RollbackAsync();
         }
         finally
         {

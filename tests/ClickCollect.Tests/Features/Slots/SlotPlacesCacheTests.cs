@@ -12,7 +12,7 @@ namespace ClickCollect.Tests.Features.Slots;
 
 /// <summary>
 /// #17: the slot calendar caches the places taken per pickup point and period (SlotPlacesCache). On PostgreSQL, with
-/// several app instances on one database, a change made on one instance reaches the others by a NOTIFY sent at COMMIT,
+/// several app instances on one database, a change made on one instance reaches the others by a NOTIFY sent after the COMMIT,
 /// and while an instance's listener is not connected its calendar reads the database each time. (The same-instance
 /// rule, on both databases: SlotsTests.A_place_taken_or_freed_shows_at_once_in_a_calendar_already_computed.)
 /// </summary>
