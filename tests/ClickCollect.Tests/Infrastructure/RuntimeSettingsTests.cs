@@ -1,0 +1,21 @@
+using System.Text.Json;
+
+namespace ClickCollect.Tests.Infrastructure;
+
+/// <summary>
+/// #17: the runtime settings the app's csproj gives (RuntimeHostConfigurationOption), as the published app's
+/// runtimeconfig.json carries them to the runtime: a setting renamed or dropped from the csproj fails here, not in make bench.
+/// </summary>
+public sealed class RuntimeSettingsTests
+{
+    [Fact]
+    public void The_app_runtimeconfig_caps_the_gen0_budget_and_keeps_idle_workers_from_spinning()
+    {
+        using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "ClickCollect.Api.runtimeconfig.json")));
+        var properties = config.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties");
+        Assert.True(properties.GetProperty("System.GC.Server").GetBoolean());
+        // 16 MB a heap: resident memory at 256 connections (the GC's own default lets it grow to 200 MB a heap).
+        Assert.Equal(16 << 20, properties.GetProperty("System.GC.Gen0MaxBudget").GetInt64());
+        Assert.Equal(0, properties.GetProperty("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit").GetInt32());
+    }
+}
