@@ -33,6 +33,21 @@ public abstract class MigrationTests<TDb> where TDb : ITestDatabase, new()
     }
 
     [Fact]
+    public async Task An_up_to_date_database_is_checked_without_waiting_for_the_writer()
+    {
+        // Every start but the first after an upgrade: one read, no write transaction nor migration lock (#17: start-up),
+        // so a start does not wait behind a long write, another instance's migration or a backup.
+        await using var app = await TestApp.StartAsync<TDb>();
+        await using var holder = await app.Service<Db>().WriteAsync(default);
+        await holder.LockAsync(Migrator.MigrationLockKey, default);
+
+        var migrating = app.Service<Migrator>().MigrateAsync(app.Clock.GetUtcNow(), default);
+
+        Assert.Same(migrating, await Task.WhenAny(migrating, Task.Delay(TimeSpan.FromSeconds(10))));
+        Assert.Empty(await migrating);
+    }
+
+    [Fact]
     public async Task A_failing_migration_leaves_the_database_as_it_was_and_says_which_file()
     {
         await using var app = await TestApp.StartEmptyAsync<TDb>();

@@ -13,7 +13,7 @@ namespace ClickCollect.Api.Infrastructure.Database;
 internal sealed class Migrator(Db db, ILogger<Migrator> logger)
 {
     // Any constant: several PostgreSQL instances starting together wait for one another here.
-    const long MigrationLockKey = 0x436c69636b436f;
+    internal const long MigrationLockKey = 0x436c69636b436f;
 
     const string CreateTableSql = """
         create table if not exists schema_migrations (
@@ -82,6 +82,11 @@ internal sealed class Migrator(Db db, ILogger<Migrator> logger)
             await connection.ExecuteAsync(new CommandDefinition("pragma journal_mode = wal;", cancellationToken: ct));
         }
 
+        // Up to date, as at every start but the first after an upgrade: one read decides it, without the write
+        // transaction, the lock and the single writer's start (#17: start-up). Anything pending takes the locked path,
+        // which reads again under the lock (another instance may be migrating now).
+        if (await PendingAsync(migrations, ct) is { Count: 0 }) return [];
+
         await using var uow = await db.WriteAsync(ct);
         await uow.LockAsync(MigrationLockKey, ct);
         await uow.ExecuteAsync(CreateTableSql, null, ct);
@@ -128,9 +133,12 @@ internal sealed class Migrator(Db db, ILogger<Migrator> logger)
     /// <see cref="MigrateAsync(DateTimeOffset, CancellationToken)"/> would on a newer or edited database,
     /// and returns the versions still to apply (by <c>make migrate</c>), without writing anything.
     /// </summary>
-    public async Task<IReadOnlyList<int>> CheckAsync(CancellationToken ct)
+    public async Task<IReadOnlyList<int>> CheckAsync(CancellationToken ct) =>
+        (await PendingAsync(Load(db.Dialect), ct)).Select(m => m.Version).ToList();
+
+    /// <summary>What is still to apply, read without writing or locking; throws as <see cref="Verify"/> does.</summary>
+    async Task<List<Migration>> PendingAsync(IReadOnlyList<Migration> migrations, CancellationToken ct)
     {
-        var migrations = Load(db.Dialect);
         await using var connection = await db.OpenAsync(ct);
         Dictionary<int, AppliedRow> applied;
         try
@@ -141,7 +149,7 @@ internal sealed class Migrator(Db db, ILogger<Migrator> logger)
         {
             applied = []; // no schema_migrations yet: an empty database
         }
-        return Verify(migrations, applied).Select(m => m.Version).ToList();
+        return Verify(migrations, applied);
     }
 }
 

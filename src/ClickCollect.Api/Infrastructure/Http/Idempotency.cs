@@ -136,8 +136,15 @@ internal sealed class StoredAnswer
 
 internal static class IdempotencyExtensions
 {
+    // A filter per request from the request's services, as AddEndpointFilter<IdempotencyFilter<TRequest>>() did, without
+    // its expression tree and exception per route at every start: see ValidationFilterExtensions.WithValidation.
     public static RouteHandlerBuilder WithIdempotency<TRequest>(this RouteHandlerBuilder builder) =>
-        builder.AddEndpointFilter<IdempotencyFilter<TRequest>>();
+        builder.AddEndpointFilterFactory(static (_, next) => invocation =>
+        {
+            var services = invocation.HttpContext.RequestServices;
+            return new IdempotencyFilter<TRequest>(services.GetRequiredService<Db>(), services.GetRequiredService<TimeProvider>(),
+                services.GetRequiredService<IOptions<JsonOptions>>()).InvokeAsync(invocation, next);
+        });
 
     /// <summary>
     /// Like <see cref="WithIdempotency{TRequest}"/>, for a handler that records its answer in its own unit of work
