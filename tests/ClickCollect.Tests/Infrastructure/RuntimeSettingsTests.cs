@@ -14,8 +14,8 @@ public sealed class RuntimeSettingsTests
         using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "ClickCollect.Api.runtimeconfig.json")));
         var properties = config.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties");
         Assert.True(properties.GetProperty("System.GC.Server").GetBoolean());
-        // 16 MB a heap: resident memory at 256 connections (the GC's own default lets it grow to 200 MB a heap).
-        Assert.Equal(16 << 20, properties.GetProperty("System.GC.Gen0MaxBudget").GetInt64());
+        // 8 MB a heap: resident memory at 256 connections (the GC's own default lets it grow to 200 MB a heap).
+        Assert.Equal(8 << 20, properties.GetProperty("System.GC.Gen0MaxBudget").GetInt64());
         Assert.Equal(0, properties.GetProperty("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit").GetInt32());
     }
 }
