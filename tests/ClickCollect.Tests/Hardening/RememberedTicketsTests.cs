@@ -14,6 +14,7 @@ public sealed class RememberedTicketsTests
     sealed class CountingFormat : ISecureDataFormat<AuthenticationTicket>
     {
         public int Reads;
+        public bool AnyName;
 
         public string Protect(AuthenticationTicket data) => Protect(data, null);
         public string Protect(AuthenticationTicket data, string? purpose) => data.Principal.Identity!.Name!;
@@ -22,7 +23,7 @@ public sealed class RememberedTicketsTests
         public AuthenticationTicket? Unprotect(string? protectedText, string? purpose)
         {
             Reads++;
-            return protectedText is "good" or "other"
+            return protectedText is "good" or "other" || (AnyName && !string.IsNullOrEmpty(protectedText))
                 ? new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, protectedText)], "Bearer")), "Bearer")
                 : null;
         }
@@ -45,6 +46,20 @@ public sealed class RememberedTicketsTests
         clock.Advance(RememberedTickets.Lifetime);
         tickets.Unprotect("good");
         Assert.Equal(3, inner.Reads); // read again once its time in memory is over
+    }
+
+    [Fact]
+    public void Past_its_capacity_the_memory_is_emptied_rather_than_grown()
+    {
+        var inner = new CountingFormat { AnyName = true };
+        var tickets = new RememberedTickets(inner, new FakeTimeProvider());
+        for (var i = 0; i < RememberedTickets.Capacity; i++) tickets.Unprotect($"token {i}");
+        Assert.Equal(RememberedTickets.Capacity, tickets.Count);
+
+        tickets.Unprotect("one more");
+        Assert.Equal(1, tickets.Count);
+        tickets.Unprotect("token 0");
+        Assert.Equal(RememberedTickets.Capacity + 2, inner.Reads); // forgotten with the rest: read again
     }
 
     [Fact]

@@ -25,6 +25,15 @@ internal sealed class RememberedTickets(ISecureDataFormat<AuthenticationTicket> 
 
     readonly ConcurrentDictionary<string, (AuthenticationTicket Ticket, DateTimeOffset Until)> read = new(StringComparer.Ordinal);
 
+    // Tickets remembered since the memory was last emptied (a token read again after its time counts twice: the bound
+    // only needs to hold roughly). Not read.Count: ConcurrentDictionary.Count takes every one of the dictionary's locks,
+    // and under 64 connections the threads queued on them (a wall-clock profile of make bench's booking run on SQLite,
+    // #17: 1,280 samples waiting in Count against 335 reading the tickets themselves, the largest lock wait of the run).
+    int remembered;
+
+    /// <summary>Tickets in memory now (for tests).</summary>
+    internal int Count => read.Count;
+
     public string Protect(AuthenticationTicket data) => inner.Protect(data);
 
     public string Protect(AuthenticationTicket data, string? purpose) => inner.Protect(data, purpose);
@@ -43,7 +52,12 @@ internal sealed class RememberedTickets(ISecureDataFormat<AuthenticationTicket> 
             read.TryRemove(key, out _);
             return null;
         }
-        if (read.Count >= Capacity) read.Clear(); // rare: more live tokens than that in a few minutes; they are read again
+        if (Interlocked.Increment(ref remembered) > Capacity)
+        {
+            // Rare: more live tokens than that in a few minutes; they are read again.
+            read.Clear();
+            Interlocked.Exchange(ref remembered, 1);
+        }
         read[key] = (ticket.Clone(), now + Lifetime);
         return ticket;
     }
