@@ -83,14 +83,20 @@ internal sealed class CatalogueStore(Db db, SearchCache cache)
     // The catalogue's version (migration 0023, bumped by CatalogueImportStore): one row, read by primary key.
     const string CatalogueVersionSql = "select version from catalogue_version where id = 1";
 
-    public async Task<(IReadOnlyList<TitleRow> Items, int Total, bool Estimated)> SearchAsync(TitleSearch search, CancellationToken ct)
+    /// <summary>PostgreSQL: at most <see cref="DatabaseGate.AtOnce"/> searches at once, on their own connections (<see cref="Db.OpenSearchAsync"/>).</summary>
+    internal DatabaseGate Searching { get; } = new(db.Dialect);
+
+    public Task<(IReadOnlyList<TitleRow> Items, int Total, bool Estimated)> SearchAsync(TitleSearch search, CancellationToken ct) =>
+        Searching.RunAsync(() => SearchNowAsync(search, ct), ct);
+
+    async Task<(IReadOnlyList<TitleRow> Items, int Total, bool Estimated)> SearchNowAsync(TitleSearch search, CancellationToken ct)
     {
         var dialect = db.Dialect;
         var byWords = search.Words.Count > 0;
         var (sql, hitsSql) = byWords ? (SearchSql(dialect, search), SearchCountSql(dialect, search)) : (ListSql(search), ListCountSql(search));
         var match = byWords ? dialect.Pick(SearchTerms.ToFts5(search.Words), SearchTerms.ToPostgres(search.Words)) : null;
         var offset = (long)(search.Page - 1) * search.PageSize;
-        await using var c = await db.OpenAsync(ct);
+        await using var c = await db.OpenSearchAsync(ct);
         var cacheable = SearchCache.Caches(search, match);
         long? catalogueVersion = null;
         // PostgreSQL, a search already ranked at the catalogue version this instance last read: one round trip, the
