@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using ClickCollect.Api.Infrastructure.Database;
 using Dapper;
+using Npgsql;
 
 namespace ClickCollect.Api.Features.Slots;
 
@@ -20,7 +21,7 @@ namespace ClickCollect.Api.Features.Slots;
 /// which empties every instance's cache (<see cref="SlotPlacesListener"/>). The counts are what a calendar shows, never
 /// what a booking checks: the booking's own statement decides who gets a place.
 /// </remarks>
-internal sealed class SlotPlacesNotifier(Db db, ILogger<SlotPlacesNotifier> logger) : BackgroundService
+internal sealed class SlotPlacesNotifier(Db db, IConfiguration configuration, ILogger<SlotPlacesNotifier> logger) : BackgroundService
 {
     // Each pickup point's id on the channel; the transaction's commit is not waited for (set_config(…, true): this statement only).
     const string NotifySql = $"""
@@ -42,7 +43,7 @@ internal sealed class SlotPlacesNotifier(Db db, ILogger<SlotPlacesNotifier> logg
         var pending = new HashSet<long>();
         try
         {
-            while (await changed.Reader.WaitToReadAsync(stoppingToken))
+            while (pending.Count > 0 || await changed.Reader.WaitToReadAsync(stoppingToken)) // what failed is tried again
             {
                 // All the changes waiting go in one statement: under load one notification carries many bookings.
                 while (changed.Reader.TryRead(out var id)) pending.Add(id);
@@ -75,9 +76,38 @@ internal sealed class SlotPlacesNotifier(Db db, ILogger<SlotPlacesNotifier> logg
         }
     }
 
+    internal const string ApplicationName = "ClickCollect slot_places notifier";
+
+    // A connection of its own, kept open (not from the pool: taking one there after each booking took it from the next
+    // request, which then opened a new one).
+    NpgsqlConnection? connection;
+
     async Task SendAsync(HashSet<long> pickupPointIds, CancellationToken ct)
     {
-        await using var c = await db.OpenAsync(ct);
-        await c.ExecuteAsync(new CommandDefinition(NotifySql, new { Ids = pickupPointIds.ToArray() }, cancellationToken: ct));
+        try
+        {
+            if (connection is null)
+            {
+                connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(configuration.GetConnectionString("ClickCollect"))
+                {
+                    Pooling = false,
+                    ApplicationName = ApplicationName,
+                }.ConnectionString);
+                await connection.OpenAsync(ct);
+            }
+            await connection.ExecuteAsync(new CommandDefinition(NotifySql, new { Ids = pickupPointIds.ToArray() }, cancellationToken: ct));
+        }
+        catch
+        {
+            if (connection is not null) await connection.DisposeAsync();
+            connection = null; // opened again for the next try
+            throw;
+        }
+    }
+
+    public override void Dispose()
+    {
+        connection?.Dispose();
+        base.Dispose();
     }
 }
