@@ -17,18 +17,22 @@ namespace ClickCollect.Api.Features.Slots;
 /// so no count older than a notification's delivery is ever shown.</item>
 /// </list>
 /// An entry is used only while its pickup point's version (one more at each change) and the cache's epoch (one more at
-/// each emptying) are those seen before its read began: a read that raced a change is never shown again.
+/// each emptying) are those seen before its read began: a read that raced a change is never shown again. And for at most
+/// <see cref="MaxAge"/>: the net under the invalidation, for a notification that was never sent (an instance that
+/// stopped between a commit and its notification, see <see cref="SlotPlacesNotifier"/>).
 /// </summary>
-internal sealed class SlotPlacesCache(Db db)
+internal sealed class SlotPlacesCache(Db db, TimeProvider clock)
 {
     const int MaxEntries = 10_000;
+    /// <summary>How long a count missed by the invalidation can show: a read a minute per pickup point and period costs nothing.</summary>
+    public static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(1);
 
     readonly ConcurrentDictionary<(long PickupPointId, DateTimeOffset From, DateTimeOffset To), Entry> entries = new();
     readonly ConcurrentDictionary<long, StrongBox<long>> versions = new();
     long epoch;
     volatile bool inUse = db.Dialect.IsSqlite;
 
-    sealed record Entry(Dictionary<DateTimeOffset, int> Taken, long Epoch, long Version);
+    sealed record Entry(Dictionary<DateTimeOffset, int> Taken, long Epoch, long Version, DateTimeOffset ReadAt);
 
     /// <summary>
     /// Whether the calendar may use what is cached: always on SQLite (one instance: its own writes are all there is);
@@ -71,13 +75,14 @@ internal sealed class SlotPlacesCache(Db db)
         if (!inUse) return await read();
         var key = (pickupPointId, from, to);
         var version = versions.GetOrAdd(pickupPointId, _ => new StrongBox<long>());
-        var (seenEpoch, seenVersion) = (Interlocked.Read(ref epoch), Interlocked.Read(ref version.Value));
-        if (entries.TryGetValue(key, out var entry) && entry.Epoch == seenEpoch && entry.Version == seenVersion) return entry.Taken;
+        var (seenEpoch, seenVersion, now) = (Interlocked.Read(ref epoch), Interlocked.Read(ref version.Value), clock.GetUtcNow());
+        if (entries.TryGetValue(key, out var entry) && entry.Epoch == seenEpoch && entry.Version == seenVersion && now - entry.ReadAt < MaxAge)
+            return entry.Taken;
         var taken = await read();
         if (entries.Count >= MaxEntries) entries.Clear(); // old periods no one asks for any more
         // Stored under the epoch and version seen before the read: after a change (or an emptying) that came during the
         // read, what was read may predate it, and the entry no longer matches.
-        entries[key] = new Entry(taken, seenEpoch, seenVersion);
+        entries[key] = new Entry(taken, seenEpoch, seenVersion, now);
         return taken;
     }
 }

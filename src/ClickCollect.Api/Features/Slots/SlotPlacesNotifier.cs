@@ -17,8 +17,8 @@ namespace ClickCollect.Api.Features.Slots;
 /// </summary>
 /// <remarks>
 /// REVIEW: an instance that stops between a commit and its notification (a crash) leaves the other instances' counts for
-/// that pickup point stale until its next change there (a booking usually) or until an instance's listener connects,
-/// which empties every instance's cache (<see cref="SlotPlacesListener"/>). The counts are what a calendar shows, never
+/// that pickup point stale until its next change there (a booking usually), until an instance's listener connects,
+/// which empties every instance's cache (<see cref="SlotPlacesListener"/>), and at most for SlotPlacesCache.MaxAge. The counts are what a calendar shows, never
 /// what a booking checks: the booking's own statement decides who gets a place.
 /// </remarks>
 internal sealed class SlotPlacesNotifier(Db db, IConfiguration configuration, ILogger<SlotPlacesNotifier> logger) : BackgroundService

@@ -84,6 +84,13 @@ public sealed class SlotPlacesCacheTests_Postgres
         await c.ExecuteAsync("select pg_notify(@channel, @payload)", new { channel = SlotPlacesListener.Channel, payload = adults.ToString() });
         await EventuallyAsync(async () => await CountsAsync(app, adults, Wednesday11) == (1, 3), "The notified change");
 
+        // A change whose notification never came (its instance stopped in between) shows once the count is a minute old.
+        await SetTakenAsync(2);
+        app.Clock.Advance(SlotPlacesCache.MaxAge - TimeSpan.FromSeconds(1));
+        Assert.Equal((1, 3), await CountsAsync(app, adults, Wednesday11));
+        app.Clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal((2, 2), await CountsAsync(app, adults, Wednesday11));
+
         // The listener's connection lost: every calendar reads the database until it is back (its retry waits on the app's clock).
         await c.ExecuteAsync("select pg_terminate_backend(pid) from pg_stat_activity where application_name = @name and datname = current_database()",
             new { name = SlotPlacesListener.ApplicationName });
