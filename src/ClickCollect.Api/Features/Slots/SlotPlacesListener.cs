@@ -13,7 +13,7 @@ namespace ClickCollect.Api.Features.Slots;
 /// cache starts empty. It reconnects after 1 s, then 2, 4… up to 30 s (on the app's clock); TCP keepalives every 10 s
 /// make a connection that died silently fail its wait. SQLite (one instance) needs none of this.
 /// </summary>
-internal sealed class SlotPlacesListener(Db db, SlotPlacesCache cache, IConfiguration configuration, TimeProvider clock,
+internal sealed class SlotPlacesListener(Db db, SlotPlacesCache cache, TimeProvider clock,
     ILogger<SlotPlacesListener> logger) : BackgroundService
 {
     internal const string Channel = "slot_places";
@@ -23,18 +23,12 @@ internal sealed class SlotPlacesListener(Db db, SlotPlacesCache cache, IConfigur
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (db.Dialect.IsSqlite) return;
-        var connectionString = new NpgsqlConnectionStringBuilder(configuration.GetConnectionString("ClickCollect"))
-        {
-            Pooling = false,
-            KeepAlive = 10,
-            ApplicationName = ApplicationName,
-        }.ConnectionString;
         var retry = FirstRetry;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await using var connection = new NpgsqlConnection(connectionString);
+                await using var connection = db.Dedicated(ApplicationName);
                 connection.Notification += (_, e) =>
                 {
                     if (long.TryParse(e.Payload, NumberStyles.None, CultureInfo.InvariantCulture, out var pickupPointId)) cache.Changed(pickupPointId);

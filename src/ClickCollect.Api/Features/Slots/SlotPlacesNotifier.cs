@@ -21,7 +21,7 @@ namespace ClickCollect.Api.Features.Slots;
 /// which empties every instance's cache (<see cref="SlotPlacesListener"/>), and at most for SlotPlacesCache.MaxAge. The counts are what a calendar shows, never
 /// what a booking checks: the booking's own statement decides who gets a place.
 /// </remarks>
-internal sealed class SlotPlacesNotifier(Db db, IConfiguration configuration, ILogger<SlotPlacesNotifier> logger) : BackgroundService
+internal sealed class SlotPlacesNotifier(Db db, ILogger<SlotPlacesNotifier> logger) : BackgroundService
 {
     // Each pickup point's id on the channel; the transaction's commit is not waited for (set_config(…, true): this statement only).
     const string NotifySql = $"""
@@ -88,11 +88,7 @@ internal sealed class SlotPlacesNotifier(Db db, IConfiguration configuration, IL
         {
             if (connection is null)
             {
-                connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(configuration.GetConnectionString("ClickCollect"))
-                {
-                    Pooling = false,
-                    ApplicationName = ApplicationName,
-                }.ConnectionString);
+                connection = db.Dedicated(ApplicationName);
                 await connection.OpenAsync(ct);
             }
             await connection.ExecuteAsync(new CommandDefinition(NotifySql, new { Ids = pickupPointIds.ToArray() }, cancellationToken: ct));

@@ -25,11 +25,13 @@ internal sealed class Db : IAsyncDisposable
     Action<DbConnection>? connectionOpened;
 
     readonly DbDataSource? searchSource;
+    readonly string? postgresSettings; // the connection string, password included (a data source's own leaves it out)
 
-    public Db(DbDataSource source, SqlDialect dialect, DbDataSource? searchSource = null)
+    public Db(DbDataSource source, SqlDialect dialect, DbDataSource? searchSource = null, string? postgresSettings = null)
     {
         this.source = source;
         this.searchSource = searchSource;
+        this.postgresSettings = postgresSettings;
         Dialect = dialect;
         if (dialect.IsSqlite)
         {
@@ -76,8 +78,21 @@ internal sealed class Db : IAsyncDisposable
         var settings = WithAutoPrepare(connectionString);
         var search = new NpgsqlConnectionStringBuilder(settings);
         search.MaxPoolSize = Math.Min(search.MaxPoolSize, DatabaseGate.AtOnce);
-        return new Db(NpgsqlDataSource.Create(settings), SqlDialect.Postgres, NpgsqlDataSource.Create(search.ConnectionString));
+        return new Db(NpgsqlDataSource.Create(settings), SqlDialect.Postgres, NpgsqlDataSource.Create(search.ConnectionString), settings);
     }
+
+    /// <summary>
+    /// PostgreSQL: a connection of its own, outside the pools, for a background service that keeps one open (the slot
+    /// calendar's LISTEN and NOTIFY): named <paramref name="applicationName"/> in pg_stat_activity, with TCP keepalives
+    /// every 10 s so that one that died silently fails its next wait.
+    /// </summary>
+    public NpgsqlConnection Dedicated(string applicationName) =>
+        new(new NpgsqlConnectionStringBuilder(postgresSettings ?? throw new InvalidOperationException("Dedicated connections are PostgreSQL's."))
+        {
+            Pooling = false,
+            KeepAlive = 10,
+            ApplicationName = applicationName,
+        }.ConnectionString);
 
     /// <summary>
     /// A connection for a catalogue search (<see cref="DatabaseGate"/>: at most <see cref="DatabaseGate.AtOnce"/> at once). On
