@@ -66,6 +66,24 @@ public sealed class SlotPlacesCacheTests_Postgres
     }
 
     [Fact]
+    public async Task An_instance_starting_empties_the_others_caches_for_the_changes_its_predecessor_never_told()
+    {
+        await using var first = await TestApp.StartAsync<PostgresTestDatabase>();
+        var adults = await SlotsTests<PostgresTestDatabase>.PickupPointIdAsync(first, Library.CentralAdults);
+        await ListeningAsync(first);
+        Assert.Equal((0, 4), await CountsAsync(first, adults, Wednesday11)); // cached now
+        // A booking committed by an instance that stopped before telling the others (SlotPlacesNotifier sends after the commit).
+        await using (var c = await first.Service<Db>().OpenAsync(default))
+            await c.ExecuteAsync("insert into slot_places (pickup_point_id, slot_start, taken) values (@adults, @start, 1)",
+                new { adults, start = DateTimeOffset.Parse(Wednesday11) });
+        Assert.Equal((0, 4), await CountsAsync(first, adults, Wednesday11));
+
+        await using var restarted = TestApp.StartOn(first);
+        await ListeningAsync(restarted);
+        await EventuallyAsync(async () => await CountsAsync(first, adults, Wednesday11) == (1, 3), "The count once another instance started");
+    }
+
+    [Fact]
     public async Task The_calendar_uses_its_cache_only_while_the_listener_listens_and_empties_it_on_reconnecting()
     {
         await using var app = await TestApp.StartAsync<PostgresTestDatabase>();
