@@ -10,8 +10,11 @@ namespace ClickCollect.Benchmarks;
 /// </summary>
 internal static class Wrk
 {
-    public sealed record Result(double Rate, double P50, double P90, double P99, long Ok, long Refused, long Errors, long Requests)
+    public sealed record Result(double Rate, double P50, double P90, double P99, long Ok, long Refused, long Errors, long Requests, double Seconds)
     {
+        /// <summary>Answers 2xx per second: the calls that did what was asked.</summary>
+        public double OkRate => Ok / Seconds;
+
         /// <summary>CPU time the server process spent per request during the run (set by the caller), ms.</summary>
         public double CpuMs { get; init; }
     }
@@ -89,7 +92,7 @@ internal static class Wrk
         var seconds_ = json.GetProperty("us").GetDouble() / 1e6;
         return new Result(json.GetProperty("requests").GetInt64() / seconds_, Ms("p50"), Ms("p90"), Ms("p99"), json.GetProperty("ok").GetInt64(),
             json.GetProperty("refused").GetInt64(), json.GetProperty("other").GetInt64() + json.GetProperty("socket").GetInt64(),
-            json.GetProperty("requests").GetInt64());
+            json.GetProperty("requests").GetInt64(), seconds_);
     }
 }
 
