@@ -24,10 +24,10 @@ internal sealed record BenchLibrary(
 
     /// <summary>
     /// Booking lines a run gets per second of its length: more than any run books, so that none is sent twice (#17).
-    /// The fastest bare insert measured on the bench's 2-core machines is 4,809/s (SQLite, 16 connections; the booking
-    /// 2,000–2,900/s): this leaves a booking two thirds more. Before, 17,500 lines a run (about 1,750 a second) ran out
-    /// after 6–7 s on SQLite, and wrk sent them again: 1,837–18,425 repeats a run answered 409, counted in req/s, and
-    /// the p99 at 64 connections went from 39 ms to 293–864 ms.
+    /// The fastest bare insert measured on the bench's 2-core machines is 5,357/s (SQLite, 16 connections; the booking
+    /// 2,000–2,900/s): this leaves a booking half as much again. Before, 17,500 lines a run (about 1,750 a second) ran
+    /// out after 6–7 s on SQLite, and wrk sent them again: 1,837–18,425 repeats a run answered 409, counted in req/s,
+    /// and the p99 at 64 connections was 293–864 ms (46 ms without repeats).
     /// </summary>
     public const int BookingsPerSecond = 8_000;
 

@@ -164,7 +164,7 @@ internal static class HttpBench
         await Wrk.RunAsync(wrk, url, folder, warmLines, 16, options.Seconds);
         await Wrk.RunAsync(wrk, url, folder, searchLines, 16, Math.Max(2, options.Seconds / 2));
         await Wrk.RunAsync(wrk, url, folder, [$"GET {calendarPath} - "], 16, Math.Max(2, options.Seconds / 2));
-        await Wrk.RunAsync(wrk, $"http://127.0.0.1:{basePort}", folder, [.. Enumerable.Range(0, 400).Select(j => $"POST /book - {{\"slot\":{j}}}")], 16, options.Seconds);
+        await Wrk.RunAsync(wrk, $"http://127.0.0.1:{basePort}", folder, BareLines(0), 16, options.Seconds);
 
         report.Say();
         report.Say($"## {name}{(provider == "postgres" ? " (default durability: fsync, synchronous commit)" : ", synchronous=FULL")}");
@@ -192,8 +192,7 @@ internal static class HttpBench
             var n = options.Connections[i];
             var baseCpu = CpuMs(baseline.Id);
             if (bareStatements is not null) await bareStatements.StartAsync();
-            var bare = await Wrk.RunAsync(wrk, $"http://127.0.0.1:{basePort}", folder,
-                [.. Enumerable.Range(0, 400).Select(j => $"POST /book - {{\"slot\":{j}}}")], n, options.Seconds);
+            var bare = await Wrk.RunAsync(wrk, $"http://127.0.0.1:{basePort}", folder, BareLines(i + 1), n, options.Seconds);
             if (bareStatements is not null) await bareStatements.StopAsync();
             bareRequests += bare.Requests;
             bare = bare with { CpuMs = (CpuMs(baseline.Id) - baseCpu) / Math.Max(1, bare.Requests) };
@@ -223,7 +222,7 @@ internal static class HttpBench
         if (options.Measures("booking"))
         {
             report.Say();
-            report.Say($"Slots booked (the bare baseline's requests go to 400 slots in turn): {string.Join("; ", spread)}.");
+            report.Say($"Slots booked (the bare baseline's requests go to 400 slots in turn, new ones each run): {string.Join("; ", spread)}.");
             if (invalid.Count > 0)
             {
                 report.Say();
@@ -313,6 +312,9 @@ internal static class HttpBench
 
     /// <summary>Booking lines for the warm-up and for each booking run: more than it can book at the best rate this machine allows.</summary>
     static int BookingLinesPerRun(Options options) => BenchLibrary.BookingsPerSecond * options.Seconds;
+
+    /// <summary>The bare baseline's requests: 400 slots in turn, new ones for each run (run 0: the warm-up), so no slot fills up.</summary>
+    static List<string> BareLines(int run) => [.. Enumerable.Range(0, 400).Select(j => $"POST /book - {{\"slot\":{run * 400 + j}}}")];
 
     static string SlotOf(string bookingLine) => bookingLine.Split("\"slotStart\":\"")[1].Split('"')[0];
 
