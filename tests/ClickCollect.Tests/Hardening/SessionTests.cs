@@ -70,6 +70,8 @@ public abstract class SessionTests<TDb> where TDb : ITestDatabase, new()
         var other = await SignInAsync(app, "/api/patrons/sign-in", new { cardNumber = "P0001", pin = "1234" }); // the same reader on their phone
         Assert.Equal(HttpStatusCode.OK, await GetAsync(app, "/api/patrons/me", cookie: patron.Cookie));
         Assert.Equal(HttpStatusCode.OK, await GetAsync(app, "/api/patrons/me", token: patron.Token));
+        // On SQLite (one instance) the sessions in use are remembered (#17): ending one must forget it.
+        Assert.Equal(new TDb().Provider == "sqlite", app.Service<SessionStore>().Remembered > 0);
 
         Assert.Equal(HttpStatusCode.NoContent, await PostAsync(app, "/api/sign-out", cookie: patron.Cookie));
 
@@ -117,6 +119,7 @@ public abstract class SessionTests<TDb> where TDb : ITestDatabase, new()
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", director.Token);
 
         var before = await StaffAsync(app, "librarian");
+        Assert.Equal(HttpStatusCode.OK, await GetAsync(app, "/api/staff/me", token: before.Token)); // its session remembered (SQLite)
         (await client.PostAsJsonAsync($"/api/staff/{librarianId}/password", new { password = "a-new-long-password" })).EnsureSuccessStatusCode();
         Assert.Equal(HttpStatusCode.Unauthorized, await GetAsync(app, "/api/staff/me", token: before.Token));
 

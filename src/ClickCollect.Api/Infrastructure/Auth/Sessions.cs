@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using ClickCollect.Api.Infrastructure.Database;
@@ -13,7 +14,8 @@ namespace ClickCollect.Api.Infrastructure.Auth;
 /// only deleted the cookie in that browser, and a director had no way to end a dismissed staff
 /// member's access. Each sign-in now starts a row in <c>sessions</c>; its id rides in the ticket
 /// (claim <see cref="ClaimType"/>), and a ticket is honoured only while its row is neither ended nor
-/// expired (<see cref="CheckAsync"/>, one primary-key read per authenticated request).
+/// expired (<see cref="CheckAsync"/>: one primary-key read per authenticated request; on SQLite, per session until it
+/// ends, see <see cref="active"/>).
 /// </summary>
 internal sealed class SessionStore(Db db, TimeProvider clock)
 {
@@ -42,18 +44,87 @@ internal sealed class SessionStore(Db db, TimeProvider clock)
     }
 
     const string ActiveSql = "select count(*) from sessions where id = @Id and ended_at is null and expires_at > @Now";
+    const string ActiveRowSql = "select account_kind, account_id, expires_at from sessions where id = @Id and ended_at is null and expires_at > @Now";
 
     public async Task<bool> IsActiveAsync(string id, CancellationToken ct)
     {
-        await using var c = await db.OpenAsync(ct);
-        return await c.ExecuteScalarAsync<long>(new CommandDefinition(ActiveSql, new { Id = id, Now = clock.GetUtcNow() }, cancellationToken: ct)) > 0;
+        var now = clock.GetUtcNow();
+        if (active is null)
+        {
+            await using var c = await db.OpenAsync(ct);
+            return await c.ExecuteScalarAsync<long>(new CommandDefinition(ActiveSql, new { Id = id, Now = now }, cancellationToken: ct)) > 0;
+        }
+        if (active.TryGetValue(id, out var known) && known.ExpiresAt > now) return true;
+        var seen = Volatile.Read(ref changes);
+        ActiveSession? row;
+        await using (var c = await db.OpenAsync(ct))
+            row = await c.QuerySingleOrDefaultAsync<ActiveSession>(new CommandDefinition(ActiveRowSql, new { Id = id, Now = now }, cancellationToken: ct));
+        if (row is null) return false;
+        lock (gate)
+        {
+            // Not if a session was ended since the read began: the row read may be the one that was just ended.
+            if (changes == seen)
+            {
+                if (++remembered > Capacity)
+                {
+                    active.Clear(); // rare: more sessions in use than that; they are read again
+                    remembered = 1;
+                }
+                active[id] = row;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// SQLite: the sessions known to be running, each until its expiry (#17: the check was a read connection and a statement
+    /// on every authenticated request). SQLite is served by one instance, whose writes to <c>sessions</c> all go through this
+    /// store, so ending a session here forgets it (<see cref="Forget"/>, once the end is committed) and nothing else can end
+    /// one. A session is remembered only if no session ended while it was read (<see cref="changes"/>), so a read that began
+    /// before a sign-out cannot put back the session it ended. Null on PostgreSQL: another instance may end a session.
+    /// </summary>
+    /// <remarks>Read without a lock; changed under <see cref="gate"/>.</remarks>
+    readonly ConcurrentDictionary<string, ActiveSession>? active = db.Dialect.IsSqlite ? new(StringComparer.Ordinal) : null;
+    readonly Lock gate = new();
+    long changes;
+    int remembered; // added since the memory was last emptied (not active.Count, which takes every lock of the dictionary)
+
+    /// <summary>Sessions remembered at most (a session read again after the memory was emptied costs one read).</summary>
+    public const int Capacity = 10_000;
+
+    internal sealed class ActiveSession
+    {
+        public string AccountKind { get; init; } = "";
+        public long AccountId { get; init; }
+        public DateTimeOffset ExpiresAt { get; init; }
+    }
+
+    /// <summary>Sessions remembered as running now (for tests).</summary>
+    internal int Remembered => active?.Count ?? 0;
+
+    /// <summary>Forgets session <paramref name="id"/>, or with a null id every session of the account.</summary>
+    void Forget(string? id, string? kind = null, long accountId = 0)
+    {
+        if (active is null) return;
+        lock (gate)
+        {
+            changes++;
+            if (id is not null) active.TryRemove(id, out _);
+            else
+                foreach (var (known, session) in active)
+                    if (session.AccountKind == kind && session.AccountId == accountId) active.TryRemove(known, out _);
+        }
     }
 
     const string EndSql = "update sessions set ended_at = @Now where id = @Id and ended_at is null";
 
     /// <summary>Ends one session (sign-out): its token and its cookie stop working at once.</summary>
-    public Task<int> EndAsync(string id, CancellationToken ct) =>
-        db.WriteAsync(uow => uow.ExecuteAsync(EndSql, new { Id = id, Now = clock.GetUtcNow() }, ct), ct);
+    public async Task<int> EndAsync(string id, CancellationToken ct)
+    {
+        var ended = await db.WriteAsync(uow => uow.ExecuteAsync(EndSql, new { Id = id, Now = clock.GetUtcNow() }, ct), ct);
+        Forget(id);
+        return ended;
+    }
 
     const string EndAllSql = """
         update sessions set ended_at = @Now
@@ -65,8 +136,12 @@ internal sealed class SessionStore(Db db, TimeProvider clock)
     /// Ends every session of an account (a director for a staff member), but <paramref name="except"/>
     /// (the caller's own, when they act on their own account); returns how many were running.
     /// </summary>
-    public Task<int> EndAllAsync(UnitOfWork uow, string role, long accountId, string? except, CancellationToken ct) =>
-        uow.ExecuteAsync(EndAllSql, new { Kind = KindOf(role), AccountId = accountId, Except = except, Now = clock.GetUtcNow() }, ct);
+    public Task<int> EndAllAsync(UnitOfWork uow, string role, long accountId, string? except, CancellationToken ct)
+    {
+        var kind = KindOf(role);
+        uow.AfterCommit(() => Forget(null, kind, accountId));
+        return uow.ExecuteAsync(EndAllSql, new { Kind = kind, AccountId = accountId, Except = except, Now = clock.GetUtcNow() }, ct);
+    }
 
     public static string? IdOf(ClaimsPrincipal principal) => principal.FindFirstValue(ClaimType);
 
