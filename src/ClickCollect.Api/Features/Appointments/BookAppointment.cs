@@ -107,24 +107,38 @@ internal sealed class BookAppointment(SlotStore slots, AppointmentStore store, P
         var branch = await pickupPoints.BranchOfAsync(request.PickupPointId, ct);
         int Capacity(IReadOnlyList<LockdownPeriod> lockdowns) => LockdownRules.CappedCapacity(slot.Capacity, date, branch is { } b ? lockdowns.For(b) : []);
 
-        BookOutcome outcome;
-        await using (var uow = await db.WriteAsync(ct))
+        var (answered, outcome) = await Booking.RunAsync(() => BookInTransactionAsync(appointment, Capacity, day, idempotency, ct), ct);
+        if (answered is not null) return answered;
+        return await ResultAsync(outcome, id => store.GetAsync(id, ct)); // read back (when the store did not tell the answer) outside the writer's turn
+    }
+
+    /// <summary>
+    /// PostgreSQL: at most <see cref="DatabaseGate.BookingsAtOnce"/> booking transactions at once, on connections of their own
+    /// (<see cref="Db.WriteBookingAsync"/>).
+    /// </summary>
+    internal DatabaseGate Booking { get; } = new(db.Dialect, DatabaseGate.BookingsAtOnce);
+
+    /// <summary>The booking's unit of work: the outcome, or the whole answer when it was recorded with an idempotency key.</summary>
+    async Task<(BookingResult? Answered, BookOutcome Outcome)> BookInTransactionAsync(NewAppointment appointment,
+        Func<IReadOnlyList<LockdownPeriod>, int> capacity, (DateTimeOffset, DateTimeOffset) day, IdempotencyClaim? idempotency, CancellationToken ct)
+    {
+        await using (var uow = await db.WriteBookingAsync(ct))
         {
             uow.LockSharedWithNextStatement(LockKeys.Lending); // taken by the checks' round trip, before the lockdowns are read
             // Without an idempotency record to write after it, the booking's last statement carries its COMMIT (PostgreSQL).
-            outcome = await store.BookAsync(uow, appointment, Capacity, options.Value.MaxPerPatronPerDay, day, commitWithPlace: idempotency is null, ct);
+            var outcome = await store.BookAsync(uow, appointment, capacity, options.Value.MaxPerPatronPerDay, day, commitWithPlace: idempotency is null, ct);
             if (idempotency is not null)
             {
                 // The answer is stored with the booking (one COMMIT), so it is read back in the unit of work.
                 var answer = await ResultAsync(outcome, id => AppointmentStore.GetAsync(uow, id, ct));
                 if (!await idempotency.RecordAsync(uow, answer.ToHttp(), ct)) // a request with the same key was first: rolled back, the filter replays its answer
-                    return Refuse(Problems.Conflict("idempotency_replayed", "Requête déjà traitée", "La même requête a déjà été traitée."));
+                    return (Refuse(Problems.Conflict("idempotency_replayed", "Requête déjà traitée", "La même requête a déjà été traitée.")), outcome);
                 await uow.CommitAsync(ct);
-                return answer;
+                return (answer, outcome);
             }
             if (outcome is BookOutcome.Booked or BookOutcome.Joined) await uow.CommitAsync(ct); // nothing to do if committed already
+            return (null, outcome);
         }
-        return await ResultAsync(outcome, id => store.GetAsync(id, ct)); // read back (when the store did not tell the answer) outside the writer's turn
     }
 
     static async Task<BookingResult> ResultAsync(BookOutcome outcome, Func<long, Task<AppointmentResponse?>> readBack) => outcome switch

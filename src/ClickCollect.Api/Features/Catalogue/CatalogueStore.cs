@@ -84,7 +84,7 @@ internal sealed class CatalogueStore(Db db, SearchCache cache)
     const string CatalogueVersionSql = "select version from catalogue_version where id = 1";
 
     /// <summary>PostgreSQL: at most <see cref="DatabaseGate.AtOnce"/> searches at once, on their own connections (<see cref="Db.OpenSearchAsync"/>).</summary>
-    internal DatabaseGate Searching { get; } = new(db.Dialect);
+    internal DatabaseGate Searching { get; } = new(db.Dialect, DatabaseGate.AtOnce);
 
     public Task<(IReadOnlyList<TitleRow> Items, int Total, bool Estimated)> SearchAsync(TitleSearch search, CancellationToken ct) =>
         Searching.RunAsync(() => SearchNowAsync(search, ct), ct);
