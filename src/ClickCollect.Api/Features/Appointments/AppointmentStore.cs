@@ -129,15 +129,37 @@ internal sealed class AppointmentStore(Db db, Notify notify, SlotPlacesCache pla
     // Also what the answer shows of the patron and the pickup point (AnswerSql): the 201 is built from what the booking
     // read rather than read back (on PostgreSQL the read-back was a connection and a round trip more, in the booking's
     // transaction, so under the slot's lock, when the request carries an Idempotency-Key, as the patron page's do).
-    // PostgreSQL: first, the plans of the transaction's statements are the generic ones, prepared once per connection. The
-    // holds' `id = any(@Ids)` was planned again at every booking (1.3-1.45 of 3.5-3.7 ms of planning per booking in make bench):
-    // the planner takes an array parameter for 10 elements when it plans generically, so for the one or few holds a booking
-    // names the custom plan always looked cheaper; the generic plan reads the same index.
+    // PostgreSQL: the plans are the generic ones, prepared once per connection (the booking connections' plan_cache_mode,
+    // Db.Create). The holds' `id = any(@Ids)` was planned again at every booking (1.3-1.45 of 3.5-3.7 ms of planning per
+    // booking in make bench): the planner takes an array parameter for 10 elements when it plans generically, so for the one
+    // or few holds a booking names the custom plan always looked cheaper; the generic plan reads the same index.
     static string BookChecksSql(SqlDialect sql, bool countItems) =>
-        (sql.IsSqlite ? "" : $"{GenericPlansSql};\n")
-        + $"{LockdownStore.ActivePeriodsSql};\n{HoldsSql(sql)};\n{(countItems ? ItemsInSlotSql + ";\n" : "")}{SameSlotSql};\n{SameDaySql};\n{NotificationStore.PlaceNoticeSql}"
-        + $";\n{AnswerSql}";
-    const string GenericPlansSql = "select set_config('plan_cache_mode', 'force_generic_plan', true)";
+        $"{LockdownStore.ActivePeriodsSql};\n{HoldsSql(sql)};\n{(countItems ? ItemsInSlotSql + ";\n" : "")}"
+        + (sql.IsSqlite ? $"{SameSlotSql};\n{SameDaySql};\n{NotificationStore.PlaceNoticeSql};\n{AnswerSql}" : PatronChecksSql);
+
+    // PostgreSQL: the patron's appointment in that slot, their appointments that day, what the confirmation SMS will say and
+    // what the answer shows, in one statement (SameSlotSql, SameDaySql, PlaceNoticeSql and AnswerSql read as one row): each
+    // statement costs the server its executor start and end, the app its result set to read (#17). No row when the patron or
+    // the pickup point is unknown (the holds are then refused); no branch (has_branch false) when no SMS can tell of the place.
+    const string PatronChecksSql = $"""
+        select ({SameSlotSql}) as existing, ({SameDaySql}) as same_day,
+               p.card_number, p.first_name || ' ' || p.last_name as patron_name, pp.name as pickup_point_name,
+               b.id is not null as has_branch, b.id as branch_id, b.time_zone, p.phone, p.sms_consent,
+               (select count(*) from sms_opt_outs o where o.phone = p.phone) as opted_out
+        from patrons p join pickup_points pp on pp.id = @PickupPointId
+        left {NotificationStore.PickupBranchJoin}
+        where p.id = @PatronId
+        """;
+
+    /// <summary>What <see cref="PatronChecksSql"/> reads.</summary>
+    sealed class PatronChecks : NotificationStore.PlaceNotice
+    {
+        public long? Existing { get; init; }
+        public long SameDay { get; init; }
+        public bool HasBranch { get; init; }
+        public string CardNumber { get; init; } = "";
+        public string PatronName { get; init; } = "";
+    }
 
     // Built once for each dialect and shape, not at every booking: that text (about 3 KB) was 13 % of the bytes a booking
     // allocated in make bench, and a new string is hashed and compared whole by the kept commands' cache and Dapper's at
@@ -211,14 +233,23 @@ internal sealed class AppointmentStore(Db db, Notify notify, SlotPlacesCache pla
             DayEnd = day.End,
         }, ct))
         {
-            if (!uow.Dialect.IsSqlite) await read.ReadAsync<object>(); // GenericPlansSql
             lockdowns = await LockdownStore.ReadPeriodsAsync(read);
             holds = (await read.ReadAsync<HoldCheck>()).AsList();
             if (a.Slot.MaxItems is not null) items = await read.ReadSingleAsync<long>();
-            existing = await read.ReadSingleOrDefaultAsync<long?>();
-            sameDay = await read.ReadSingleAsync<long>();
-            place = await read.ReadSingleOrDefaultAsync<NotificationStore.PlaceNotice>();
-            answer = await read.ReadSingleOrDefaultAsync<AnswerRow>();
+            if (uow.Dialect.IsSqlite)
+            {
+                existing = await read.ReadSingleOrDefaultAsync<long?>();
+                sameDay = await read.ReadSingleAsync<long>();
+                place = await read.ReadSingleOrDefaultAsync<NotificationStore.PlaceNotice>();
+                answer = await read.ReadSingleOrDefaultAsync<AnswerRow>();
+            }
+            else
+            {
+                var checks = await read.ReadSingleOrDefaultAsync<PatronChecks>();
+                (existing, sameDay) = (checks?.Existing, checks?.SameDay ?? 0);
+                place = checks is { HasBranch: true } ? checks : null;
+                answer = checks is null ? null : new AnswerRow { CardNumber = checks.CardNumber, PatronName = checks.PatronName, PickupPointName = checks.PickupPointName };
+            }
         }
         if (HoldsRefusal(holds, a.PatronId, a.PickupPointId, a.SlotDate, a.HoldIds) is { } refused) return refused;
         if (a.Slot.MaxItems is { } maxItems && items + a.HoldIds.Count > maxItems)

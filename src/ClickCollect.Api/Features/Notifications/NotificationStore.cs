@@ -62,7 +62,7 @@ internal sealed class NotificationStore(Db db)
         """;
     // The pickup point's (alias pp) branch (alias b), found by key rather than through the pickup_point_branches view, whose
     // joins cost more to plan (1.66 ms) than the notices' statements take to run (#17).
-    const string PickupBranchJoin = """
+    internal const string PickupBranchJoin = """
         join branches b on b.id = coalesce(
             (select c.branch_id from counters c where c.id = pp.counter_id),
             (select v.home_branch_id from stops s join routes r on r.id = s.route_id join bibliobuses v on v.id = r.bibliobus_id

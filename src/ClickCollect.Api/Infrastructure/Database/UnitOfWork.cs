@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Text;
 using Dapper;
 
 namespace ClickCollect.Api.Infrastructure.Database;
@@ -80,13 +79,17 @@ internal sealed class UnitOfWork(DbConnection connection, DbTransaction transact
         if (pendingLocks is not { } locks) return (sql, parameters, 0);
         pendingLocks = null;
         var all = new DynamicParameters(parameters);
-        var text = new StringBuilder();
-        for (var i = 0; i < locks.Count; i++)
+        // One statement for all the locks (#17: each statement costs the server an executor start and end, the app a result
+        // to read), taken in the order asked: each one after those before it, whose subquery (not flattened, OFFSET 0)
+        // must give its row first: select g(@lock_1) from (select f(@lock_0) offset 0) as l1.
+        var text = $"select {locks[0].Function}(@lock_0)";
+        all.Add("lock_0", locks[0].Key);
+        for (var i = 1; i < locks.Count; i++)
         {
-            text.Append($"select {locks[i].Function}(@lock_{i});\n");
+            text = $"select {locks[i].Function}(@lock_{i}) from ({text} offset 0) as l{i}";
             all.Add($"lock_{i}", locks[i].Key);
         }
-        return (text.Append(sql).ToString(), all, locks.Count);
+        return (sql.Length == 0 ? text : $"{text};\n{sql}", all, 1);
     }
 
     /// <summary>
