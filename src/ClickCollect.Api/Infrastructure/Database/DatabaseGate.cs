@@ -17,9 +17,11 @@ internal sealed class DatabaseGate(SqlDialect dialect, int size)
     /// <summary>
     /// Booking transactions at once (<see cref="Db.WriteBookingAsync"/>): more than searches, because a booking spends most of
     /// its time waiting, for the app between its two round trips and for the WAL flush of its COMMIT, which the bookings in
-    /// flight share. make bench, PostgreSQL, 64 connections on 2 cores (#17): 1,312 bookings/s with 4 at once, 1,554 with 8,
-    /// 1,808 with 16 (server CPU 0.78 / 0.71 / 0.68 ms a booking), 1,363 with 32 (0.87 ms, lock waits 0.16 ms); 1,035 without
-    /// a gate, on the app's pool (server CPU 1.07 ms, of which 0.19 ms planning on backends whose caches were cold).
+    /// flight share. make bench, PostgreSQL, 2 cores, one run each (#17): at 64 connections 1,312 bookings/s with 4 at once,
+    /// 1,554 with 8, 1,808 with 16 (server CPU 0.78 / 0.71 / 0.68 ms a booking), 1,363 with 32 (0.87 ms, lock waits 0.16 ms).
+    /// Against no gate, on the app's pool, in back-to-back runs at 64 and 256 connections: 1,306 and 1,468 bookings/s, server
+    /// CPU 0.73 ms a booking, p99 at 256 239 ms; without, 993 and 1,029, 1.16 ms (0.19 of it planning on backends whose caches
+    /// were cold, 0.81 ms waiting for advisory locks), p99 421 ms. At 16 connections the two are even (1,219 / 1,234).
     /// </summary>
     public static readonly int BookingsAtOnce = 8 * Environment.ProcessorCount;
 

@@ -228,9 +228,9 @@ internal sealed class Db : IAsyncDisposable
     /// <summary>
     /// A unit of work for a booking (<see cref="DatabaseGate"/>: at most <see cref="DatabaseGate.BookingsAtOnce"/> at once). On
     /// PostgreSQL its connection comes from a pool of that size, so bookings run on the same few backends, their statements
-    /// prepared and their caches warm: from the app's pool (64 to 100 backends under make bench), a booking cost the server
-    /// 1.07 ms of CPU, 0.19 of them planning (the first plans on a backend read the catalogue), against 0.68 ms and no
-    /// planning (#17). Those connections plan generically (plan_cache_mode, set when they open rather than by a statement in
+    /// prepared and their caches warm: from the app's pool (up to 100 backends under make bench at 256 connections), a booking
+    /// cost the server 1.16 ms of CPU, 0.19 of them planning (the first plans on a backend read the catalogue), against 0.73 ms
+    /// and 0.01 in the run after it (#17, figures at <see cref="DatabaseGate.BookingsAtOnce"/>). Those connections plan generically (plan_cache_mode, set when they open rather than by a statement in
     /// every booking): see AppointmentStore.BookChecksSql. SQLite: <see cref="WriteAsync(CancellationToken)"/>.
     /// </summary>
     public async Task<UnitOfWork> WriteBookingAsync(CancellationToken ct)
