@@ -75,6 +75,19 @@ public sealed class SqliteSettingsTests
         }
     }
 
+    [Fact] // #17 item 4: each read connection's page cache counted in the resident memory at 256 connections
+    public async Task Read_connections_keep_a_small_page_cache_and_the_writer_the_default_one()
+    {
+        await using var db = Db.Create(new DatabaseOptions(), SqliteTestDatabase.ConnectionString(SqliteTestDatabase.NewFile()));
+        await using (var reader = await db.OpenAsync(default))
+            Assert.Equal(-Db.ReaderCacheKib, await reader.ExecuteScalarAsync<long>("pragma cache_size"));
+        Assert.Equal(-Db.WriterCacheKib, await db.WriteAsync(uow => uow.QuerySingleAsync<long>("pragma cache_size", null, default), default));
+        // A read connection opened after the writer's (a physical connection can pass from one to the other in the pool).
+        await using var first = await db.OpenAsync(default);
+        await using var second = await db.OpenAsync(default);
+        Assert.Equal(-Db.ReaderCacheKib, await second.ExecuteScalarAsync<long>("pragma cache_size"));
+    }
+
     [Fact] // #17: parameters Dapper names without their prefix are bound by the SQL's '@' name, and other prefixes still work
     public async Task Parameters_bind_by_their_at_name_and_by_other_prefixes()
     {
