@@ -110,6 +110,10 @@ internal static class HttpBench
             // X-Forwarded-Proto: https as nginx would; without it Production answers every call with a redirect.
             ["ReverseProxy__KnownProxies__0"] = "127.0.0.1",
         };
+        // The runtime settings the deploy's unit gives the app (deploy/systemd: the GC's gen1 cap), so memory is measured as deployed.
+        foreach (var line in File.ReadLines(Path.Combine(RepositoryRoot(), "deploy", "systemd", "clickcollect@.service")))
+            if (line.StartsWith("Environment=DOTNET_", StringComparison.Ordinal) && line["Environment=".Length..].Split('=', 2) is [var key, var value])
+                env[key] = value;
         var started = Stopwatch.StartNew();
         using var app = Child.Start("dotnet", $"{appDll} --urls http://127.0.0.1:{port}", env);
         using var http = Client($"http://127.0.0.1:{port}", null);

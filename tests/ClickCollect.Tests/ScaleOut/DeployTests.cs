@@ -98,6 +98,8 @@ public sealed partial class DeployTests(ITestOutputHelper output)
                      ("SystemCallArchitectures", "native"), ("SystemCallFilter", "@system-service"), ("ReadWritePaths", "/var/lib/clickcollect"),
                      // Exit code 2 (a database newer than the app): restarting cannot help.
                      ("RestartPreventExitStatus", "2"), ("Restart", "on-failure"),
+                     // The gen1 cap (#17): the runtime reads it only from the environment; make bench passes it on from here.
+                     ("Environment", "DOTNET_GCgen1MaxBudget=0x400000"),
                  })
             Assert.True(service.Contains((key, value)), $"[Service] {key}={value} is missing from deploy/systemd/clickcollect@.service");
         Assert.DoesNotContain(service, s => s.Key == "MemoryDenyWriteExecute" && s.Value == "true"); // .NET's JIT needs W+X memory
