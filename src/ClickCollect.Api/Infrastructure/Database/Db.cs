@@ -107,13 +107,7 @@ internal sealed class Db : IAsyncDisposable
     /// caches cold; with a pool of their own they run on the same few (#17: at 16 connections, searches limited to four
     /// connections at once answered with p99 12.6–15.0 ms in four runs, against 23–46 ms in five with the app's pool).
     /// </summary>
-    public async Task<DbConnection> OpenSearchAsync(CancellationToken ct)
-    {
-        if (searchSource is null) return await OpenAsync(ct);
-        var connection = await searchSource.OpenConnectionAsync(ct);
-        connectionOpened?.Invoke(connection);
-        return connection;
-    }
+    public Task<DbConnection> OpenSearchAsync(CancellationToken ct) => searchSource is null ? OpenAsync(ct) : OpenPooledAsync(searchSource, ct);
 
     /// <summary>
     /// Npgsql prepares a statement on the server once it has run it twice on a connection, then reuses the plan:
@@ -147,7 +141,7 @@ internal sealed class Db : IAsyncDisposable
     /// </summary>
     public async Task<DbConnection> OpenAsync(CancellationToken ct)
     {
-        if (readers is null) return await OpenPooledAsync(ct);
+        if (readers is null) return await OpenPooledAsync(source, ct);
         if (readers.TryTake(out var kept))
         {
             Interlocked.Decrement(ref idleReaders);
@@ -185,8 +179,8 @@ internal sealed class Db : IAsyncDisposable
     /// connection kept open (up to <see cref="MaxIdleReaders"/>) filled its 2 MB default from the 140 MB file of make
     /// bench: malloc's memory at the peak of the SQLite booking run at 256 connections was 34-38 MB with it, 18-23 MB
     /// with 512 KiB (21-23 MB on PostgreSQL, SQLite's share gone); 196-198 MB resident in all (dynamic PGO off too, see
-    /// the csproj) against 219-231. A booking's reads go by index, through the same few upper pages of each B-tree, which stay cached; a page read again comes from the
-    /// operating system's cache. CPU per booking 0.37-0.48 ms against 0.47-0.60 (load 3-5).
+    /// the csproj) against 219-231. A booking's reads go by index, through the same few upper pages of each B-tree, which
+    /// stay cached; a page read again comes from the operating system's cache. CPU per booking 0.37-0.48 ms against 0.47-0.60 (load 3-5).
     /// </summary>
     internal const int ReaderCacheKib = 512;
     internal const int WriterCacheKib = 2000;
@@ -198,16 +192,17 @@ internal sealed class Db : IAsyncDisposable
     /// </summary>
     async Task<SqliteConnection> OpenSqliteAsync(int cacheKib, CancellationToken ct)
     {
-        var connection = (SqliteConnection)await OpenPooledAsync(ct);
+        var connection = (SqliteConnection)await OpenPooledAsync(source, ct);
         await using var pragma = connection.CreateCommand();
         pragma.CommandText = $"pragma cache_size = -{cacheKib};";
         await pragma.ExecuteNonQueryAsync(ct);
         return connection;
     }
 
-    async Task<DbConnection> OpenPooledAsync(CancellationToken ct)
+    /// <summary>A connection from <paramref name="pool"/> (the app's, or on PostgreSQL the searches' or the bookings'), given this app's settings.</summary>
+    async Task<DbConnection> OpenPooledAsync(DbDataSource pool, CancellationToken ct)
     {
-        var connection = await source.OpenConnectionAsync(ct);
+        var connection = await pool.OpenConnectionAsync(ct);
         if (connection is SqliteConnection sqlite && sqlite.Handle is { } handle && !configured.TryGetValue(handle, out _))
         {
             // Per-connection settings: a confirmed write survives a power cut (FULL syncs the WAL on commit).
@@ -235,7 +230,12 @@ internal sealed class Db : IAsyncDisposable
     public async Task<UnitOfWork> WriteAsync(CancellationToken ct)
     {
         if (writer is not null) return await writer.Value.EnterAsync(ct);
-        var connection = await OpenAsync(ct);
+        return await BeginAsync(await OpenAsync(ct), ct);
+    }
+
+    /// <summary>A unit of work on <paramref name="connection"/> (PostgreSQL); the connection is closed if it cannot begin.</summary>
+    async Task<UnitOfWork> BeginAsync(DbConnection connection, CancellationToken ct)
+    {
         try
         {
             return new UnitOfWork(connection, await connection.BeginTransactionAsync(ct), Dialect, null);
@@ -252,24 +252,12 @@ internal sealed class Db : IAsyncDisposable
     /// PostgreSQL its connection comes from a pool of that size, so bookings run on the same few backends, their statements
     /// prepared and their caches warm: from the app's pool (up to 100 backends under make bench at 256 connections), a booking
     /// cost the server 1.16 ms of CPU, 0.19 of them planning (the first plans on a backend read the catalogue), against 0.73 ms
-    /// and 0.01 in the run after it (#17, figures at <see cref="DatabaseGate.BookingsAtOnce"/>). Those connections plan generically (plan_cache_mode, set when they open rather than by a statement in
-    /// every booking): see AppointmentStore.BookChecksSql. SQLite: <see cref="WriteAsync(CancellationToken)"/>.
+    /// and 0.01 in the run after it (#17, figures at <see cref="DatabaseGate.BookingsAtOnce"/>). Those connections plan
+    /// generically (plan_cache_mode, set when they open rather than by a statement in every booking): see
+    /// AppointmentStore.BookChecksSql. SQLite: <see cref="WriteAsync(CancellationToken)"/>.
     /// </summary>
-    public async Task<UnitOfWork> WriteBookingAsync(CancellationToken ct)
-    {
-        if (bookingSource is null) return await WriteAsync(ct);
-        var connection = await bookingSource.OpenConnectionAsync(ct);
-        connectionOpened?.Invoke(connection);
-        try
-        {
-            return new UnitOfWork(connection, await connection.BeginTransactionAsync(ct), Dialect, null);
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
-    }
+    public async Task<UnitOfWork> WriteBookingAsync(CancellationToken ct) =>
+        bookingSource is null ? await WriteAsync(ct) : await BeginAsync(await OpenPooledAsync(bookingSource, ct), ct);
 
     /// <summary>Runs <paramref name="work"/> in a unit of work and commits it.</summary>
     public async Task<T> WriteAsync<T>(Func<UnitOfWork, Task<T>> work, CancellationToken ct)
