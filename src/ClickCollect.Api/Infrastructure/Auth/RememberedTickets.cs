@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Authentication;
 
 namespace ClickCollect.Api.Infrastructure.Auth;
@@ -23,13 +22,7 @@ internal sealed class RememberedTickets(ISecureDataFormat<AuthenticationTicket> 
     public const int Capacity = 10_000;
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(5);
 
-    readonly ConcurrentDictionary<string, (AuthenticationTicket Ticket, DateTimeOffset Until)> read = new(StringComparer.Ordinal);
-
-    // Tickets remembered since the memory was last emptied (a token read again after its time counts twice: the bound
-    // only needs to hold roughly). Not read.Count: ConcurrentDictionary.Count takes every one of the dictionary's locks,
-    // and under 64 connections the threads queued on them (a wall-clock profile of make bench's booking run on SQLite,
-    // #17: 1,280 samples waiting in Count against 335 reading the tickets themselves, the largest lock wait of the run).
-    int remembered;
+    readonly BoundedMemory<(AuthenticationTicket Ticket, DateTimeOffset Until)> read = new(Capacity);
 
     /// <summary>Tickets in memory now (for tests).</summary>
     internal int Count => read.Count;
@@ -45,20 +38,14 @@ internal sealed class RememberedTickets(ISecureDataFormat<AuthenticationTicket> 
         if (string.IsNullOrEmpty(protectedText)) return inner.Unprotect(protectedText, purpose);
         var key = purpose is null ? protectedText : $"{purpose}\n{protectedText}";
         var now = clock.GetUtcNow();
-        if (read.TryGetValue(key, out var known) && known.Until > now) return known.Ticket.Clone();
+        if (read.TryGet(key, out var known) && known.Until > now) return known.Ticket.Clone();
         var ticket = inner.Unprotect(protectedText, purpose);
         if (ticket is null)
         {
-            read.TryRemove(key, out _);
+            read.Forget(key);
             return null;
         }
-        if (Interlocked.Increment(ref remembered) > Capacity)
-        {
-            // Rare: more live tokens than that in a few minutes; they are read again.
-            read.Clear();
-            Interlocked.Exchange(ref remembered, 1);
-        }
-        read[key] = (ticket.Clone(), now + Lifetime);
+        read.Remember(key, (ticket.Clone(), now + Lifetime));
         return ticket;
     }
 }

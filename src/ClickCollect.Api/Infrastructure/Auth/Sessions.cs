@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using ClickCollect.Api.Infrastructure.Database;
@@ -43,36 +42,19 @@ internal sealed class SessionStore(Db db, TimeProvider clock)
         return id;
     }
 
-    const string ActiveSql = "select count(*) from sessions where id = @Id and ended_at is null and expires_at > @Now";
-    const string ActiveRowSql = "select account_kind, account_id, expires_at from sessions where id = @Id and ended_at is null and expires_at > @Now";
+    const string ActiveSql = "select account_kind, account_id, expires_at from sessions where id = @Id and ended_at is null and expires_at > @Now";
 
     public async Task<bool> IsActiveAsync(string id, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        if (active is null)
-        {
-            await using var c = await db.OpenAsync(ct);
-            return await c.ExecuteScalarAsync<long>(new CommandDefinition(ActiveSql, new { Id = id, Now = now }, cancellationToken: ct)) > 0;
-        }
-        if (active.TryGetValue(id, out var known) && known.ExpiresAt > now) return true;
+        if (active is not null && active.TryGet(id, out var known) && known.ExpiresAt > now) return true;
         var seen = Volatile.Read(ref changes);
         ActiveSession? row;
         await using (var c = await db.OpenAsync(ct))
-            row = await c.QuerySingleOrDefaultAsync<ActiveSession>(new CommandDefinition(ActiveRowSql, new { Id = id, Now = now }, cancellationToken: ct));
-        if (row is null) return false;
+            row = await c.QuerySingleOrDefaultAsync<ActiveSession>(new CommandDefinition(ActiveSql, new { Id = id, Now = now }, cancellationToken: ct));
+        if (row is null || active is null) return row is not null;
         lock (gate)
-        {
-            // Not if a session was ended since the read began: the row read may be the one that was just ended.
-            if (changes == seen)
-            {
-                if (++remembered > Capacity)
-                {
-                    active.Clear(); // rare: more sessions in use than that; they are read again
-                    remembered = 1;
-                }
-                active[id] = row;
-            }
-        }
+            if (changes == seen) active.Remember(id, row); // not if a session ended since the read began: it may be this one
         return true;
     }
 
@@ -84,10 +66,9 @@ internal sealed class SessionStore(Db db, TimeProvider clock)
     /// before a sign-out cannot put back the session it ended. Null on PostgreSQL: another instance may end a session.
     /// </summary>
     /// <remarks>Read without a lock; changed under <see cref="gate"/>.</remarks>
-    readonly ConcurrentDictionary<string, ActiveSession>? active = db.Dialect.IsSqlite ? new(StringComparer.Ordinal) : null;
+    readonly BoundedMemory<ActiveSession>? active = db.Dialect.IsSqlite ? new(Capacity) : null;
     readonly Lock gate = new();
     long changes;
-    int remembered; // added since the memory was last emptied (not active.Count, which takes every lock of the dictionary)
 
     /// <summary>Sessions remembered at most (a session read again after the memory was emptied costs one read).</summary>
     public const int Capacity = 10_000;
@@ -109,10 +90,8 @@ internal sealed class SessionStore(Db db, TimeProvider clock)
         lock (gate)
         {
             changes++;
-            if (id is not null) active.TryRemove(id, out _);
-            else
-                foreach (var (known, session) in active)
-                    if (session.AccountKind == kind && session.AccountId == accountId) active.TryRemove(known, out _);
+            if (id is not null) active.Forget(id);
+            else active.ForgetWhere(session => session.AccountKind == kind && session.AccountId == accountId);
         }
     }
 
