@@ -6,6 +6,7 @@ using ClickCollect.Api.Infrastructure.Database;
 using ClickCollect.Tests.Support;
 using ClickCollect.Tests.Support.Databases;
 using Dapper;
+using Microsoft.Data.Sqlite;
 using Npgsql;
 using static ClickCollect.Tests.Support.Library;
 
@@ -176,5 +177,46 @@ public sealed class RoundTripTests_Postgres : IDisposable
         await using var check = await app.Service<Db>().OpenAsync(default);
         Assert.Equal($"appointmentBooked:{id}", await check.ExecuteScalarAsync<string>(
             "select dedupe_key from sms_outbox where kind = 'appointmentBooked' and patron_id = (select patron_id from holds where id = @hold)", new { hold }));
+    }
+}
+
+/// <summary>
+/// #17: on SQLite the single writer runs every booking's statements in turn, so its turn is the ceiling of bookings a
+/// second. The test traces the statements the writer's connection runs for one booking (SQLite's own trace, which also
+/// shows the statements run by triggers, as "-- TRIGGER …" lines; not counted).
+/// </summary>
+public sealed class WriterStatementTests_Sqlite
+{
+    [Fact]
+    public async Task A_booking_reads_its_checks_in_one_statement_of_the_writers_turn()
+    {
+        await using var app = await TestApp.StartAsync<SqliteTestDatabase>();
+        var point = await PickupPointIdAsync(app, CentralAdults);
+        var holds = new List<long>();
+        var patron = await PatronAsync(app, "P0001");
+        foreach (var _ in new[] { 1, 2 })
+        {
+            var (title, _) = await TitleAsync(app, "CENTRALE");
+            holds.Add((await ReadAsync(await patron.PostAsJsonAsync("/api/holds", new { titleId = title, pickupPointId = point }), HttpStatusCode.Created))
+                .GetProperty("id").GetInt64());
+        }
+        var statements = new ConcurrentQueue<string>();
+        app.Service<Db>().ConnectionOpened = c => SQLitePCL.raw.sqlite3_trace(((SqliteConnection)c).Handle, (_, sql) => statements.Enqueue(sql), null);
+        await ReadAsync(await patron.PostAsJsonAsync("/api/holds", new { titleId = (await TitleAsync(app, "CENTRALE")).TitleId, pickupPointId = point }),
+            HttpStatusCode.Created); // a write, so the writer's next group traces
+        statements.Clear();
+
+        var booked = await patron.PostAsJsonAsync("/api/appointments",
+            new { pickupPointId = point, slotStart = "2026-03-11T09:00:00+00:00", holdIds = holds });
+
+        Assert.Equal(2, (await ReadAsync(booked, HttpStatusCode.Created)).GetProperty("holds").GetArrayLength());
+        // The turn: from its SAVEPOINT to its RELEASE (the readers' connections are traced too: the calendar, the session).
+        var turn = statements.Where(s => !s.StartsWith("--", StringComparison.Ordinal)).SkipWhile(s => s != "savepoint turn").Skip(1)
+            .TakeWhile(s => s != "release turn").ToList();
+        var shown = $"{turn.Count} statements in the turn:\n\n" + string.Join("\n\n", turn);
+        // The checks (the holds, the patron's appointment in the slot and that day, what the SMS and the answer show): one
+        // statement, seven before (#17); then the place, the appointment, its two holds and the SMS.
+        Assert.True(turn.Count(s => s.StartsWith("select", StringComparison.Ordinal)) == 1, shown);
+        Assert.True(turn.Count == 6, shown);
     }
 }

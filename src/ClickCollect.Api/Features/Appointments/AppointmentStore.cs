@@ -27,10 +27,13 @@ internal sealed class AppointmentStore(Db db, Notify notify, SlotPlacesCache pla
         public string Title { get; init; } = "";
     }
 
+    // The open appointments hold h is in (1 at most, unless the data is wrong).
+    const string BookedSql = $"""
+        select count(*) from appointment_holds ah join appointments a on a.id = ah.appointment_id
+        where ah.hold_id = h.id and a.status in {AppointmentStatuses.OpenSql}
+        """;
     static string HoldsSql(SqlDialect sql) => $"""
-        select h.id, h.patron_id, h.pickup_point_id, h.status, h.pickup_deadline,
-               (select count(*) from appointment_holds ah join appointments a on a.id = ah.appointment_id
-                where ah.hold_id = h.id and a.status in {AppointmentStatuses.OpenSql}) as booked, t.title
+        select h.id, h.patron_id, h.pickup_point_id, h.status, h.pickup_deadline, ({BookedSql}) as booked, t.title
         from holds h join titles t on t.id = h.title_id where {sql.InKeys("h.id", "@Ids")}
         order by t.title, h.id
         """;
@@ -126,19 +129,47 @@ internal sealed class AppointmentStore(Db db, Notify notify, SlotPlacesCache pla
     // What a booking checks, read in one round trip under the patron's lock: the lockdowns in force (their slot caps), the
     // holds, the documents already in the slot (when it has a cap: then under the slot's lock too), the patron's
     // appointment in that slot, their appointments that day, and what the confirmation SMS will say.
-    // Also what the answer shows of the patron and the pickup point (AnswerSql): the 201 is built from what the booking
+    // Also what the answer shows of the patron and the pickup point: the 201 is built from what the booking
     // read rather than read back (on PostgreSQL the read-back was a connection and a round trip more, in the booking's
     // transaction, so under the slot's lock, when the request carries an Idempotency-Key, as the patron page's do).
     // PostgreSQL: the plans are the generic ones, prepared once per connection (the booking connections' plan_cache_mode,
     // Db.Create). The holds' `id = any(@Ids)` was planned again at every booking (1.3-1.45 of 3.5-3.7 ms of planning per
     // booking in make bench): the planner takes an array parameter for 10 elements when it plans generically, so for the one
     // or few holds a booking names the custom plan always looked cheaper; the generic plan reads the same index.
-    static string BookChecksSql(SqlDialect sql, bool countItems) =>
-        $"{LockdownStore.ActivePeriodsSql};\n{HoldsSql(sql)};\n{(countItems ? ItemsInSlotSql + ";\n" : "")}"
-        + (sql.IsSqlite ? $"{SameSlotSql};\n{SameDaySql};\n{NotificationStore.PlaceNoticeSql};\n{AnswerSql}" : PatronChecksSql);
+    static string BookChecksSql(SqlDialect sql, bool countItems) => sql.IsSqlite ? SqliteChecksSql(countItems)
+        : $"{LockdownStore.ActivePeriodsSql};\n{HoldsSql(sql)};\n{(countItems ? ItemsInSlotSql + ";\n" : "")}{PatronChecksSql}";
+
+    // SQLite: the checks in one statement, one row per hold with the patron's checks (PatronChecksSql) beside it, and
+    // whether any lockdown is in force (then read in a statement more). Each statement costs the single writer its turn's
+    // time: the seven statements the checks were (the lockdowns in two, the holds, the patron's appointment in the slot,
+    // their appointments that day, the SMS's place, the answer's names) took 101-125 µs of CPU of a 260-340 µs turn at 64
+    // connections in make bench, the writer busy 88 % of the time while a third of the two cores was idle (#17). No row
+    // when no hold is the patron's (they are then all refused as unknown).
+    static string SqliteChecksSql(bool countItems) => $"""
+        select h.id, h.patron_id, h.pickup_point_id, h.status, h.pickup_deadline, ({BookedSql}) as booked, t.title, c.*,
+               {(countItems ? $"({ItemsInSlotSql})" : "0")} as items, exists (select 1 from lockdowns where status = 'active') as any_lockdown
+        from ({PatronChecksSql}) as c
+        join holds h on {SqlDialect.Sqlite.InKeys("h.id", "@Ids")}
+        join titles t on t.id = h.title_id
+        order by t.title, h.id
+        """;
+
+    /// <summary>A row of <see cref="SqliteChecksSql"/>: a hold, and the patron's checks.</summary>
+    sealed class CheckRow : PatronChecks
+    {
+        public long Id { get; init; }
+        public long PatronId { get; init; }
+        public long PickupPointId { get; init; }
+        public HoldStatus Status { get; init; }
+        public DateOnly? PickupDeadline { get; init; }
+        public long Booked { get; init; }
+        public string Title { get; init; } = "";
+        public long Items { get; init; }
+        public bool AnyLockdown { get; init; }
+    }
 
     // PostgreSQL: the patron's appointment in that slot, their appointments that day, what the confirmation SMS will say and
-    // what the answer shows, in one statement (SameSlotSql, SameDaySql, PlaceNoticeSql and AnswerSql read as one row): each
+    // what the answer shows, in one statement (the patron's appointment in the slot, their count that day, the SMS's place and the answer's names as one row): each
     // statement costs the server its executor start and end, the app its result set to read (#17). No row when the patron or
     // the pickup point is unknown (the holds are then refused); no branch (has_branch false) when no SMS can tell of the place.
     const string PatronChecksSql = $"""
@@ -152,7 +183,7 @@ internal sealed class AppointmentStore(Db db, Notify notify, SlotPlacesCache pla
         """;
 
     /// <summary>What <see cref="PatronChecksSql"/> reads.</summary>
-    sealed class PatronChecks : NotificationStore.PlaceNotice
+    class PatronChecks : NotificationStore.PlaceNotice
     {
         public long? Existing { get; init; }
         public long SameDay { get; init; }
@@ -168,12 +199,6 @@ internal sealed class AppointmentStore(Db db, Notify notify, SlotPlacesCache pla
         [BookChecksSql(SqlDialect.Sqlite, false), BookChecksSql(SqlDialect.Sqlite, true), BookChecksSql(SqlDialect.Postgres, false), BookChecksSql(SqlDialect.Postgres, true)];
 
     static string BookChecksFor(SqlDialect sql, bool countItems) => BookChecks[(sql.IsSqlite ? 0 : 2) + (countItems ? 1 : 0)];
-
-    const string AnswerSql = """
-        select p.card_number, p.first_name || ' ' || p.last_name as patron_name, pp.name as pickup_point_name
-        from patrons p join pickup_points pp on pp.id = @PickupPointId
-        where p.id = @PatronId
-        """;
 
     sealed class AnswerRow
     {
@@ -218,12 +243,10 @@ internal sealed class AppointmentStore(Db db, Notify notify, SlotPlacesCache pla
         var slotLockedEarly = a.Slot.MaxItems is not null;
         if (slotLockedEarly) uow.LockWithNextStatement(LockKeys.Slot(a.PickupPointId, a.Slot.Start));
         List<HoldCheck> holds;
-        long items = 0, sameDay;
-        long? existing;
-        NotificationStore.PlaceNotice? place;
-        AnswerRow? answer = null;
+        long items = 0;
+        PatronChecks? checks;
         IReadOnlyList<LockdownPeriod> lockdowns;
-        await using (var read = await uow.QueryMultipleAsync(BookChecksFor(uow.Dialect, a.Slot.MaxItems is not null), new
+        var asked = new
         {
             Ids = uow.Dialect.KeyList(a.HoldIds),
             a.PatronId,
@@ -231,26 +254,35 @@ internal sealed class AppointmentStore(Db db, Notify notify, SlotPlacesCache pla
             SlotStart = a.Slot.Start,
             DayStart = day.Start,
             DayEnd = day.End,
-        }, ct))
+        };
+        if (uow.Dialect.IsSqlite)
         {
+            var rows = (await uow.QueryAsync<CheckRow>(BookChecksFor(uow.Dialect, a.Slot.MaxItems is not null), asked, ct)).AsList();
+            holds = rows.ConvertAll(r => new HoldCheck
+            {
+                Id = r.Id, PatronId = r.PatronId, PickupPointId = r.PickupPointId, Status = r.Status, PickupDeadline = r.PickupDeadline,
+                Booked = r.Booked, Title = r.Title,
+            });
+            var row = rows.FirstOrDefault();
+            (checks, items, lockdowns) = (row, row?.Items ?? 0, []);
+            if (row is { AnyLockdown: true })
+            {
+                await using var read = await uow.QueryMultipleAsync(LockdownStore.ActivePeriodsSql, null, ct);
+                lockdowns = await LockdownStore.ReadPeriodsAsync(read);
+            }
+        }
+        else
+        {
+            await using var read = await uow.QueryMultipleAsync(BookChecksFor(uow.Dialect, a.Slot.MaxItems is not null), asked, ct);
             lockdowns = await LockdownStore.ReadPeriodsAsync(read);
             holds = (await read.ReadAsync<HoldCheck>()).AsList();
             if (a.Slot.MaxItems is not null) items = await read.ReadSingleAsync<long>();
-            if (uow.Dialect.IsSqlite)
-            {
-                existing = await read.ReadSingleOrDefaultAsync<long?>();
-                sameDay = await read.ReadSingleAsync<long>();
-                place = await read.ReadSingleOrDefaultAsync<NotificationStore.PlaceNotice>();
-                answer = await read.ReadSingleOrDefaultAsync<AnswerRow>();
-            }
-            else
-            {
-                var checks = await read.ReadSingleOrDefaultAsync<PatronChecks>();
-                (existing, sameDay) = (checks?.Existing, checks?.SameDay ?? 0);
-                place = checks is { HasBranch: true } ? checks : null;
-                answer = checks is null ? null : new AnswerRow { CardNumber = checks.CardNumber, PatronName = checks.PatronName, PickupPointName = checks.PickupPointName };
-            }
+            checks = await read.ReadSingleOrDefaultAsync<PatronChecks>();
         }
+        var (existing, sameDay) = (checks?.Existing, checks?.SameDay ?? 0);
+        NotificationStore.PlaceNotice? place = checks is { HasBranch: true } ? checks : null;
+        var answer = checks is null ? null
+            : new AnswerRow { CardNumber = checks.CardNumber, PatronName = checks.PatronName, PickupPointName = checks.PickupPointName };
         if (HoldsRefusal(holds, a.PatronId, a.PickupPointId, a.SlotDate, a.HoldIds) is { } refused) return refused;
         if (a.Slot.MaxItems is { } maxItems && items + a.HoldIds.Count > maxItems)
             return Refuse("slot_items_full", "Créneau complet", "Ce créneau ne peut plus recevoir autant de documents.");

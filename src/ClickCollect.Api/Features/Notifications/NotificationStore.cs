@@ -81,20 +81,7 @@ internal sealed class NotificationStore(Db db)
         where a.id = @Id
         """;
 
-    /// <summary>
-    /// What the confirmation of a booking of <c>@PatronId</c> at <c>@PickupPointId</c> says beyond the booking itself, read
-    /// before the appointment exists: a booking reads it with its checks, in their round trip (#17). One row, or none when
-    /// the pickup point has no branch; read it as a <see cref="PlaceNotice"/> and give it to <see cref="BookedNotice"/>.
-    /// </summary>
-    internal const string PlaceNoticeSql = $"""
-        select pp.name as pickup_point_name, b.id as branch_id, b.time_zone,
-               p.phone, p.sms_consent, (select count(*) from sms_opt_outs o where o.phone = p.phone) as opted_out
-        from pickup_points pp
-        {PickupBranchJoin}
-        join patrons p on p.id = @PatronId
-        where pp.id = @PickupPointId
-        """;
-
+    /// <summary>What the confirmation of a booking says beyond the booking itself, read with the booking's checks (AppointmentStore, #17).</summary>
     internal class PlaceNotice
     {
         public string PickupPointName { get; init; } = "";
@@ -122,7 +109,7 @@ internal sealed class NotificationStore(Db db)
             };
     }
 
-    /// <summary>The notice of an appointment just booked, from what <see cref="PlaceNoticeSql"/> read before it was.</summary>
+    /// <summary>The notice of an appointment just booked, from what the booking's checks read before it was.</summary>
     internal static AppointmentNotice BookedNotice(PlaceNotice place, long id, long patronId, DateTimeOffset slotStart, DateTimeOffset slotEnd,
         int items, DateTimeOffset now) => place.Notice(id, patronId, AppointmentStatus.Booked, slotStart, slotEnd, now, items);
 
