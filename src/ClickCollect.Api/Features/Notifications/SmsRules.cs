@@ -1,5 +1,6 @@
 using ClickCollect.Api.Features.Patrons;
 using ClickCollect.Api.Features.Slots;
+using ClickCollect.Api.Infrastructure.Auth;
 
 namespace ClickCollect.Api.Features.Notifications;
 
@@ -16,10 +17,20 @@ internal static class SmsRules
         if (string.IsNullOrWhiteSpace(phone)) return "pas de numéro de téléphone";
         if (!consent) return "pas de consentement aux SMS";
         if (optedOut) return "désinscrit par STOP";
-        if (!PhoneNumber.TryNormalise(phone, out var e164)) return "numéro non reconnu : pas de SMS";
-        if (!PhoneNumber.IsMobile(e164)) return "numéro fixe : pas de SMS";
-        return null;
+        if (NumberReasons.TryGet(phone, out var known)) return known;
+        var reason = !PhoneNumber.TryNormalise(phone, out var e164) ? "numéro non reconnu : pas de SMS"
+            : !PhoneNumber.IsMobile(e164) ? "numéro fixe : pas de SMS"
+            : null;
+        NumberReasons.Remember(phone, reason);
+        return reason;
     }
+
+    // What a number itself allows, by number: libphonenumber parses it twice (25-40 µs), and every booking queues its
+    // confirmation in the single writer's turn on SQLite (#17). A number's answer never changes.
+    static readonly BoundedMemory<string?> NumberReasons = new(10_000);
+
+    /// <summary>For tests: the number's answer is remembered.</summary>
+    internal static bool RemembersNumber(string phone) => NumberReasons.TryGet(phone, out _);
 
     /// <summary>
     /// <paramref name="at"/> itself outside quiet hours; otherwise the moment they end, in the branch's

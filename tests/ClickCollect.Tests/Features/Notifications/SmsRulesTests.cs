@@ -51,8 +51,12 @@ public sealed class SmsRulesTests
     [InlineData("+262262123456", true, false, "numéro fixe : pas de SMS")] // a Réunion landline
     [InlineData("+3225123456", true, false, "numéro fixe : pas de SMS")]   // a Brussels landline
     [InlineData("+33012", true, false, "numéro non reconnu : pas de SMS")]
-    public void Only_patrons_who_agreed_on_a_mobile_that_did_not_opt_out_get_sms(string? phone, bool consent, bool optedOut, string? reason) =>
+    public void Only_patrons_who_agreed_on_a_mobile_that_did_not_opt_out_get_sms(string? phone, bool consent, bool optedOut, string? reason)
+    {
         Assert.Equal(reason, SmsRules.SkipReason(phone, consent, optedOut));
+        Assert.Equal(reason, SmsRules.SkipReason(phone, consent, optedOut)); // the number's answer, remembered (#17)
+        if (phone is not null && consent && !optedOut) Assert.True(SmsRules.RemembersNumber(phone));
+    }
 
     [Theory]
     [InlineData("ici", "Here")]
