@@ -20,4 +20,13 @@ public sealed class RuntimeSettingsTests
         Assert.False(properties.GetProperty("System.Runtime.TieredPGO").GetBoolean());
         Assert.Equal(0, properties.GetProperty("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit").GetInt32());
     }
+
+    [Fact]
+    public void The_app_runtimeconfig_recompiles_a_method_optimised_only_after_4096_calls()
+    {
+        using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "ClickCollect.Api.runtimeconfig.json")));
+        var properties = config.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties");
+        // Not 30, the runtime's default: a second, optimised copy only of what runs often (#17 item 4, the csproj says why).
+        Assert.Equal(4096, properties.GetProperty("System.Runtime.TieredCompilation.CallCountThreshold").GetInt32());
+    }
 }
