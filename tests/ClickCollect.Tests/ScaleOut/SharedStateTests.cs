@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using ClickCollect.Api.Infrastructure.Auth;
 using ClickCollect.Api.Infrastructure.Database;
 using ClickCollect.Tests.Support;
 using ClickCollect.Tests.Support.Databases;
@@ -75,3 +76,46 @@ public abstract class SharedStateTests<TDb> where TDb : ITestDatabase, new()
 
 public sealed class SharedStateTests_Sqlite : SharedStateTests<SqliteTestDatabase>;
 public sealed class SharedStateTests_Postgres : SharedStateTests<PostgresTestDatabase>;
+
+/// <summary>
+/// PostgreSQL runs several instances, each remembering the sessions in use (#17): a session ended on one must stop
+/// working on the others (SQLite is served by one instance).
+/// </summary>
+public sealed class SessionsAcrossInstancesTests_Postgres
+{
+    [Fact]
+    public async Task A_session_ended_on_one_instance_ends_on_another_that_remembers_it()
+    {
+        var settings = new Dictionary<string, string?> { [TestApp.KeysInDatabase] = "true" };
+        await using var first = await TestApp.StartAsync<PostgresTestDatabase>(settings);
+        await using var second = TestApp.StartOn(first, settings);
+        var sessions = second.Service<SessionStore>();
+        await WaitUntilAsync(() => sessions.Remembering); // once its listener listens
+
+        var signIn = await first.CreateClient().PostAsJsonAsync("/api/patrons/sign-in", new { cardNumber = "P0001", pin = "1234" });
+        signIn.EnsureSuccessStatusCode();
+        var token = (await signIn.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString();
+        var byToken = second.CreateClient();
+        byToken.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        Assert.Equal(HttpStatusCode.OK, (await byToken.GetAsync("/api/patrons/me")).StatusCode);
+        Assert.Equal(1, sessions.Remembered); // the second instance reads that session no more (#17)
+
+        var signOut = first.CreateClient();
+        signOut.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        Assert.Equal(HttpStatusCode.NoContent, (await signOut.PostAsync("/api/sign-out", null)).StatusCode);
+
+        // The end is heard by the other instance (SessionsListener) as soon as PostgreSQL delivers it.
+        await WaitUntilAsync(() => sessions.Remembered == 0);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await byToken.GetAsync("/api/patrons/me")).StatusCode);
+    }
+
+    static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(10), "not within 10 s");
+            await Task.Delay(10);
+        }
+    }
+}

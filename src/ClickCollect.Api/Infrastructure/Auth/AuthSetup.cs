@@ -59,6 +59,7 @@ internal static class AuthSetup
         Policies.Add(builder.Services.AddAuthorizationBuilder());
         builder.Services.AddSingleton<TokenIssuer>();
         builder.Services.AddSingleton<SessionStore>();
+        builder.Services.AddHostedService<SessionsListener>();
         builder.Services.AddSingleton<PasswordHashing>();
     }
 }

@@ -35,6 +35,8 @@ internal sealed class BoundedMemory<T>(int capacity)
 
     public void Forget(string key) => entries.TryRemove(key, out _);
 
+    public void Clear() => entries.Clear();
+
     /// <summary>Forgets every entry whose value matches.</summary>
     public void ForgetWhere(Func<T, bool> match)
     {
