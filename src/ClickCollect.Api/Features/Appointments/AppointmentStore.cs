@@ -37,7 +37,7 @@ internal sealed class AppointmentStore(Db db, Notify notify, SlotPlacesCache pla
         from holds h join titles t on t.id = h.title_id where {sql.InKeys("h.id", "@Ids")}
         order by t.title, h.id
         """;
-    const string SameDaySql = $"""
+    internal const string SameDaySql = $"""
         select count(*) from appointments
         where patron_id = @PatronId and status in {AppointmentStatuses.TakingPlaceSql} and slot_start >= @DayStart and slot_start < @DayEnd
         """;
@@ -117,7 +117,9 @@ internal sealed class AppointmentStore(Db db, Notify notify, SlotPlacesCache pla
 
     const string LinkSql = "insert into appointment_holds (appointment_id, hold_id) values (@AppointmentId, @HoldId)";
 
-    // Read through the patron's appointments (appointments_patron: a few rows), not the slot's: SQLite, which has no
+    // PostgreSQL reads this and SameDaySql by appointments_patron_slot (migration 0026): appointments_patron (patron_id, status)
+    // fetched every open appointment of the patron to test its slot (PostgresPlanTests). SQLite:
+    // read through the patron's appointments (appointments_patron: a few rows), not the slot's: SQLite, which has no
     // statistics, took appointments_slot_start for its three equalities and read every appointment of the slot, each row
     // fetched to test its patron, 1,539 VM steps and 100 µs for a slot of 250 (11 µs by the patron's index), in the writer's
     // turn at every booking (#17). The unary + keeps pickup_point_id out of the index choice (PostgreSQL has it for bigint).
