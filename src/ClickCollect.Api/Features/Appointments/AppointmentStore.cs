@@ -16,7 +16,12 @@ internal sealed record AppointmentFilter(long? PatronId = null, long? PickupPoin
 
 internal sealed class AppointmentStore(Db db, Notify notify, SlotPlacesCache places, SlotPlacesNotifier otherInstances)
 {
-    sealed class HoldCheck
+    /// <summary>
+    /// A hold as a booking checks it. On SQLite its row also carries the patron's checks (<see cref="SqliteChecksSql"/>: the
+    /// same on every row), the documents already in the slot and whether a lockdown is in force; on PostgreSQL those are
+    /// read apart and left empty here.
+    /// </summary>
+    sealed class HoldCheck : PatronChecks
     {
         public long Id { get; init; }
         public long PatronId { get; init; }
@@ -25,6 +30,8 @@ internal sealed class AppointmentStore(Db db, Notify notify, SlotPlacesCache pla
         public DateOnly? PickupDeadline { get; init; }
         public long Booked { get; init; }
         public string Title { get; init; } = "";
+        public long Items { get; init; }
+        public bool AnyLockdown { get; init; }
     }
 
     // The open appointments hold h is in (1 at most, unless the data is wrong).
@@ -156,23 +163,9 @@ internal sealed class AppointmentStore(Db db, Notify notify, SlotPlacesCache pla
         order by t.title, h.id
         """;
 
-    /// <summary>A row of <see cref="SqliteChecksSql"/>: a hold, and the patron's checks.</summary>
-    sealed class CheckRow : PatronChecks
-    {
-        public long Id { get; init; }
-        public long PatronId { get; init; }
-        public long PickupPointId { get; init; }
-        public HoldStatus Status { get; init; }
-        public DateOnly? PickupDeadline { get; init; }
-        public long Booked { get; init; }
-        public string Title { get; init; } = "";
-        public long Items { get; init; }
-        public bool AnyLockdown { get; init; }
-    }
-
-    // PostgreSQL: the patron's appointment in that slot, their appointments that day, what the confirmation SMS will say and
-    // what the answer shows, in one statement (the patron's appointment in the slot, their count that day, the SMS's place and the answer's names as one row): each
-    // statement costs the server its executor start and end, the app its result set to read (#17). No row when the patron or
+    // The patron's appointment in that slot, their appointments that day, what the confirmation SMS will say and what the
+    // answer shows, as one row (four statements before): each statement costs PostgreSQL its executor start and end, the app
+    // its result set to read, and SQLite's writer its turn's time (#17); SQLite reads it beside each hold. No row when the patron or
     // the pickup point is unknown (the holds are then refused); no branch (has_branch false) when no SMS can tell of the place.
     const string PatronChecksSql = $"""
         select ({SameSlotSql}) as existing, ({SameDaySql}) as same_day,
@@ -202,13 +195,6 @@ internal sealed class AppointmentStore(Db db, Notify notify, SlotPlacesCache pla
 
     static string BookChecksFor(SqlDialect sql, bool countItems) => BookChecks[(sql.IsSqlite ? 0 : 2) + (countItems ? 1 : 0)];
 
-    sealed class AnswerRow
-    {
-        public string CardNumber { get; init; } = "";
-        public string PatronName { get; init; } = "";
-        public string PickupPointName { get; init; } = "";
-    }
-
     /// <summary>
     /// The appointment just booked as <see cref="GetAsync(long, CancellationToken)"/> would read it back, from what the booking
     /// read and wrote (#17: the read-back was a read connection and two statements more per booking, 6 % of its CPU in the
@@ -216,7 +202,7 @@ internal sealed class AppointmentStore(Db db, Notify notify, SlotPlacesCache pla
     /// Npgsql drops the rest); holds in the order the database read them, as the read-back's: by title in the database's
     /// collation (SQLite's BINARY: ordinal), then by hold.
     /// </summary>
-    static AppointmentResponse Answer(long id, NewAppointment a, AnswerRow answer, List<HoldCheck> holds, SqlDialect sql) =>
+    static AppointmentResponse Answer(long id, NewAppointment a, PatronChecks answer, List<HoldCheck> holds, SqlDialect sql) =>
         new(id, AppointmentStatus.Booked, a.PickupPointId, answer.PickupPointName, a.Slot.Start.ToUniversalTime(), a.Slot.End.ToUniversalTime(),
             answer.CardNumber, answer.PatronName, a.Channel, sql.IsSqlite ? a.Now.ToUniversalTime() : Microseconds(a.Now), null,
             holds.Select(h => new AppointmentHold(h.Id, h.Title, h.Status)).ToList());
@@ -259,13 +245,8 @@ internal sealed class AppointmentStore(Db db, Notify notify, SlotPlacesCache pla
         };
         if (uow.Dialect.IsSqlite)
         {
-            var rows = (await uow.QueryAsync<CheckRow>(BookChecksFor(uow.Dialect, a.Slot.MaxItems is not null), asked, ct)).AsList();
-            holds = rows.ConvertAll(r => new HoldCheck
-            {
-                Id = r.Id, PatronId = r.PatronId, PickupPointId = r.PickupPointId, Status = r.Status, PickupDeadline = r.PickupDeadline,
-                Booked = r.Booked, Title = r.Title,
-            });
-            var row = rows.FirstOrDefault();
+            holds = (await uow.QueryAsync<HoldCheck>(BookChecksFor(uow.Dialect, a.Slot.MaxItems is not null), asked, ct)).AsList();
+            var row = holds.FirstOrDefault();
             (checks, items, lockdowns) = (row, row?.Items ?? 0, []);
             if (row is { AnyLockdown: true })
             {
@@ -283,8 +264,6 @@ internal sealed class AppointmentStore(Db db, Notify notify, SlotPlacesCache pla
         }
         var (existing, sameDay) = (checks?.Existing, checks?.SameDay ?? 0);
         NotificationStore.PlaceNotice? place = checks is { HasBranch: true } ? checks : null;
-        var answer = checks is null ? null
-            : new AnswerRow { CardNumber = checks.CardNumber, PatronName = checks.PatronName, PickupPointName = checks.PickupPointName };
         if (HoldsRefusal(holds, a.PatronId, a.PickupPointId, a.SlotDate, a.HoldIds) is { } refused) return refused;
         if (a.Slot.MaxItems is { } maxItems && items + a.HoldIds.Count > maxItems)
             return Refuse("slot_items_full", "Créneau complet", "Ce créneau ne peut plus recevoir autant de documents.");
@@ -333,7 +312,7 @@ internal sealed class AppointmentStore(Db db, Notify notify, SlotPlacesCache pla
         }
         if (id is null) return Refuse("slot_full", "Créneau complet", "Plus de place dans ce créneau : choisissez-en un autre.");
         PlacesChanged(uow, a.PickupPointId);
-        return new BookOutcome.Booked(id.Value) { Answer = answer is null ? null : Answer(id.Value, a, answer, holds, uow.Dialect) };
+        return new BookOutcome.Booked(id.Value) { Answer = checks is null ? null : Answer(id.Value, a, checks, holds, uow.Dialect) };
     }
 
     /// <summary>
