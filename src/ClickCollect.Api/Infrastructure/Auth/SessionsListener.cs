@@ -13,57 +13,27 @@ namespace ClickCollect.Api.Infrastructure.Auth;
 /// until the next; lost, the memory is emptied once it listens again (what ended meanwhile was not heard). It reconnects
 /// after 1 s, then 2, 4… up to 30 s. SQLite (one instance, whose store ends every session itself) needs none of this.
 /// </summary>
-internal sealed class SessionsListener(Db db, SessionStore sessions, ILogger<SessionsListener> logger) : BackgroundService
+internal sealed class SessionsListener(Db db, SessionStore sessions, ILogger<SessionsListener> logger)
+    : PostgresListener(db, Channel, ApplicationName, "each request reads its session", TimeProvider.System, logger)
 {
     internal const string Channel = "sessions_ended";
     internal const string ApplicationName = "ClickCollect sessions listener";
     internal static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(1);
-    static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1), LastRetry = TimeSpan.FromSeconds(30);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override void Heard(string payload) => sessions.EndedElsewhere(payload);
+
+    protected override void Listening() => sessions.Listening();
+
+    protected override void NotListening() => sessions.NotListening();
+
+    protected override async Task WaitAsync(NpgsqlConnection connection, CancellationToken ct)
     {
-        if (db.Dialect.IsSqlite) return;
-        var retry = FirstRetry;
-        while (!stoppingToken.IsCancellationRequested)
+        await using var ping = new NpgsqlCommand("select 1", connection);
+        while (true)
         {
-            try
-            {
-                await using var connection = db.Dedicated(ApplicationName);
-                connection.Notification += (_, e) => sessions.EndedElsewhere(e.Payload);
-                await connection.OpenAsync(stoppingToken);
-                await using (var listen = new NpgsqlCommand($"listen {Channel}", connection))
-                    await listen.ExecuteNonQueryAsync(stoppingToken);
-                sessions.Listening(); // every end committed from now on is heard; what was remembered before may have missed some
-                retry = FirstRetry;
-                await using var ping = new NpgsqlCommand("select 1", connection);
-                while (true)
-                {
-                    // PostgreSQL sends the notifications committed before it answers a statement with that answer, or before.
-                    if (!await connection.WaitAsync(Heartbeat, stoppingToken)) await ping.ExecuteScalarAsync(stoppingToken);
-                    sessions.StillListening();
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception e)
-            {
-                logger.LogWarning(e, "The sessions' listener lost PostgreSQL: each request reads its session until it reconnects (in {Retry})", retry);
-            }
-            finally
-            {
-                sessions.NotListening();
-            }
-            try
-            {
-                await Task.Delay(retry, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-            retry = retry * 2 < LastRetry ? retry * 2 : LastRetry;
+            // PostgreSQL sends the notifications committed before it answers a statement with that answer, or before.
+            if (!await connection.WaitAsync(Heartbeat, ct)) await ping.ExecuteScalarAsync(ct);
+            sessions.StillListening();
         }
     }
 }

@@ -21,14 +21,20 @@ public sealed class NpgsqlOnSqliteTests
     public void Db_create_has_no_npgsql_local() =>
         Assert.DoesNotContain(Locals(typeof(Db).GetMethod(nameof(Db.Create))!), t => t.Assembly == Npgsql);
 
+    /// <summary>Every background service runs on SQLite too (the PostgreSQL listeners return at once there).</summary>
     [Fact]
-    public void The_slot_listener_started_on_sqlite_holds_no_npgsql_type()
+    public void No_background_service_started_on_sqlite_holds_an_npgsql_type()
     {
-        var execute = typeof(SlotPlacesListener).GetMethod("ExecuteAsync", BindingFlags.Instance | BindingFlags.NonPublic)!;
-        Assert.DoesNotContain(Locals(execute), t => t.Assembly == Npgsql);
-        var stateMachine = execute.GetCustomAttribute<AsyncStateMachineAttribute>()?.StateMachineType;
-        Assert.DoesNotContain(stateMachine?.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic) ?? [],
-            f => f.FieldType.Assembly == Npgsql);
+        var services = typeof(Db).Assembly.GetTypes().Where(t => !t.IsAbstract && t.IsSubclassOf(typeof(Microsoft.Extensions.Hosting.BackgroundService))).ToList();
+        Assert.Contains(typeof(SlotPlacesListener), services);
+        foreach (var service in services)
+        {
+            var execute = service.GetMethod("ExecuteAsync", BindingFlags.Instance | BindingFlags.NonPublic)!;
+            Assert.DoesNotContain(Locals(execute), t => t.Assembly == Npgsql);
+            var stateMachine = execute.GetCustomAttribute<AsyncStateMachineAttribute>()?.StateMachineType;
+            Assert.False((stateMachine?.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic) ?? []).Any(f => f.FieldType.Assembly == Npgsql),
+                $"{service.Name}.ExecuteAsync keeps an Npgsql type in its state machine");
+        }
     }
 
     static IEnumerable<Type> Locals(MethodInfo method) => method.GetMethodBody()!.LocalVariables.Select(v => v.LocalType);
