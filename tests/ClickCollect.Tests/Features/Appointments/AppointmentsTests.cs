@@ -249,6 +249,58 @@ public abstract class AppointmentsTests<TDb> where TDb : ITestDatabase, new()
             new { pickupPointId = point, slotStart = Wednesday11, holdIds = new[] { queued.GetProperty("id").GetInt64() } }), HttpStatusCode.Conflict, "hold_not_allocated");
     }
 
+    /// <summary>
+    /// #17 rewrote how a booking reads its checks (one statement on SQLite): each refusal they give, by its code.
+    /// </summary>
+    [Fact]
+    public async Task A_booking_is_refused_for_a_hold_already_booked_elsewhere_a_third_appointment_that_day_and_a_hold_for_another_point()
+    {
+        await using var app = await TestApp.StartAsync<TDb>();
+        var (patron, first, point) = await PatronWithHoldAsync(app, "P0001");
+        var (_, second, _) = await PatronWithHoldAsync(app, "P0001");
+        var (_, third, _) = await PatronWithHoldAsync(app, "P0001");
+        Task<HttpResponseMessage> Book(string slotStart, params long[] holds) =>
+            patron.PostAsJsonAsync("/api/appointments", new { pickupPointId = point, slotStart, holdIds = holds });
+
+        await ReadAsync(await Book(Wednesday11, first), HttpStatusCode.Created);
+        await ProblemAssert.IsProblemAsync(await Book("2026-03-11T09:15:00+00:00", first), HttpStatusCode.Conflict, "hold_already_booked");
+        await ReadAsync(await Book("2026-03-11T09:15:00+00:00", second), HttpStatusCode.Created);
+        await ProblemAssert.IsProblemAsync(await Book("2026-03-11T09:30:00+00:00", third), HttpStatusCode.Conflict, "appointment_limit"); // two a day
+        await ReadAsync(await Book("2026-03-12T09:30:00+00:00", third), HttpStatusCode.Created);
+
+        var (title, _) = await TitleAsync(app, "CENTRALE");
+        var quarter = await PickupPointIdAsync(app, Quarter);
+        var there = (await ReadAsync(await patron.PostAsJsonAsync("/api/holds", new { titleId = title, pickupPointId = quarter }), HttpStatusCode.Created))
+            .GetProperty("id").GetInt64();
+        await ProblemAssert.IsProblemAsync(await Book("2026-03-13T09:00:00+00:00", there), HttpStatusCode.Conflict, "hold_elsewhere");
+    }
+
+    [Fact] // #17: the documents already in a slot that caps them are counted with the booking's checks
+    public async Task A_slot_that_caps_its_documents_refuses_a_booking_past_the_cap()
+    {
+        await using var app = await TestApp.StartAsync<TDb>();
+        var (patron, first, point) = await PatronWithHoldAsync(app, "P0001");
+        var (_, second, _) = await PatronWithHoldAsync(app, "P0001");
+        var (other, third, _) = await PatronWithHoldAsync(app, "P0002");
+        var director = await app.StaffClientAsync("director");
+        Assert.Equal(HttpStatusCode.OK, (await director.PutAsJsonAsync($"/api/pickup-points/{point}/opening", new
+        {
+            leadTimeMinutes = 0,
+            horizonDays = 14,
+            pickupOpenDays = 7,
+            stopSlotMinutes = 30,
+            stopSlotCapacity = 4,
+            windows = new[] { new { weekday = 3, startsAt = "10:00:00", endsAt = "11:00:00", slotMinutes = 30, capacity = 4, maxItems = 2 } },
+        })).StatusCode);
+
+        await ReadAsync(await patron.PostAsJsonAsync("/api/appointments", new { pickupPointId = point, slotStart = Wednesday11, holdIds = new[] { first, second } }),
+            HttpStatusCode.Created);
+        await ProblemAssert.IsProblemAsync(await other.PostAsJsonAsync("/api/appointments",
+            new { pickupPointId = point, slotStart = Wednesday11, holdIds = new[] { third } }), HttpStatusCode.Conflict, "slot_items_full");
+        await ReadAsync(await other.PostAsJsonAsync("/api/appointments",
+            new { pickupPointId = point, slotStart = "2026-03-11T09:30:00+00:00", holdIds = new[] { third } }), HttpStatusCode.Created);
+    }
+
     [Fact] // #10: a second booking in the same slot joins the first appointment
     public async Task Booking_the_same_slot_again_adds_the_holds_to_the_first_appointment_without_taking_a_place()
     {
