@@ -1,6 +1,6 @@
 using ClickCollect.Api.Features.Patrons;
 using ClickCollect.Api.Features.Slots;
-using ClickCollect.Api.Infrastructure.Auth;
+using ClickCollect.Api.Infrastructure.Caching;
 
 namespace ClickCollect.Api.Features.Notifications;
 

@@ -1,3 +1,4 @@
+using ClickCollect.Api.Infrastructure.Caching;
 using Microsoft.AspNetCore.Authentication;
 
 namespace ClickCollect.Api.Infrastructure.Auth;

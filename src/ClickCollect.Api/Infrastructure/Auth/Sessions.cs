@@ -1,3 +1,4 @@
+using ClickCollect.Api.Infrastructure.Caching;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using ClickCollect.Api.Infrastructure.Database;

@@ -1,7 +1,7 @@
 namespace ClickCollect.Api.Infrastructure.Database;
 
 /// <summary>
-/// PostgreSQL: at most `size` runs of one kind of database work at once (searches: <see cref="AtOnce"/>, two per core); the
+/// PostgreSQL: at most <paramref name="size"/> runs of one kind of database work at once (searches: <see cref="AtOnce"/>, two per core); the
 /// others wait here, in turn, holding no connection. Each run is a backend process's work on the server: with as many at
 /// once as clients ask, the backends, the app and everything else on the cores preempt each other and the slowest requests
 /// wait tens of milliseconds for a core (#17, make bench on 2 cores, catalogue search at 16 connections: p99 23–46 ms in

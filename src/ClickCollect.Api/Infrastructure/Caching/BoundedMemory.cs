@@ -1,11 +1,11 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 
-namespace ClickCollect.Api.Infrastructure.Auth;
+namespace ClickCollect.Api.Infrastructure.Caching;
 
 /// <summary>
-/// What a request would otherwise read again and again, keyed by a string (#17: the bearer tickets read, the sessions in
-/// use), at most <paramref name="capacity"/> entries. Full, it is emptied rather than grown or trimmed one by one: rare
+/// What a request would otherwise read or compute again and again, keyed by a string (#17: the bearer tickets read, the
+/// sessions in use, each phone number's SMS verdict), at most <paramref name="capacity"/> entries. Full, it is emptied rather than grown or trimmed one by one: rare
 /// (more live tokens or sessions than that), and what it forgets is only read again.
 /// </summary>
 internal sealed class BoundedMemory<T>(int capacity)
